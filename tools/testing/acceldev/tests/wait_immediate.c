@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * WAIT returns at once when it can:
+ *  - WAIT(0) on a fresh context and on a busy one returns 0;
+ *  - WAIT for a fence already reached returns 0 (also an old one);
+ *  - WAIT for more than the number of user commands ever submitted
+ *    fails with EINVAL, at once (a watchdog turns a hang into a
+ *    failure), before and after some runs, and even while runs are
+ *    still pending on a slow device.
+ */
+// vmtest: device-opts=cmd-delay-us=50000
+#include "acceldev_test.h"
+
+int main(void)
+{
+	int ctx = acc_open(0);
+	int code = acc_create_buffer(ctx, 4096, BUFFER_TYPE_CODE, NULL);
+	uint32_t *cmds = acc_map(code, 4096);
+	size_t w = 0;
+
+	acc_watchdog(30, "a WAIT that should return at once");
+	acc_wait(ctx, 0);
+	EXPECT_ERRNO(acc_try_wait(ctx, 1), EINVAL);
+	EXPECT_ERRNO(acc_try_wait(ctx, 1000), EINVAL);
+
+	/* Three commands per run: NOP, FENCE, FENCE. */
+	w = acc_put_nop(cmds, w);
+	w = acc_put_fence(cmds, w);
+	w = acc_put_fence(cmds, w);
+	acc_run(ctx, code, 0, w * 4);
+	acc_wait(ctx, 2);
+	acc_wait(ctx, 2);	/* already reached */
+	acc_wait(ctx, 1);	/* reached long ago */
+	acc_wait(ctx, 0);
+	EXPECT_ERRNO(acc_try_wait(ctx, 4), EINVAL);	/* 3 submitted */
+	EXPECT_ERRNO(acc_try_wait(ctx, 0x7fffffff), EINVAL);
+
+	/* 40 more runs on the slow device: 120 commands submitted. */
+	for (int i = 0; i < 40; i++)
+		acc_run(ctx, code, 0, w * 4);
+	double t0 = acc_now();
+
+	acc_wait(ctx, 0);
+	acc_wait(ctx, 2);
+	EXPECT_ERRNO(acc_try_wait(ctx, 124), EINVAL);
+	EXPECT_ERRNO(acc_try_wait(ctx, 1000000), EINVAL);
+	CHECK_MSG(acc_now() - t0 < 1.5,
+		  "immediate WAITs took %.2f s while runs were pending",
+		  acc_now() - t0);
+
+	acc_wait(ctx, 82);
+	acc_wait(ctx, 42);
+	return 0;
+}
