@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hot-unplug and hot-plug through QEMU's monitor (the bench's
+ * vmtest-monitor helper): device_del of the second device (id acc1)
+ * while this process has a context on it with slow runs pending and a
+ * thread asleep in WAIT. The WAIT ends with EIO or ENODEV, ioctls on the
+ * old fds fail with ENODEV or EIO, mappings stay usable, closing works
+ * and /dev/acceldev1 goes away. Then device_add of a new Acceldev (and a
+ * PCI rescan, if ACPI hotplug did not already probe it) brings
+ * /dev/acceldev1 back (number reused), and it works.
+ */
+// vmtest: device-opts=cmd-delay-us=50000 timeout=120
+#include <dirent.h>
+#include <pthread.h>
+
+#include "acceldev_test.h"
+
+#define RUNS 100
+
+static int ctx;
+static int wait_ret, wait_errno;
+
+static void *waiter(void *arg)
+{
+	(void)arg;
+	wait_ret = acc_try_wait(ctx, RUNS);
+	wait_errno = errno;
+	return NULL;
+}
+
+static bool have_hotplug_slots(void)
+{
+	DIR *d = opendir("/sys/bus/pci/slots");
+	struct dirent *e;
+	bool any = false;
+
+	while (d && (e = readdir(d)))
+		any |= e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return any;
+}
+
+static void fill_works(int dev)
+{
+	int c = acc_open(dev);
+	int code = acc_create_buffer(c, 4096, BUFFER_TYPE_CODE, NULL);
+	uint32_t slot, *cmds = acc_map(code, 4096);
+	int data = acc_create_buffer(c, 4096, BUFFER_TYPE_DATA, &slot);
+	uint32_t *d = acc_map(data, 4096);
+
+	acc_put_fence(cmds, acc_put_fill(cmds, 0, 0xbeef, slot, 0, 4096));
+	acc_run(c, code, 0, 40);
+	acc_wait(c, 1);
+	CHECK(d[0] == 0xbeef && d[1023] == 0xbeef);
+	munmap(cmds, 4096);
+	munmap(d, 4096);
+	close(code);
+	close(data);
+	close(c);
+}
+
+int main(void)
+{
+	pthread_t th;
+
+	acc_require_devices(2);
+	if (!getenv("VMTEST_MONITOR") || system("command -v vmtest-monitor"
+						" >/dev/null") != 0)
+		SKIP("no vmtest-monitor: not running under tools/vmtest");
+	if (!have_hotplug_slots())
+		SKIP("guest kernel shows no PCI hotplug slots (no acpiphp)");
+
+	ctx = acc_open(1);
+	int code = acc_create_buffer(ctx, 4096, BUFFER_TYPE_CODE, NULL);
+	uint32_t slot;
+	int data = acc_create_buffer(ctx, 4096, BUFFER_TYPE_DATA, &slot);
+	uint32_t *cmds = acc_map(code, 4096);
+	uint32_t *d = acc_map(data, 4096);
+
+	acc_put_fence(cmds, acc_put_fill(cmds, 0, 0x1111, slot, 0, 4096));
+	for (int i = 0; i < RUNS; i++)
+		acc_run(ctx, code, 0, 40);
+	CHECK(pthread_create(&th, NULL, waiter, NULL) == 0);
+	usleep(300 * 1000);
+
+	acc_watchdog(90, "hot-unplug of acc1");
+	CHECK_MSG(system("vmtest-monitor device_del acc1") == 0,
+		  "monitor command device_del acc1 failed");
+	pthread_join(th, NULL);
+	CHECK_MSG(wait_ret == -1 && (wait_errno == EIO || wait_errno == ENODEV),
+		  "pending WAIT returned %d, errno %s; want EIO or ENODEV",
+		  wait_ret, acc_errname(wait_errno));
+	EXPECT_ERRNO2(acc_try_run(ctx, code, 0, 40), ENODEV, EIO);
+	EXPECT_ERRNO2(acc_try_create_buffer(ctx, 4096, BUFFER_TYPE_DATA, NULL),
+		      ENODEV, EIO);
+	d[7] = 7;
+	CHECK(d[7] == 7);
+	munmap(cmds, 4096);
+	munmap(d, 4096);
+	CHECK(close(code) == 0 && close(data) == 0 && close(ctx) == 0);
+	CHECK_MSG(acc_wait_for_path("/dev/acceldev1", false, 20),
+		  "/dev/acceldev1 still exists after device_del");
+	fill_works(0);
+
+	CHECK_MSG(system("vmtest-monitor device_add acceldev,id=acc1new") == 0,
+		  "monitor command device_add failed");
+	if (!acc_wait_for_path("/dev/acceldev1", true, 5)) {
+		int fd = open("/sys/bus/pci/rescan", O_WRONLY);
+
+		CHECK(fd >= 0 && write(fd, "1", 1) == 1);
+		close(fd);
+	}
+	CHECK_MSG(acc_wait_for_path("/dev/acceldev1", true, 20),
+		  "/dev/acceldev1 did not come back after device_add");
+	acc_watchdog(0, "");
+	fill_works(1);
+	return 0;
+}
