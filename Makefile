@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The repository root is the acceldev module.
+#
+#   make                 build acceldev.ko for the running kernel
+#   make KDIR=<tree>     ... against another kernel build tree
+#   make W=1 C=1         ... with extra warnings and sparse
+#   make check           build everything and run the full test suite
+#                        (tools/vmtest --all: QEMU model, VM, both kernels)
+#   make clean
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+check:
+	tools/vmtest --all
+
+.PHONY: all modules clean check

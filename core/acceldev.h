@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Acceldev driver: objects shared by core/, dispatch/ and mm/.
+ *
+ * Object model (Documentation/acceldev.rst draws it):
+ *
+ *   struct acceldev_device   one per PCI function; kref
+ *     ^ counted ref
+ *   struct acceldev_context  one per open file of /dev/acceldevN; kref
+ *     ^ counted ref
+ *   struct acceldev_buffer   one per buffer file; owned by that file
+ *
+ * Lock order (outermost first). Nothing else nests:
+ *
+ *   acceldev_device.lock (mutex)
+ *     -> acceldev_context.lock (spinlock)
+ *       -> acceldev_device.queue_lock (spinlock)
+ *
+ * No lock is ever taken in hard-IRQ context: the interrupt handler only
+ * reads and acknowledges INTR, records the bits in an atomic and queues
+ * the device's work. All spinlocks are therefore taken with plain
+ * spin_lock().
+ */
+#ifndef _ACCELDEV_CORE_ACCELDEV_H
+#define _ACCELDEV_CORE_ACCELDEV_H
+
+#include <linux/completion.h>
+#include <linux/idr.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include "../uapi/acceldev.h"
+
+#define ACCELDEV_MAX_DEVICES	256
+
+/* Interrupts the driver enables and handles. */
+#define ACCELDEV_INTR_ALL	(ACCELDEV_INTR_FENCE_WAIT | \
+				 ACCELDEV_INTR_FEED_ERROR | \
+				 ACCELDEV_INTR_CMD_ERROR | \
+				 ACCELDEV_INTR_MEM_ERROR | \
+				 ACCELDEV_INTR_SLOT_ERROR | \
+				 ACCELDEV_INTR_USER_FENCE_WAIT)
+/* Interrupts that may mean a context went into error. */
+#define ACCELDEV_INTR_CTX_ERRORS (ACCELDEV_INTR_CMD_ERROR | \
+				  ACCELDEV_INTR_MEM_ERROR | \
+				  ACCELDEV_INTR_SLOT_ERROR)
+
+/*
+ * Device queue entries kept free whatever FREE says, so that a device that
+ * over-reports FREE by one (the older family) is never overfed.
+ */
+#define ACCELDEV_QUEUE_RESERVE	1
+
+/* Bytes of one user command; RUN sizes are bounded by it for WAIT. */
+#define ACCELDEV_USER_CMD_BYTES	(ACCELDEV_USER_CMD_WORDS * sizeof(u32))
+
+/* Fences the dispatcher can track between two reads of FENCE_LAST. */
+#define ACCELDEV_FENCE_RING	256
+
+/**
+ * struct acceldev_hw_context - one entry of the device's context-config
+ * array, as the device sees it
+ * @slots: page-table DMA address of the data buffer bound at each slot.
+ * @fence_counter: user FENCEs executed; written by the device.
+ * @status: %ACCELDEV_CONTEXT_STATUS_ERROR once the context failed;
+ *          written by the device.
+ *
+ * The kernel view of &struct acceldev_context_on_device_config with its
+ * little-endian types spelled out; the two must stay byte-identical (see
+ * the static_asserts in core/main.c).
+ */
+struct acceldev_hw_context {
+	__le64 slots[ACCELDEV_NUM_BUFFERS];
+	__le32 fence_counter;
+	u8 status;
+} __aligned(64);
+
+/**
+ * enum acceldev_cmd_kind - who owns a queued device command
+ * @ACCELDEV_CMD_OWNED: allocated for the queue (a RUN); the dispatcher
+ *                      frees it once fed.
+ * @ACCELDEV_CMD_EMBEDDED: part of a longer-lived object (a buffer's
+ *                         BIND_SLOT); the dispatcher only unlinks it.
+ * @ACCELDEV_CMD_FENCE: a synchronisation point requested by
+ *                      acceldev_sync(); the dispatcher turns it into a
+ *                      device FENCE and only unlinks it.
+ */
+enum acceldev_cmd_kind {
+	ACCELDEV_CMD_OWNED,
+	ACCELDEV_CMD_EMBEDDED,
+	ACCELDEV_CMD_FENCE,
+};
+
+/**
+ * struct acceldev_cmd - a device command waiting on the pending list
+ * @node: link in &acceldev_device.pending.
+ * @kind: ownership, see &enum acceldev_cmd_kind.
+ * @seq: position in the device's submission order (queued_seq); set when
+ *       queued.
+ * @words: the five FEED words (unused for %ACCELDEV_CMD_FENCE).
+ *
+ * Owner: see @kind. While on the pending list the node is reachable only
+ * under &acceldev_device.queue_lock, or by the dispatcher after splicing.
+ */
+struct acceldev_cmd {
+	struct list_head node;
+	enum acceldev_cmd_kind kind;
+	u64 seq;
+	u32 words[ACCELDEV_DEVICE_CMD_WORDS];
+};
+
+/**
+ * struct acceldev_fence_rec - a device FENCE fed and not yet retired
+ * @val: the FENCE's VAL, compared with CMD_FENCE_LAST.
+ * @covers: submission sequence number of the last command fed before it:
+ *          once it executed, every command up to @covers has completed.
+ */
+struct acceldev_fence_rec {
+	u32 val;
+	u64 covers;
+};
+
+/**
+ * struct acceldev_device - one Acceldev PCI function
+ * @ref: lifetime. The PCI binding holds one reference from probe to
+ *       remove; every &struct acceldev_context holds one. The last put
+ *       frees the structure (acceldev_device_release()).
+ * @pdev: the PCI device (reference held until release).
+ * @regs: BAR0 mapping; valid from probe until remove.
+ * @minor: number N of /dev/acceldevN; given back at remove.
+ * @cdev: character device (separately allocated: open files pin it).
+ * @chardev: the class device of /dev/acceldevN.
+ * @lock: protects @gone (together with @queue_lock), @contexts, @ctx_ids,
+ *        @buffers, @configs and the dispatcher state below marked "work".
+ * @gone: set once by remove; afterwards nothing touches the hardware or
+ *        @configs, and new requests fail with -ENODEV.
+ * @contexts: live contexts by device context id.
+ * @ctx_ids: allocator of device context ids 0..254.
+ * @buffers: every &struct acceldev_buffer whose pages are DMA-mapped.
+ * @configs: context-config array (coherent DMA), freed by remove.
+ * @configs_dma: its bus address.
+ * @wq: ordered workqueue running @work; lives until release.
+ * @work: the dispatcher (dispatch/dispatch.c).
+ * @intr_pending: INTR bits acknowledged by the IRQ handler and not yet
+ *                processed by @work.
+ * @queue_lock: protects @pending, @queued_seq, @done_seq, @fence_qseq,
+ *              @sync_waiters and, with @lock, @gone.
+ * @pending: device commands waiting to be fed, in submission order.
+ * @queued_seq: sequence number of the last command queued.
+ * @done_seq: every command with a sequence number up to this completed.
+ * @fence_qseq: newest sequence number that a queued or fed fence covers.
+ * @sync_waiters: &struct acceldev_sync_waiter, sleeping in acceldev_sync().
+ * @credit: (work) commands that may still be fed without reading FREE.
+ * @fence_val: (work) VAL of the last device FENCE fed.
+ * @fed_seq: (work) sequence number of the last command fed.
+ * @tail_is_fence: (work) the last command fed was a FENCE.
+ * @ring: (work) device FENCEs fed and not yet retired, oldest first.
+ * @ring_head: (work) index of the oldest entry of @ring.
+ * @ring_len: (work) number of entries in @ring.
+ * @restarts: (work) device restarts after device-level errors.
+ *
+ * Invariants: while !@gone, the device runs with CONTEXTS_CONFIGS =
+ * @configs_dma and CMD_FENCE_WAIT = @fence_val, and if @pending is not
+ * empty when the work stops feeding, the last command fed was a FENCE,
+ * so its FENCE_WAIT interrupt will run the work again.
+ */
+struct acceldev_device {
+	struct kref ref;
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	int minor;
+	struct cdev *cdev;
+	struct device *chardev;
+
+	struct mutex lock;
+	bool gone;
+	struct acceldev_context *contexts[ACCELDEV_MAX_CONTEXTS];
+	struct ida ctx_ids;
+	struct list_head buffers;
+	struct acceldev_hw_context *configs;
+	dma_addr_t configs_dma;
+
+	struct workqueue_struct *wq;
+	struct work_struct work;
+	atomic_t intr_pending;
+
+	spinlock_t queue_lock;
+	struct list_head pending;
+	u64 queued_seq;
+	u64 done_seq;
+	u64 fence_qseq;
+	struct list_head sync_waiters;
+
+	u32 credit;
+	u32 fence_val;
+	u64 fed_seq;
+	bool tail_is_fence;
+	struct acceldev_fence_rec ring[ACCELDEV_FENCE_RING];
+	unsigned int ring_head;
+	unsigned int ring_len;
+	unsigned int restarts;
+};
+
+/**
+ * struct acceldev_context - a context: one open file of /dev/acceldevN
+ * @ref: lifetime. Held by the file (dropped at release) and by each
+ *       &struct acceldev_buffer created on the context.
+ * @adev: the device (counted reference).
+ * @id: device context id; meaningful while !@detached.
+ * @lock: protects every field below.
+ * @detached: the device context was given back (file closed or device
+ *            removed): @id and the config entry are no longer ours.
+ * @broken: the device reported an error for this context.
+ * @waiters: &struct acceldev_fence_waiter sleeping in WAIT.
+ * @counter: last fence_counter read from the config entry.
+ * @fences_seen: user FENCEs observed so far (@counter without the wrap).
+ * @cmds_submitted: user commands submitted by RUN so far: no more user
+ *                  FENCEs than this can ever execute.
+ * @last_seq: submission sequence number of the last device command
+ *            queued for this context.
+ * @slots: bit n set while slot n is bound (or its BIND_SLOT is queued).
+ * @slot_buf: buffer bound at each set bit of @slots (not counted: the
+ *            buffer clears its entry before it is freed).
+ */
+struct acceldev_context {
+	struct kref ref;
+	struct acceldev_device *adev;
+	u32 id;
+
+	spinlock_t lock;
+	bool detached;
+	bool broken;
+	struct list_head waiters;
+	u32 counter;
+	u64 fences_seen;
+	u64 cmds_submitted;
+	u64 last_seq;
+	unsigned long slots;
+	struct acceldev_buffer *slot_buf[ACCELDEV_NUM_BUFFERS];
+};
+
+/**
+ * struct acceldev_buffer - a code or data buffer
+ * @ctx: the context it was created on (counted reference).
+ * @type: %BUFFER_TYPE_CODE or %BUFFER_TYPE_DATA.
+ * @size: bytes, a multiple of the page size.
+ * @npages: @size in pages.
+ * @pages: the backing pages, allocated one by one.
+ * @dma: bus address of each page, valid while @mapped.
+ * @pt: the device page table (one page of 1024 PTEs).
+ * @pt_dma: bus address of @pt, valid while @mapped.
+ * @mapped: @dma and @pt_dma are live DMA mappings; cleared under
+ *          &acceldev_device.lock when the device is removed.
+ * @node: link in &acceldev_device.buffers while @mapped.
+ * @slot: slot it was bound to, or -1.
+ * @bind: the BIND_SLOT command that binds it.
+ * @unbind: the BIND_SLOT command that unbinds it.
+ *
+ * Owner: the buffer's file (file->private_data). struct file's own
+ * reference count is the buffer's: mappings (vma->vm_file) and RUN (fdget)
+ * hold the file, so the buffer lives exactly until the file's release.
+ */
+struct acceldev_buffer {
+	struct acceldev_context *ctx;
+	enum acceldev_buffer_type type;
+	size_t size;
+	unsigned int npages;
+	struct page **pages;
+	dma_addr_t *dma;
+	struct page *pt;
+	dma_addr_t pt_dma;
+	bool mapped;
+	struct list_head node;
+	int slot;
+	struct acceldev_cmd bind;
+	struct acceldev_cmd unbind;
+};
+
+/* core/main.c */
+struct acceldev_device *acceldev_device_lookup(unsigned int minor);
+void acceldev_device_put(struct acceldev_device *adev);
+void acceldev_hw_start(struct acceldev_device *adev);
+void acceldev_hw_stop(struct acceldev_device *adev);
+
+/* core/context.c */
+extern const struct file_operations acceldev_fops;
+void acceldev_context_put(struct acceldev_context *ctx);
+struct acceldev_context *acceldev_context_get(struct acceldev_context *ctx);
+
+/* core/irq.c */
+irqreturn_t acceldev_irq_handler(int irq, void *data);
+
+/* dispatch/dispatch.c */
+void acceldev_dispatch_init(struct acceldev_device *adev);
+void acceldev_dispatch_work(struct work_struct *work);
+void acceldev_dispatch_kick(struct acceldev_device *adev);
+int acceldev_queue_locked(struct acceldev_context *ctx,
+			  struct acceldev_cmd *cmd);
+int acceldev_sync(struct acceldev_device *adev, u64 seq);
+int acceldev_context_sync(struct acceldev_context *ctx);
+void acceldev_dispatch_abort(struct acceldev_device *adev);
+
+/* dispatch/fence.c */
+int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg);
+int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg);
+bool acceldev_context_update_locked(struct acceldev_context *ctx);
+void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
+					  int err);
+
+/* mm/buffer.c */
+int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
+				 void __user *uarg, bool compat);
+struct acceldev_buffer *acceldev_buffer_from_file(struct file *file);
+void acceldev_buffer_unmap_locked(struct acceldev_buffer *buf);
+
+#endif /* _ACCELDEV_CORE_ACCELDEV_H */

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Acceldev contexts: open, ioctl and close of /dev/acceldevN.
+ *
+ * Each open file is a context and owns one of the device's 255 device
+ * contexts until it is closed. Buffers hold a reference on their context,
+ * so the context structure may outlive its file; its device context does
+ * not: close waits for the context's runs, unbinds what is still bound,
+ * zeroes the config entry and gives the id back.
+ */
+
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+
+#include "acceldev.h"
+
+/**
+ * acceldev_context_get() - take a reference on a context
+ * @ctx: the context; the caller already holds a reference.
+ *
+ * Context: any.
+ * Return: @ctx.
+ */
+struct acceldev_context *acceldev_context_get(struct acceldev_context *ctx)
+{
+	kref_get(&ctx->ref);
+	return ctx;
+}
+
+static void acceldev_context_release(struct kref *ref)
+{
+	/* SAFETY: @ref is embedded in a context. */
+	struct acceldev_context *ctx =
+		container_of(ref, struct acceldev_context, ref);
+
+	WARN_ON(!list_empty(&ctx->waiters));
+	acceldev_device_put(ctx->adev);
+	kfree(ctx);
+}
+
+/**
+ * acceldev_context_put() - drop a reference on a context
+ * @ctx: the context.
+ *
+ * The last reference frees it and drops its device reference.
+ *
+ * Context: process (the device release may sleep).
+ */
+void acceldev_context_put(struct acceldev_context *ctx)
+{
+	kref_put(&ctx->ref, acceldev_context_release);
+}
+
+static int acceldev_open(struct inode *inode, struct file *file)
+{
+	struct acceldev_context *ctx;
+	struct acceldev_device *adev;
+	int id, ret;
+
+	/* On success we own a device reference, passed on to the context. */
+	adev = acceldev_device_lookup(iminor(inode));
+	if (!adev)
+		return -ENODEV;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+	if (!ctx) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+	kref_init(&ctx->ref);
+	spin_lock_init(&ctx->lock);
+	INIT_LIST_HEAD(&ctx->waiters);
+	ctx->adev = adev;
+
+	mutex_lock(&adev->lock);
+	if (adev->gone) {
+		ret = -ENODEV;
+		goto err_unlock;
+	}
+	id = ida_alloc_max(&adev->ctx_ids, ACCELDEV_MAX_CONTEXTS - 1,
+			   GFP_KERNEL);
+	if (id < 0) {
+		ret = id == -ENOSPC ? -EBUSY : id;
+		goto err_unlock;
+	}
+	/* INVARIANT: a free entry is all zeroes (probe and close zero it). */
+	ctx->id = id;
+	adev->contexts[id] = ctx;
+	mutex_unlock(&adev->lock);
+
+	file->private_data = ctx;
+	return nonseekable_open(inode, file);
+
+err_unlock:
+	mutex_unlock(&adev->lock);
+	kfree(ctx);
+err_put:
+	acceldev_device_put(adev);
+	return ret;
+}
+
+/*
+ * acceldev_context_detach() - give the device context back
+ *
+ * Unbinds the slots of buffers that outlive the file, waits for every
+ * command queued for the context, then zeroes the config entry and frees
+ * the id. After removal only the bookkeeping is undone.
+ *
+ * Context: process, may sleep.
+ */
+static void acceldev_context_detach(struct acceldev_context *ctx)
+{
+	struct acceldev_device *adev = ctx->adev;
+	struct acceldev_buffer *buf;
+	unsigned int slot;
+
+	spin_lock(&ctx->lock);
+	for_each_set_bit(slot, &ctx->slots, ACCELDEV_NUM_BUFFERS) {
+		buf = ctx->slot_buf[slot];
+		ctx->slot_buf[slot] = NULL;
+		/* -ENODEV: removed, and nothing needs unbinding any more. */
+		acceldev_queue_locked(ctx, &buf->unbind);
+	}
+	ctx->slots = 0;
+	spin_unlock(&ctx->lock);
+
+	acceldev_context_sync(ctx);
+
+	mutex_lock(&adev->lock);
+	spin_lock(&ctx->lock);
+	ctx->detached = true;
+	spin_unlock(&ctx->lock);
+	if (!adev->gone)
+		memset(&adev->configs[ctx->id], 0, sizeof(adev->configs[0]));
+	adev->contexts[ctx->id] = NULL;
+	ida_free(&adev->ctx_ids, ctx->id);
+	mutex_unlock(&adev->lock);
+}
+
+static int acceldev_release(struct inode *inode, struct file *file)
+{
+	struct acceldev_context *ctx = file->private_data;
+
+	acceldev_context_detach(ctx);
+	acceldev_context_put(ctx);
+	return 0;
+}
+
+static long acceldev_do_ioctl(struct file *file, unsigned int cmd,
+			      void __user *uarg, bool compat)
+{
+	struct acceldev_context *ctx = file->private_data;
+
+	/* A hint only: every path re-checks under its own lock. */
+	if (READ_ONCE(ctx->adev->gone))
+		return -ENODEV;
+
+	switch (cmd) {
+	case ACCELDEV_IOCTL_CREATE_BUFFER:
+		return acceldev_ioctl_create_buffer(ctx, uarg, compat);
+	case ACCELDEV_IOCTL_RUN:
+		return acceldev_ioctl_run(ctx, uarg);
+	case ACCELDEV_IOCTL_WAIT:
+		return acceldev_ioctl_wait(ctx, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static long acceldev_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	return acceldev_do_ioctl(file, cmd, (void __user *)arg, false);
+}
+
+#ifdef CONFIG_COMPAT
+/* RUN and WAIT have the same layout in both ABIs; CREATE_BUFFER does not. */
+static long acceldev_compat_ioctl(struct file *file, unsigned int cmd,
+				  unsigned long arg)
+{
+	return acceldev_do_ioctl(file, cmd, compat_ptr(arg), true);
+}
+#endif
+
+const struct file_operations acceldev_fops = {
+	.owner = THIS_MODULE,
+	.open = acceldev_open,
+	.release = acceldev_release,
+	.unlocked_ioctl = acceldev_ioctl,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl = acceldev_compat_ioctl,
+#endif
+};

@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Acceldev dispatcher: the per-device pending list and the work that
+ * drains it into CMD_MANUAL_FEED.
+ *
+ * Every device command (RUN, BIND_SLOT, FENCE) goes through one FIFO, the
+ * pending list, and only the device's work item feeds the hardware. The
+ * work runs on an ordered workqueue, so it never runs concurrently with
+ * itself, and it holds &acceldev_device.lock while it touches the device.
+ *
+ * Feed space. The device has no "queue has room" interrupt. The work keeps
+ * a credit of entries it knows to be free and reads CMD_MANUAL_FREE only
+ * when the credit is exhausted. The last credit is only ever spent on a
+ * device FENCE, and every FENCE fed sets CMD_FENCE_WAIT to its own value:
+ * so when the work stops for lack of room, the last command in the device
+ * queue is a FENCE whose FENCE_WAIT interrupt runs the work again, and by
+ * then the queue is empty. This is the "watermark" of the design.
+ *
+ * Completion. Each FENCE fed covers every command fed before it. The work
+ * keeps the FENCEs in flight in a ring; on FENCE_WAIT it reads
+ * CMD_FENCE_LAST, retires the ring up to it and advances done_seq, waking
+ * acceldev_sync() callers whose commands are covered.
+ */
+
+#include <linux/device.h>
+#include <linux/minmax.h>
+#include <linux/slab.h>
+
+#include "../core/acceldev.h"
+#include "../core/regs.h"
+
+static_assert(ACCELDEV_FENCE_RING > CMDS_BUFFER_SIZE);
+
+/**
+ * struct acceldev_sync_waiter - a sleeper in acceldev_sync()
+ * @node: link in &acceldev_device.sync_waiters.
+ * @target: submission sequence number that must complete.
+ * @status: 0, or -ENODEV if the device went away first.
+ * @done: completed by the dispatcher once @status is set.
+ *
+ * Owner: the sleeping task (on its stack). It is on the list from
+ * acceldev_sync() until the dispatcher (or removal) unlinks it under
+ * &acceldev_device.queue_lock and completes @done.
+ */
+struct acceldev_sync_waiter {
+	struct list_head node;
+	u64 target;
+	int status;
+	struct completion done;
+};
+
+/**
+ * acceldev_dispatch_init() - set up the dispatcher of a new device
+ * @adev: the device being probed.
+ *
+ * Context: process, before the device is visible.
+ */
+void acceldev_dispatch_init(struct acceldev_device *adev)
+{
+	spin_lock_init(&adev->queue_lock);
+	INIT_LIST_HEAD(&adev->pending);
+	INIT_LIST_HEAD(&adev->sync_waiters);
+	INIT_WORK(&adev->work, acceldev_dispatch_work);
+	atomic_set(&adev->intr_pending, 0);
+}
+
+/**
+ * acceldev_dispatch_kick() - make the work run soon
+ * @adev: the device.
+ *
+ * Context: any; the workqueue lives as long as @adev.
+ */
+void acceldev_dispatch_kick(struct acceldev_device *adev)
+{
+	queue_work(adev->wq, &adev->work);
+}
+
+/**
+ * acceldev_queue_locked() - append a device command to the pending list
+ * @ctx: the context the command belongs to.
+ * @cmd: the command. On success it belongs to the dispatcher until fed
+ *       (see &enum acceldev_cmd_kind); on failure it is untouched.
+ *
+ * Records the command as @ctx's latest, so that acceldev_context_sync()
+ * waits for it, and kicks the work.
+ *
+ * Context: process or atomic; takes &acceldev_device.queue_lock.
+ *          Caller holds @ctx->lock.
+ * Return: 0, or -ENODEV if the device was removed.
+ */
+int acceldev_queue_locked(struct acceldev_context *ctx,
+			  struct acceldev_cmd *cmd)
+{
+	struct acceldev_device *adev = ctx->adev;
+
+	lockdep_assert_held(&ctx->lock);
+
+	spin_lock(&adev->queue_lock);
+	if (adev->gone) {
+		spin_unlock(&adev->queue_lock);
+		return -ENODEV;
+	}
+	cmd->seq = ++adev->queued_seq;
+	list_add_tail(&cmd->node, &adev->pending);
+	spin_unlock(&adev->queue_lock);
+
+	ctx->last_seq = cmd->seq;
+	acceldev_dispatch_kick(adev);
+	return 0;
+}
+
+/**
+ * acceldev_sync() - wait until every command up to a sequence number ran
+ * @adev: the device.
+ * @seq: submission sequence number (from &acceldev_cmd.seq).
+ *
+ * Queues a device FENCE after @seq unless one is already queued, and sleeps
+ * until a FENCE covering @seq has executed. The sleep is uninterruptible:
+ * callers free memory the device may still use, and the wait is bounded
+ * because the device always drains its queue, and removal or a device
+ * restart completes every waiter.
+ *
+ * Context: process, may sleep; no locks held.
+ * Return: 0 once done, -ENODEV if the device was removed (then nothing
+ * will ever touch the memory again either).
+ */
+int acceldev_sync(struct acceldev_device *adev, u64 seq)
+{
+	struct acceldev_cmd fence = { .kind = ACCELDEV_CMD_FENCE };
+	struct acceldev_sync_waiter w;
+
+	spin_lock(&adev->queue_lock);
+	if (adev->gone) {
+		spin_unlock(&adev->queue_lock);
+		return -ENODEV;
+	}
+	if (seq <= adev->done_seq) {
+		spin_unlock(&adev->queue_lock);
+		return 0;
+	}
+	w.target = seq;
+	if (adev->fence_qseq < seq) {
+		fence.seq = ++adev->queued_seq;
+		list_add_tail(&fence.node, &adev->pending);
+		adev->fence_qseq = fence.seq;
+		/*
+		 * SAFETY: @fence lives on this stack. Waiting for its own
+		 * sequence number means we return only after the dispatcher
+		 * fed it (a FENCE covering it comes after it in the FIFO) or
+		 * removal unlinked it, so it is never referenced after return.
+		 */
+		w.target = fence.seq;
+	}
+	w.status = 0;
+	init_completion(&w.done);
+	list_add_tail(&w.node, &adev->sync_waiters);
+	spin_unlock(&adev->queue_lock);
+
+	acceldev_dispatch_kick(adev);
+	wait_for_completion(&w.done);
+	return w.status;
+}
+
+/**
+ * acceldev_context_sync() - wait for every command queued for a context
+ * @ctx: the context.
+ *
+ * Context: process, may sleep; no locks held.
+ * Return: as acceldev_sync().
+ */
+int acceldev_context_sync(struct acceldev_context *ctx)
+{
+	u64 seq;
+
+	spin_lock(&ctx->lock);
+	seq = ctx->last_seq;
+	spin_unlock(&ctx->lock);
+
+	return acceldev_sync(ctx->adev, seq);
+}
+
+/* Wake sync waiters covered by done_seq. Caller holds queue_lock. */
+static void acceldev_wake_syncs_locked(struct acceldev_device *adev,
+				       int status)
+{
+	struct acceldev_sync_waiter *w, *tmp;
+
+	lockdep_assert_held(&adev->queue_lock);
+
+	list_for_each_entry_safe(w, tmp, &adev->sync_waiters, node) {
+		if (!status && w->target > adev->done_seq)
+			continue;
+		list_del_init(&w->node);
+		w->status = status;
+		complete(&w->done);
+	}
+}
+
+/*
+ * acceldev_retire_locked() - retire the FENCEs the device has executed
+ *
+ * Context: the work, with adev->lock held.
+ */
+static void acceldev_retire_locked(struct acceldev_device *adev)
+{
+	struct acceldev_fence_rec *rec;
+	bool retired = false;
+	u64 covers = 0;
+	u32 last;
+
+	lockdep_assert_held(&adev->lock);
+
+	if (!adev->ring_len)
+		return;
+
+	last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
+	while (adev->ring_len) {
+		rec = &adev->ring[adev->ring_head];
+		/* Wrap-safe: VALs in flight span far less than 2^31. */
+		if ((s32)(last - rec->val) < 0)
+			break;
+		covers = rec->covers;
+		retired = true;
+		adev->ring_head = (adev->ring_head + 1) % ACCELDEV_FENCE_RING;
+		adev->ring_len--;
+	}
+	if (!retired)
+		return;
+
+	spin_lock(&adev->queue_lock);
+	adev->done_seq = max(adev->done_seq, covers);
+	acceldev_wake_syncs_locked(adev, 0);
+	spin_unlock(&adev->queue_lock);
+}
+
+/*
+ * acceldev_feed_fence() - feed a device FENCE covering everything fed so far
+ *
+ * Sets CMD_FENCE_WAIT before feeding, so the FENCE cannot execute before
+ * the device knows to interrupt for it. A newer FENCE moving FENCE_WAIT
+ * past an older one is fine: it executes later and covers more.
+ *
+ * Context: the work, with adev->lock held and credit for one command.
+ */
+static void acceldev_feed_fence(struct acceldev_device *adev)
+{
+	u32 words[ACCELDEV_DEVICE_CMD_WORDS] = {
+		ACCELDEV_DEVICE_CMD_TYPE_FENCE,
+	};
+	struct acceldev_fence_rec *rec;
+
+	lockdep_assert_held(&adev->lock);
+
+	/*
+	 * Fences in flight sit in the device queue, which has fewer entries
+	 * than the ring; a full ring means FENCEs executed and were not yet
+	 * retired, which reading FENCE_LAST takes care of.
+	 */
+	if (adev->ring_len == ACCELDEV_FENCE_RING)
+		acceldev_retire_locked(adev);
+	if (WARN_ON_ONCE(adev->ring_len == ACCELDEV_FENCE_RING))
+		return;
+
+	adev->fence_val++;
+	words[1] = adev->fence_val;
+	acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT, adev->fence_val);
+	acceldev_feed_cmd(adev, words);
+	adev->credit--;
+	adev->tail_is_fence = true;
+
+	rec = &adev->ring[(adev->ring_head + adev->ring_len) %
+			  ACCELDEV_FENCE_RING];
+	rec->val = adev->fence_val;
+	rec->covers = adev->fed_seq;
+	adev->ring_len++;
+}
+
+/*
+ * acceldev_refill_credit() - learn how much room the device queue has
+ *
+ * Context: the work, with adev->lock held, credit exhausted.
+ * Return: true if at least one command may be fed.
+ */
+static bool acceldev_refill_credit(struct acceldev_device *adev)
+{
+	u32 free = acceldev_read(adev, CMD_MANUAL_FREE);
+
+	lockdep_assert_held(&adev->lock);
+
+	/* A device in trouble may read all ones; never trust more. */
+	free = min_t(u32, free, CMDS_BUFFER_SIZE);
+	adev->credit = free > ACCELDEV_QUEUE_RESERVE ?
+		       free - ACCELDEV_QUEUE_RESERVE : 0;
+	return adev->credit > 0;
+}
+
+/*
+ * acceldev_feed_locked() - drain the pending list into the device
+ *
+ * Takes the whole pending list at once and feeds it without holding
+ * queue_lock, so submitters are never blocked behind MMIO; what does not
+ * fit goes back to the head of the list, in order.
+ *
+ * Context: the work, with adev->lock held.
+ */
+static void acceldev_feed_locked(struct acceldev_device *adev)
+{
+	struct acceldev_cmd *cmd;
+	LIST_HEAD(batch);
+
+	lockdep_assert_held(&adev->lock);
+
+	spin_lock(&adev->queue_lock);
+	list_splice_init(&adev->pending, &batch);
+	spin_unlock(&adev->queue_lock);
+
+	while (!list_empty(&batch)) {
+		if (!adev->credit && !acceldev_refill_credit(adev))
+			break;
+
+		cmd = list_first_entry(&batch, struct acceldev_cmd, node);
+		if (adev->credit == 1 && cmd->kind != ACCELDEV_CMD_FENCE) {
+			/*
+			 * The last credit only ever goes to a FENCE; if the
+			 * last command fed already is one, wait for it.
+			 */
+			if (adev->tail_is_fence)
+				break;
+			acceldev_feed_fence(adev);
+			continue;
+		}
+
+		list_del(&cmd->node);
+		adev->fed_seq = cmd->seq;
+		switch (cmd->kind) {
+		case ACCELDEV_CMD_FENCE:
+			/*
+			 * SAFETY: the node may live on a sleeper's stack;
+			 * after list_del() above it is not touched again.
+			 */
+			acceldev_feed_fence(adev);
+			break;
+		case ACCELDEV_CMD_OWNED:
+			acceldev_feed_cmd(adev, cmd->words);
+			adev->credit--;
+			adev->tail_is_fence = false;
+			kfree(cmd);
+			break;
+		case ACCELDEV_CMD_EMBEDDED:
+			acceldev_feed_cmd(adev, cmd->words);
+			adev->credit--;
+			adev->tail_is_fence = false;
+			break;
+		}
+	}
+
+	if (!list_empty(&batch)) {
+		spin_lock(&adev->queue_lock);
+		list_splice(&batch, &adev->pending);
+		spin_unlock(&adev->queue_lock);
+	}
+}
+
+/*
+ * acceldev_scan_contexts_locked() - read every context's fence counter and
+ * status, wake its waiters
+ *
+ * Context: the work, with adev->lock held.
+ * Return: true if some context newly went into error.
+ */
+static bool acceldev_scan_contexts_locked(struct acceldev_device *adev)
+{
+	struct acceldev_context *ctx;
+	bool new_error = false;
+	unsigned int id;
+
+	lockdep_assert_held(&adev->lock);
+
+	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
+		ctx = adev->contexts[id];
+		if (!ctx)
+			continue;
+		spin_lock(&ctx->lock);
+		if (acceldev_context_update_locked(ctx))
+			new_error = true;
+		spin_unlock(&ctx->lock);
+	}
+	return new_error;
+}
+
+/*
+ * acceldev_restart_locked() - recover from a device-level error
+ *
+ * FEED_ERROR means a command was dropped, an unexplained CMD_ERROR that a
+ * device command was rejected: either way some command we fed did not
+ * run, and we cannot tell which. Repeat the start-up sequence, rewrite
+ * every context's slots from the driver's own table while the device is
+ * stopped (a dropped BIND_SLOT must not leave a stale slot), and fail the
+ * contexts whose runs were in flight: their fences might never come. Idle
+ * contexts keep their state. A fresh FENCE then retires whatever was in
+ * flight, dropped or not.
+ *
+ * Context: the work, with adev->lock held.
+ */
+static void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
+{
+	struct acceldev_context *ctx;
+	struct acceldev_hw_context *hw;
+	unsigned int id, slot;
+	u64 done;
+
+	lockdep_assert_held(&adev->lock);
+
+	adev->restarts++;
+	dev_err_ratelimited(&adev->pdev->dev,
+			    "device error (INTR %#x), restarting (%u)\n",
+			    intr, adev->restarts);
+
+	acceldev_hw_stop(adev);
+
+	spin_lock(&adev->queue_lock);
+	done = adev->done_seq;
+	spin_unlock(&adev->queue_lock);
+
+	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
+		ctx = adev->contexts[id];
+		if (!ctx)
+			continue;
+		hw = &adev->configs[id];
+		spin_lock(&ctx->lock);
+		if (!ctx->detached) {
+			for (slot = 0; slot < ACCELDEV_NUM_BUFFERS; slot++)
+				hw->slots[slot] = test_bit(slot, &ctx->slots) ?
+					cpu_to_le64(ctx->slot_buf[slot]->pt_dma) : 0;
+			if (ctx->last_seq > done && !ctx->broken) {
+				ctx->broken = true;
+				acceldev_context_fail_waiters_locked(ctx, -EIO);
+			}
+		}
+		spin_unlock(&ctx->lock);
+	}
+
+	/* The device may have dropped a command: trust only FREE now. */
+	if (intr & ACCELDEV_INTR_FEED_ERROR)
+		adev->credit = 0;
+
+	acceldev_hw_start(adev);
+
+	if (adev->ring_len && (adev->credit || acceldev_refill_credit(adev)))
+		acceldev_feed_fence(adev);
+}
+
+/**
+ * acceldev_dispatch_work() - the device's bottom half
+ * @work: &acceldev_device.work.
+ *
+ * Handles the interrupts the top half acknowledged: wakes WAITs and marks
+ * broken contexts, restarts the device after device-level errors, retires
+ * FENCEs, then feeds as much of the pending list as fits.
+ *
+ * Context: process (ordered workqueue); takes &acceldev_device.lock.
+ */
+void acceldev_dispatch_work(struct work_struct *work)
+{
+	/* SAFETY: the work item is embedded in its device. */
+	struct acceldev_device *adev =
+		container_of(work, struct acceldev_device, work);
+	bool new_error = false;
+	u32 intr;
+
+	mutex_lock(&adev->lock);
+	if (adev->gone)
+		goto out;
+
+	intr = atomic_xchg(&adev->intr_pending, 0);
+
+	/*
+	 * SAFETY: the device writes fence counters and status by DMA before
+	 * raising the interrupt; the handler's readl() of INTR and the
+	 * workqueue hand-off order those writes before our reads.
+	 */
+	if (intr & (ACCELDEV_INTR_USER_FENCE_WAIT | ACCELDEV_INTR_CTX_ERRORS))
+		new_error = acceldev_scan_contexts_locked(adev);
+
+	if ((intr & ACCELDEV_INTR_FEED_ERROR) ||
+	    ((intr & ACCELDEV_INTR_CMD_ERROR) && !new_error))
+		acceldev_restart_locked(adev, intr);
+	else if ((intr & ACCELDEV_INTR_MEM_ERROR) && !new_error)
+		dev_warn_ratelimited(&adev->pdev->dev,
+				     "unexplained MEM_ERROR\n");
+
+	if (intr & ACCELDEV_INTR_FENCE_WAIT)
+		acceldev_retire_locked(adev);
+
+	acceldev_feed_locked(adev);
+out:
+	mutex_unlock(&adev->lock);
+}
+
+/**
+ * acceldev_dispatch_abort() - stop dispatching for good (device removal)
+ * @adev: the device, with @adev->gone just set.
+ *
+ * Drops every pending command and wakes every sync waiter with -ENODEV.
+ * Runs in the same queue_lock section that sets @adev->gone, so anyone who
+ * sees @gone knows that no command of theirs is still listed.
+ *
+ * Context: process; caller holds &acceldev_device.lock and
+ *          &acceldev_device.queue_lock.
+ */
+void acceldev_dispatch_abort(struct acceldev_device *adev)
+{
+	struct acceldev_cmd *cmd, *tmp;
+
+	lockdep_assert_held(&adev->lock);
+	lockdep_assert_held(&adev->queue_lock);
+
+	list_for_each_entry_safe(cmd, tmp, &adev->pending, node) {
+		list_del_init(&cmd->node);
+		if (cmd->kind == ACCELDEV_CMD_OWNED)
+			kfree(cmd);
+	}
+	acceldev_wake_syncs_locked(adev, -ENODEV);
+}
