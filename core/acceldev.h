@@ -162,6 +162,8 @@ struct acceldev_fence_rec {
  * @ring: (work) device FENCEs fed and not yet retired, oldest first.
  * @ring_head: (work) index of the oldest entry of @ring.
  * @ring_len: (work) number of entries in @ring.
+ * @ctx_error_unmatched: (work) a context error was seen and no error
+ *                       interrupt bit has been handled since.
  * @restarts: (work) device restarts after device-level errors.
  *
  * Invariants: while !@gone, the device runs with CONTEXTS_CONFIGS =
@@ -203,6 +205,7 @@ struct acceldev_device {
 	struct acceldev_fence_rec ring[ACCELDEV_FENCE_RING];
 	unsigned int ring_head;
 	unsigned int ring_len;
+	bool ctx_error_unmatched;
 	unsigned int restarts;
 };
 

@@ -277,11 +277,12 @@ static void acceldev_feed_fence(struct acceldev_device *adev)
 
 /*
  * acceldev_refill_credit() - learn how much room the device queue has
+ * @need: credit the next command needs.
  *
- * Context: the work, with adev->lock held, credit exhausted.
- * Return: true if at least one command may be fed.
+ * Context: the work, with adev->lock held.
+ * Return: true if the credit now covers @need.
  */
-static bool acceldev_refill_credit(struct acceldev_device *adev)
+static bool acceldev_refill_credit(struct acceldev_device *adev, u32 need)
 {
 	u32 free = acceldev_read(adev, CMD_MANUAL_FREE);
 
@@ -291,7 +292,7 @@ static bool acceldev_refill_credit(struct acceldev_device *adev)
 	free = min_t(u32, free, CMDS_BUFFER_SIZE);
 	adev->credit = free > ACCELDEV_QUEUE_RESERVE ?
 		       free - ACCELDEV_QUEUE_RESERVE : 0;
-	return adev->credit > 0;
+	return adev->credit >= need;
 }
 
 /*
@@ -301,12 +302,19 @@ static bool acceldev_refill_credit(struct acceldev_device *adev)
  * queue_lock, so submitters are never blocked behind MMIO; what does not
  * fit goes back to the head of the list, in order.
  *
+ * A FENCE needs one credit, anything else two: the last credit is kept for
+ * a FENCE. So the credit only reaches zero right after a FENCE, and when
+ * the work stops with commands left over, the tail of the device queue is
+ * a FENCE (fed now as a watermark if it is not one already) whose
+ * FENCE_WAIT interrupt brings the work back to an empty device queue.
+ *
  * Context: the work, with adev->lock held.
  */
 static void acceldev_feed_locked(struct acceldev_device *adev)
 {
 	struct acceldev_cmd *cmd;
 	LIST_HEAD(batch);
+	u32 need;
 
 	lockdep_assert_held(&adev->lock);
 
@@ -315,19 +323,13 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 	spin_unlock(&adev->queue_lock);
 
 	while (!list_empty(&batch)) {
-		if (!adev->credit && !acceldev_refill_credit(adev))
-			break;
-
 		cmd = list_first_entry(&batch, struct acceldev_cmd, node);
-		if (adev->credit == 1 && cmd->kind != ACCELDEV_CMD_FENCE) {
-			/*
-			 * The last credit only ever goes to a FENCE; if the
-			 * last command fed already is one, wait for it.
-			 */
-			if (adev->tail_is_fence)
-				break;
-			acceldev_feed_fence(adev);
-			continue;
+		need = cmd->kind == ACCELDEV_CMD_FENCE ? 1 : 2;
+		if (adev->credit < need &&
+		    !acceldev_refill_credit(adev, need)) {
+			if (adev->credit && !adev->tail_is_fence)
+				acceldev_feed_fence(adev);
+			break;
 		}
 
 		list_del(&cmd->node);
@@ -446,7 +448,7 @@ static void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 
 	acceldev_hw_start(adev);
 
-	if (adev->ring_len && (adev->credit || acceldev_refill_credit(adev)))
+	if (adev->ring_len && (adev->credit || acceldev_refill_credit(adev, 1)))
 		acceldev_feed_fence(adev);
 }
 
@@ -465,7 +467,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	/* SAFETY: the work item is embedded in its device. */
 	struct acceldev_device *adev =
 		container_of(work, struct acceldev_device, work);
-	bool new_error = false;
+	bool explained = false;
 	u32 intr;
 
 	mutex_lock(&adev->lock);
@@ -479,13 +481,24 @@ void acceldev_dispatch_work(struct work_struct *work)
 	 * raising the interrupt; the handler's readl() of INTR and the
 	 * workqueue hand-off order those writes before our reads.
 	 */
-	if (intr & (ACCELDEV_INTR_USER_FENCE_WAIT | ACCELDEV_INTR_CTX_ERRORS))
-		new_error = acceldev_scan_contexts_locked(adev);
+	if (intr & (ACCELDEV_INTR_USER_FENCE_WAIT | ACCELDEV_INTR_CTX_ERRORS) &&
+	    acceldev_scan_contexts_locked(adev))
+		adev->ctx_error_unmatched = true;
+
+	/*
+	 * An error bit is explained by a context error seen now or by an
+	 * earlier scan (one that ran between the device's status write and
+	 * its interrupt). Bits coalesce, so one context error explains all.
+	 */
+	if (intr & ACCELDEV_INTR_CTX_ERRORS) {
+		explained = adev->ctx_error_unmatched;
+		adev->ctx_error_unmatched = false;
+	}
 
 	if ((intr & ACCELDEV_INTR_FEED_ERROR) ||
-	    ((intr & ACCELDEV_INTR_CMD_ERROR) && !new_error))
+	    ((intr & ACCELDEV_INTR_CMD_ERROR) && !explained))
 		acceldev_restart_locked(adev, intr);
-	else if ((intr & ACCELDEV_INTR_MEM_ERROR) && !new_error)
+	else if ((intr & ACCELDEV_INTR_MEM_ERROR) && !explained)
 		dev_warn_ratelimited(&adev->pdev->dev,
 				     "unexplained MEM_ERROR\n");
 
