@@ -179,7 +179,7 @@ struct acceldev_device {
 	struct cdev *cdev;
 	struct device *chardev;
 
-	struct mutex lock;
+	struct mutex lock; /* device state, see @lock above */
 	bool gone;
 	struct acceldev_context *contexts[ACCELDEV_MAX_CONTEXTS];
 	struct ida ctx_ids;
@@ -191,7 +191,7 @@ struct acceldev_device {
 	struct work_struct work;
 	atomic_t intr_pending;
 
-	spinlock_t queue_lock;
+	spinlock_t queue_lock; /* the pending list, see @queue_lock above */
 	struct list_head pending;
 	u64 queued_seq;
 	u64 done_seq;
@@ -235,7 +235,7 @@ struct acceldev_context {
 	struct acceldev_device *adev;
 	u32 id;
 
-	spinlock_t lock;
+	spinlock_t lock; /* every field below */
 	bool detached;
 	bool broken;
 	struct list_head waiters;

@@ -14,12 +14,11 @@
 #include <linux/types.h>
 
 #ifndef __KERNEL__
-#include <stdint.h>
 #ifndef __cplusplus
 #include <stdbool.h>
 #endif
 /* The device takes 64-bit DMA addresses whatever the CPU's word size. */
-typedef uint64_t dma_addr_t;
+typedef __u64 dma_addr_t;
 #endif
 
 #define ACCELDEV_NAME "acceldev"
@@ -167,7 +166,7 @@ struct acceldev_context_on_device_config {
 	dma_addr_t buffers_slots_config_ptr[ACCELDEV_NUM_BUFFERS];
 	__u32 fence_counter;
 	__u8 status;
-} __attribute__((aligned(64)));
+} __attribute__((__aligned__(64)));
 
 static inline bool acceldev_context_on_device_config_is_error(__u8 status)
 {
