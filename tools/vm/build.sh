@@ -1,0 +1,167 @@
+# shellcheck shell=bash
+# Builds for tools/vmtest: QEMU (through tools/qemu/build.sh), the module,
+# test programs, initramfs. Sourced (needs lib.sh; $REPO $VM_DIR $CACHE).
+
+QEMU_BIN=$CACHE/qemu/build/qemu-system-x86_64
+QTEST_BIN=$CACHE/qemu/build/tests/qtest/acceldev-test
+
+# build_qemu: run tools/qemu/build.sh unless its inputs are unchanged
+build_qemu() {
+	local stamp_file=$CACHE/qemu/.vmtest-stamp stamp
+	[ -f "$REPO/tools/qemu/build.sh" ] ||
+		die "tools/qemu/build.sh does not exist: no QEMU device model to build"
+	fetch_qemu_tarball
+	stamp=$( (
+		cd "$REPO" && find tools/qemu -type f ! -name '*.md' -print0 | sort -z |
+			xargs -0 sha256sum
+		cd "$CACHE/downloads" && ls qemu_*.orig.tar.xz
+	) | sha256sum | cut -c1-16)
+	if [ -x "$QEMU_BIN" ] && [ -x "$QTEST_BIN" ] &&
+		[ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	run_logged "$CACHE/logs/qemu-build.log" "building QEMU with the Acceldev model (tools/qemu/build.sh)" \
+		sh "$REPO/tools/qemu/build.sh" "$CACHE" || {
+		[ -f "$CACHE/qemu/build.log" ] && {
+			echo "[vmtest] last lines of $CACHE/qemu/build.log:" >&2
+			tail -n 30 "$CACHE/qemu/build.log" | sed 's/^/    | /' >&2
+		}
+		die "QEMU build failed"
+	}
+	[ -x "$QEMU_BIN" ] || die "tools/qemu/build.sh did not produce $QEMU_BIN"
+	echo "$stamp" >"$stamp_file"
+}
+
+# Where per-checkout builds go: the cache, keyed by the checkout's path, so
+# that several clones can run at once and a clone's rebuilds are
+# incremental.
+checkout_build_dir() {
+	echo "$CACHE/build/$(printf '%s' "$REPO" | sha256sum | cut -c1-12)"
+}
+
+have_module_sources() { [ -f "$REPO/Kbuild" ]; }
+
+# copy_module_sources DEST: Kbuild, core/, dispatch/, mm/, uapi/
+copy_module_sources() {
+	local dest=$1 d
+	mkdir -p "$dest"
+	cp "$REPO/Kbuild" "$dest/Kbuild"
+	for d in core dispatch mm uapi; do
+		if [ -d "$REPO/$d" ]; then
+			rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+				"$REPO/$d/" "$dest/$d/"
+		else
+			rm -rf "${dest:?}/$d"
+		fi
+	done
+}
+
+# kbuild_module KERNEL_BUILD SRCDIR LOG DESC MAKEARGS...: make modules
+kbuild_module() {
+	local kb=$1 dir=$2 logf=$3 desc=$4
+	shift 4
+	run_logged "$logf" "$desc" \
+		make -C "$kb" M="$dir" -j"${ACCELDEV_JOBS:-$(nproc)}" "$@" modules
+}
+
+# print_warnings LOG: show compiler/modpost/sparse warnings of a build;
+# returns their count in WARN_COUNT
+print_warnings() {
+	local logf=$1
+	WARN_COUNT=$(grep -cE '(warning|WARNING|error):' "$logf" || true)
+	if [ "$WARN_COUNT" -gt 0 ]; then
+		vm_warn "$WARN_COUNT warning(s) in $(basename "$logf"):"
+		grep -E -A3 '(warning|WARNING|error):' "$logf" | head -n 60 | sed 's/^/    | /' >&2
+	fi
+}
+
+# build_module: builds acceldev.ko for $KERNEL_BUILD/$KERNEL_ID with W=1;
+# sets MODULE_KO and MODULE_WARNINGS. Returns non-zero on build failure.
+build_module() {
+	local dir logf
+	dir=$(checkout_build_dir)/$KERNEL_ID/module
+	logf=$(checkout_build_dir)/$KERNEL_ID/module-build.log
+	copy_module_sources "$dir"
+	MODULE_KO=
+	MODULE_WARNINGS=0
+	kbuild_module "$KERNEL_BUILD" "$dir" "$logf" "building acceldev.ko for $KERNEL_ID (W=1)" W=1 ||
+		return 1
+	print_warnings "$logf"
+	MODULE_WARNINGS=$WARN_COUNT
+	[ -f "$dir/acceldev.ko" ] || {
+		vm_warn "the build produced no acceldev.ko (Kbuild must build obj-m += acceldev.o)"
+		return 1
+	}
+	MODULE_KO=$dir/acceldev.ko
+	MODULE_BUILD_LOG=$logf
+}
+
+# build_selftest_module: the WARN_ON(1) module, for the bench's self-test
+build_selftest_module() {
+	local dir
+	dir=$(checkout_build_dir)/$KERNEL_ID/selftest-warn
+	mkdir -p "$dir"
+	cp "$VM_DIR/selftest/warn/Kbuild" "$VM_DIR/selftest/warn/selftest_warn.c" "$dir/"
+	kbuild_module "$KERNEL_BUILD" "$dir" "$dir/build.log" "building the self-test WARN module" ||
+		return 1
+	SELFTEST_WARN_KO=$dir/selftest_warn.ko
+}
+
+# ---- test programs ----------------------------------------------------
+
+TEST_CFLAGS=(-static -O2 -Wall -Wextra -Werror -pthread)
+
+# vmtest_opt SRC KEY: value of KEY in the source's "// vmtest:" line
+vmtest_opt() {
+	sed -n 's|^[[:space:]]*//[[:space:]]*vmtest:[[:space:]]*||p' "$1" | head -n 1 |
+		tr ' \t' '\n\n' | sed -n "s|^$2=||p" | head -n 1
+}
+
+# build_tests OUTDIR SRC...: compile each test; prints "name" of every
+# test that failed to compile into OUTDIR/compile-failures
+build_tests() {
+	local out=$1 jobs
+	shift
+	mkdir -p "$out"
+	: >"$out/compile-failures"
+	[ $# -gt 0 ] || return 0
+	jobs=${ACCELDEV_JOBS:-$(nproc)}
+	local inc=(-I "$REPO/uapi" -I "$REPO/tools/testing/acceldev/include")
+	printf '%s\0' "$@" | OUT=$out CFLAGS_STR="${TEST_CFLAGS[*]} ${inc[*]}" \
+		xargs -0 -n 1 -P "$jobs" bash -c '
+			src=$1; name=$(basename "$src" .c)
+			# shellcheck disable=SC2086
+			if ! gcc $CFLAGS_STR -o "$OUT/$name" "$src" >"$OUT/$name.log" 2>&1; then
+				echo "$name" >>"$OUT/compile-failures"
+			fi' _
+}
+
+# ---- initramfs --------------------------------------------------------
+
+# make_initramfs OUT CONF TESTDIR LIST [MODULE_KO] [EXTRA_KO...]
+#   CONF: text of /vmtest.conf; LIST: 'name timeout' lines
+make_initramfs() {
+	local out=$1 conf=$2 testdir=$3 list=$4 ko=${5:-} stage name
+	shift 4
+	[ $# -gt 0 ] && shift
+	stage=$out.d
+	rm -rf "$stage"
+	mkdir -p "$stage"/{bin,sbin,proc,sys,dev,tmp,run,tests,selftest,etc}
+	install -m 0755 "$BUSYBOX" "$stage/bin/busybox"
+	install -m 0755 "$VM_DIR/init" "$stage/init"
+	install -m 0755 "$VM_DIR/vmtest-monitor" "$stage/bin/vmtest-monitor"
+	printf '%s\n' "$conf" >"$stage/vmtest.conf"
+	printf '%s\n' "$list" >"$stage/tests/list"
+	while read -r name _; do
+		[ -n "$name" ] || continue
+		install -m 0755 "$testdir/$name" "$stage/tests/$name"
+	done <<<"$list"
+	[ -n "$ko" ] && install -m 0644 "$ko" "$stage/acceldev.ko"
+	for ko in "$@"; do
+		install -m 0644 "$ko" "$stage/selftest/"
+	done
+	echo "root:x:0:0:root:/tmp:/bin/sh" >"$stage/etc/passwd"
+	(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+		cpio --quiet -o -0 -H newc -R 0:0) >"$out"
+	rm -rf "$stage"
+}

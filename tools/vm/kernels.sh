@@ -1,0 +1,96 @@
+# shellcheck shell=bash
+# Guest kernels: Debian's 6.12 image + headers (extracted, not installed)
+# and the cached debug build from linux-source-6.12.
+# Sourced by tools/vmtest (needs lib.sh, deps.sh and $CACHE, $VM_DIR).
+
+# prepare_debian_kernel: sets KERNEL_IMAGE, KERNEL_BUILD, KERNEL_ID
+prepare_debian_kernel() {
+	local dir root hdr d
+	fetch_kernel_debs
+	dir=$CACHE/kernel/debian-$KVER_PKG
+	root=$dir/root
+	hdr=$root/usr/src/linux-headers-$KVER_PKG
+	if [ ! -f "$dir/.ready" ]; then
+		vm_log "extracting Debian kernel $KVER_PKG into $dir"
+		rm -rf "$dir"
+		mkdir -p "$root"
+		for d in "linux-image-$KVER_PKG" "linux-headers-$KVER_PKG" \
+			"linux-headers-$KVER_ABI-common" "linux-kbuild-$KVER_ABI"; do
+			compgen -G "$CACHE/downloads/${d}_${KVER_DEB}_*.deb" >/dev/null ||
+				die "missing $d .deb in $CACHE/downloads"
+			dpkg -x "$(compgen -G "$CACHE/downloads/${d}_${KVER_DEB}_*.deb" | head -n 1)" "$root"
+		done
+		# The arch headers' Makefile includes the -common tree's Makefile
+		# by absolute /usr/src path: point it into the cache instead.
+		# (scripts/ and tools/ are relative links into usr/lib/linux-kbuild-*
+		# and resolve inside the extracted tree as they are.)
+		sed -i "s|^include /usr/src/|include $root/usr/src/|" "$hdr/Makefile"
+		[ -e "$hdr/scripts/Makefile.build" ] ||
+			die "extracted headers: $hdr/scripts does not resolve to the kbuild package"
+		grep -q "^include $root/" "$hdr/Makefile" ||
+			die "extracted headers: unexpected $hdr/Makefile"
+		touch "$dir/.ready"
+	fi
+	KERNEL_IMAGE=$root/boot/vmlinuz-$KVER_PKG
+	KERNEL_BUILD=$hdr
+	KERNEL_ID=debian-$KVER_PKG
+	KERNEL_FLAVOR=debian
+	[ -f "$KERNEL_IMAGE" ] || die "no kernel image at $KERNEL_IMAGE"
+}
+
+debug_kernel_dir() {
+	resolve_kernel
+	echo "$CACHE/kernel/debug-$KVER_DEB-$(hash_of "$VM_DIR/debug-kernel.config")"
+}
+
+# build_debug_kernel: builds once (cached), sets KERNEL_IMAGE, KERNEL_BUILD
+build_debug_kernel() {
+	local dir src jobs t0 tarball opt val got missing=0
+	fetch_kernel_source
+	dir=$(debug_kernel_dir)
+	src=$dir/linux
+	KERNEL_IMAGE=$src/arch/x86/boot/bzImage
+	KERNEL_BUILD=$src
+	KERNEL_ID=debug-${dir##*/debug-}
+	KERNEL_FLAVOR=debug
+	[ -f "$dir/.ready" ] && return 0
+	jobs=${ACCELDEV_JOBS:-$(nproc)}
+	t0=$(now_s)
+	vm_log "building the debug kernel in $dir (once; ~10-15 min on 2 cores)"
+	rm -rf "$dir"
+	mkdir -p "$dir/x"
+	dpkg -x "$(compgen -G "$CACHE/downloads/linux-source-6.12_${KVER_DEB}_*.deb" | head -n 1)" "$dir/x"
+	tarball=$(compgen -G "$dir/x/usr/src/linux-source-6.12*.tar.*" | head -n 1) ||
+		die "linux-source package holds no tarball"
+	tar -C "$dir" -xf "$tarball"
+	mv "$dir"/linux-source-6.12* "$src"
+	rm -rf "$dir/x"
+	cp "$VM_DIR/debug-kernel.config" "$dir/fragment.config"
+	(
+		cd "$src"
+		make -s x86_64_defconfig
+		make -s kvm_guest.config
+		./scripts/kconfig/merge_config.sh -m .config "$dir/fragment.config"
+		make -s olddefconfig
+	) >"$dir/config.log" 2>&1 || {
+		tail -n 30 "$dir/config.log" >&2
+		die "debug kernel configuration failed (log: $dir/config.log)"
+	}
+	# Report fragment options that did not survive olddefconfig.
+	while IFS='=' read -r opt val; do
+		case $opt in CONFIG_*) ;; *) continue ;; esac
+		if [ "$val" = n ]; then
+			grep -q "^$opt=" "$src/.config" && { vm_warn "debug kernel: $opt is not off"; missing=1; }
+		else
+			got=$(grep "^$opt=" "$src/.config" | cut -d= -f2-) || true
+			[ "$got" = "$val" ] || { vm_warn "debug kernel: $opt=$val requested, got '${got:-unset}'"; missing=1; }
+		fi
+	done <"$dir/fragment.config"
+	[ "$missing" = 0 ] || vm_warn "some debug options were not applied (see above)"
+	run_logged "$dir/build.log" "make -j$jobs bzImage modules (debug kernel)" \
+		nice -n 10 make -C "$src" -j"$jobs" bzImage modules ||
+		die "debug kernel build failed"
+	[ -f "$src/Module.symvers" ] || cp "$src/vmlinux.symvers" "$src/Module.symvers"
+	touch "$dir/.ready"
+	vm_log "debug kernel built in $(elapsed "$t0") s"
+}

@@ -1,0 +1,556 @@
+#!/usr/bin/python3
+"""Host side of one test-VM boot for tools/vmtest.
+
+Starts QEMU, records the serial console, answers monitor requests from the
+guest (second serial port), enforces host-side timeouts, and turns the
+console log into one verdict per test (see tools/vm/README.md).
+
+  runner.py run   --qemu Q --kernel K --initrd I --rundir D --tests LIST ...
+  runner.py shell --qemu Q --kernel K --initrd I --rundir D ...
+  runner.py parse --log console.log --tests LIST      (re-parse a log)
+
+Results go to stdout (or --results FILE), one line per test:
+  PASS name | FAIL name (reason) | SKIP name
+Standard library only.
+"""
+
+import argparse
+import json
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+MARK_RE = re.compile(r"\[\s*\d+\.\d+\]\s?(?:\[\s*[CT]\d+\]\s?)?@@VMTEST-(\S+)(?: (.*))?$")
+KLINE_RE = re.compile(r"\[\s*\d+\.\d+\]\s?(?:\[\s*[CT]\d+\]\s?)?(.*)$")
+
+# Kernel messages that fail the test during which they appear.
+SPLAT_RES = [re.compile(p) for p in (
+    r"^(?:\S+: )?BUG:",                      # BUG: KASAN / sleeping function / soft lockup / NULL deref ...
+    r"^WARNING:",                            # WARN_ON, lockdep (circular locking, inconsistent state, ...)
+    r"^kernel BUG at",
+    r"^Oops",
+    r"general protection fault",
+    r"^Kernel panic",
+    r"^(?:rcu: )?INFO: ",                    # hung task, RCU stall, lockdep "INFO: trying to register non-static key"
+    r"blocked for more than \d+ seconds",
+    r"possible circular locking|inconsistent lock state|possible recursive locking",
+    r"suspicious RCU usage|bad unlock balance|lock held when returning|held lock freed",
+    r"sleeping function called from invalid context|scheduling while atomic",
+    r"hard LOCKUP|soft lockup",
+    r"^DMA-API:",
+    r"list_(?:add|del) corruption|list corruption",
+    r"^kmemleak: \d+ new suspected memory leak",
+    r"^UBSAN:",
+    r"^ODEBUG:",
+    r"^refcount_t:",
+    r"^Unable to handle kernel",
+)]
+# Harmless lines that would otherwise match (none known yet).
+IGNORE_RES = [re.compile(p) for p in (
+)]
+
+PSEUDO = ("insmod", "rmmod", "kmemleak", "devices")
+
+
+def is_splat(msg):
+    if any(r.search(msg) for r in IGNORE_RES):
+        return False
+    return any(r.search(msg) for r in SPLAT_RES)
+
+
+def read_tests(path):
+    tests = []
+    if path:
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if parts:
+                    tests.append((parts[0], int(parts[1]) if len(parts) > 1 else 60))
+    return tests
+
+
+# ---------------------------------------------------------------- parsing
+
+class Step:
+    def __init__(self, name):
+        self.name = name
+        self.begun = False
+        self.ended = False
+        self.rc = None
+        self.timeout = False
+        self.secs = None
+        self.splats = []      # first lines of kernel reports
+        self.lines = []       # console lines while the step ran
+
+
+def parse_log(text, tests, vm_end_reason=None, with_kmemleak=False, label=""):
+    """Return (results, details): results = [(verdict, name, reason)]."""
+    steps = {}
+    order = []
+    current = None
+    booted = False
+    outside = Step("boot")
+    for raw in text.splitlines():
+        line = raw.replace("\r", "")
+        m = MARK_RE.search(line)
+        if m:
+            kind, rest = m.group(1), (m.group(2) or "")
+            if kind == "BOOTED":
+                booted = True
+            elif kind == "BEGIN":
+                name = rest.strip()
+                st = steps.get(name) or Step(name)
+                steps[name] = st
+                st.begun = True
+                order.append(name)
+                current = st
+            elif kind == "END":
+                parts = rest.split()
+                name = parts[0] if parts else ""
+                st = steps.get(name) or Step(name)
+                steps[name] = st
+                st.ended = True
+                kv = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
+                try:
+                    st.rc = int(kv.get("rc", "1"))
+                except ValueError:
+                    st.rc = 1
+                st.timeout = kv.get("timeout") == "1"
+                st.secs = kv.get("secs")
+                current = None
+            continue
+        target = current if current is not None else outside
+        target.lines.append(line)
+        k = KLINE_RE.search(line)
+        if k and is_splat(k.group(1).strip()):
+            target.splats.append(k.group(1).strip())
+
+    results = []
+    details = {}
+
+    def pname(n):
+        return "%s@%s" % (n, label) if label else n
+
+    def kernel_reason(st):
+        s = st.splats[0]
+        more = " (+%d more)" % (len(st.splats) - 1) if len(st.splats) > 1 else ""
+        return "kernel: %s%s" % (s[:120], more)
+
+    # Kernel reports outside any step (boot, between tests)
+    if outside.splats:
+        results.append(("FAIL", pname("kernel"), kernel_reason(outside) + " outside any test"))
+        details[pname("kernel")] = outside.lines
+    if not booted:
+        results.append(("FAIL", pname("boot"), "VM did not boot to the test init" +
+                        (": %s" % vm_end_reason if vm_end_reason else "")))
+        details[pname("boot")] = outside.lines[-60:]
+
+    # Pseudo steps (module load/unload, demo device check)
+    for ps in ("insmod", "devices"):
+        st = steps.get(ps)
+        if st is None:
+            continue
+        if st.splats:
+            results.append(("FAIL", pname(ps), kernel_reason(st)))
+        elif not st.ended:
+            results.append(("FAIL", pname(ps), "did not finish: %s" % (vm_end_reason or "VM stopped")))
+        elif st.rc != 0:
+            results.append(("FAIL", pname(ps), "exit %d" % st.rc))
+        elif ps == "devices":
+            results.append(("PASS", pname(ps), ""))
+        else:
+            continue
+        details[pname(ps)] = st.lines
+
+    vm_dead = False
+    for name, to in tests:
+        st = steps.get(name)
+        if vm_dead or st is None or not st.begun:
+            results.append(("FAIL", name, "not run: %s" % (vm_end_reason or "VM stopped before it")))
+            continue
+        details[name] = st.lines
+        if not st.ended:
+            vm_dead = True
+            why = vm_end_reason or "VM stopped during the test"
+            if st.splats:
+                results.append(("FAIL", name, "%s; %s" % (kernel_reason(st), why)))
+            else:
+                results.append(("FAIL", name, "did not finish: %s" % why))
+            continue
+        if st.splats:
+            results.append(("FAIL", name, kernel_reason(st)))
+        elif st.timeout:
+            results.append(("FAIL", name, "timeout after %s s" % to))
+        elif st.rc == 0:
+            results.append(("PASS", name, ""))
+        elif st.rc == 77:
+            results.append(("SKIP", name, ""))
+        elif st.rc > 128:
+            sig = st.rc - 128
+            try:
+                sname = signal.Signals(sig).name
+            except ValueError:
+                sname = str(sig)
+            results.append(("FAIL", name, "killed by %s" % sname))
+        else:
+            results.append(("FAIL", name, "exit %d" % st.rc))
+
+    for ps in ("demo",):
+        st = steps.get(ps)
+        if st is None:
+            continue
+        details[ps] = st.lines
+        if st.splats:
+            results.append(("FAIL", ps, kernel_reason(st)))
+        elif not st.ended:
+            results.append(("FAIL", ps, "did not finish: %s" % (vm_end_reason or "VM stopped")))
+        elif st.timeout:
+            results.append(("FAIL", ps, "timeout"))
+        elif st.rc != 0:
+            results.append(("FAIL", ps, "exit %d" % st.rc))
+        else:
+            results.append(("PASS", ps, ""))
+
+    st = steps.get("rmmod")
+    if st is not None and (st.splats or not st.ended or st.rc != 0):
+        details[pname("rmmod")] = st.lines
+        if st.splats:
+            results.append(("FAIL", pname("rmmod"), kernel_reason(st)))
+        elif not st.ended:
+            results.append(("FAIL", pname("rmmod"), "did not finish: %s" % (vm_end_reason or "VM stopped")))
+        else:
+            results.append(("FAIL", pname("rmmod"), "exit %d" % st.rc))
+
+    if with_kmemleak:
+        st = steps.get("kmemleak")
+        details[pname("kmemleak")] = st.lines if st else []
+        if st is None or not st.ended:
+            if not vm_dead:
+                results.append(("FAIL", pname("kmemleak"), "scan did not run: %s" %
+                                (vm_end_reason or "VM stopped")))
+            else:
+                results.append(("FAIL", pname("kmemleak"), "not run: VM stopped"))
+        elif st.rc != 0:
+            first = next((l for l in st.lines if "unreferenced object" in l), "")
+            results.append(("FAIL", pname("kmemleak"), "%d leak(s) %s" % (st.rc, first.strip()[:80])))
+        elif st.splats:
+            results.append(("FAIL", pname("kmemleak"), kernel_reason(st)))
+        else:
+            results.append(("PASS", pname("kmemleak"), ""))
+    return results, details
+
+
+# ---------------------------------------------------------------- QEMU
+
+def connect_unix(path, deadline, proc):
+    while True:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(path)
+            return s
+        except OSError:
+            s.close()
+            if proc.poll() is not None:
+                raise RuntimeError("QEMU exited (status %s) before %s existed" % (proc.returncode, path))
+            if time.time() > deadline:
+                raise RuntimeError("timed out connecting to %s" % path)
+            time.sleep(0.05)
+
+
+class Qmp:
+    def __init__(self, path, proc):
+        self.path = path
+        self.proc = proc
+        self.sock = None
+        self.buf = b""
+
+    def _recv_obj(self, timeout=30):
+        end = time.time() + timeout
+        while True:
+            while b"\n" in self.buf:
+                line, self.buf = self.buf.split(b"\n", 1)
+                if line.strip():
+                    obj = json.loads(line)
+                    if "event" not in obj:
+                        return obj
+            r, _, _ = select.select([self.sock], [], [], max(0.0, end - time.time()))
+            if not r:
+                raise RuntimeError("QMP: no answer")
+            data = self.sock.recv(65536)
+            if not data:
+                raise RuntimeError("QMP: connection closed")
+            self.buf += data
+
+    def _connect(self):
+        if self.sock is None:
+            self.sock = connect_unix(self.path, time.time() + 10, self.proc)
+            self._recv_obj()  # greeting
+            self.command("qmp_capabilities")
+
+    def command(self, name, **args):
+        self._connect()
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        return self._recv_obj()
+
+    def hmp(self, cmdline):
+        """Run an HMP command; return (status, output)."""
+        try:
+            r = self.command("human-monitor-command", **{"command-line": cmdline})
+        except Exception as e:  # noqa: BLE001
+            return 1, "vmtest: monitor unreachable: %s" % e
+        if "error" in r:
+            return 1, r["error"].get("desc", str(r["error"]))
+        out = r.get("return", "")
+        status = 1 if re.search(r"^Error", out, re.M) else 0
+        return status, out
+
+
+def sock_dir(rundir):
+    # sun_path is limited to 108 bytes
+    if len(os.path.join(os.path.abspath(rundir), "monitor.sock")) < 100:
+        return os.path.abspath(rundir)
+    return tempfile.mkdtemp(prefix="vmtest-")
+
+
+def qemu_cmd(a, sdir, interactive):
+    cmd = [a.qemu, "-nodefaults", "-nographic", "-no-reboot",
+           "-machine", "pc", "-smp", str(a.smp), "-m", a.mem,
+           "-L", "/usr/share/seabios", "-L", "/usr/share/qemu",
+           "-kernel", a.kernel, "-initrd", a.initrd, "-append", a.append]
+    if a.kvm:
+        cmd += ["-accel", "kvm", "-cpu", "host"]
+    else:
+        cmd += ["-accel", "tcg"]
+    if interactive:
+        cmd += ["-chardev", "stdio,id=con0,signal=off"]
+    else:
+        cmd += ["-chardev", "socket,id=con0,path=%s/console.sock,server=on,wait=on" % sdir]
+    cmd += ["-serial", "chardev:con0",
+            "-chardev", "socket,id=req0,path=%s/request.sock,server=on,wait=on" % sdir,
+            "-serial", "chardev:req0",
+            "-monitor", "unix:%s/monitor.sock,server=on,wait=off" % sdir,
+            "-qmp", "unix:%s/qmp.sock,server=on,wait=off" % sdir]
+    for i in range(a.devices):
+        dev = "acceldev,id=acc%d" % i
+        if a.device_opts:
+            dev += "," + a.device_opts
+        cmd += ["-device", dev]
+    cmd += a.extra
+    return cmd
+
+
+def serve(a, interactive):
+    os.makedirs(a.rundir, exist_ok=True)
+    sdir = sock_dir(a.rundir)
+    for n in ("console.sock", "request.sock", "monitor.sock", "qmp.sock"):
+        try:
+            os.unlink(os.path.join(sdir, n))
+        except FileNotFoundError:
+            pass
+    cmd = qemu_cmd(a, sdir, interactive)
+    with open(os.path.join(a.rundir, "qemu-cmdline"), "w") as f:
+        f.write(" ".join("'%s'" % c if " " in c else c for c in cmd) + "\n")
+    qerr = open(os.path.join(a.rundir, "qemu-stderr.log"), "wb")
+    logf = open(os.path.join(a.rundir, "console.log"), "wb")
+    mlog = open(os.path.join(a.rundir, "monitor-requests.log"), "w")
+    if interactive:
+        proc = subprocess.Popen(cmd, stderr=qerr)
+    else:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qerr, stderr=qerr)
+    t0 = time.time()
+    end_reason = None
+    qmp = Qmp(os.path.join(sdir, "qmp.sock"), proc)
+    con = req = None
+    try:
+        if not interactive:
+            con = connect_unix(os.path.join(sdir, "console.sock"), t0 + 30, proc)
+        req = connect_unix(os.path.join(sdir, "request.sock"), t0 + 30, proc)
+    except RuntimeError as e:
+        proc.kill()
+        proc.wait()
+        qerr.close()
+        err = open(os.path.join(a.rundir, "qemu-stderr.log"), errors="replace").read().strip()
+        sys.stderr.write("[vmtest] ERROR: %s\n%s\n" % (e, err[-2000:]))
+        return None, "QEMU failed to start: %s" % (err.splitlines()[-1] if err else e)
+
+    timeouts = dict(read_tests(a.tests))
+    overall = t0 + a.timeout
+    boot_deadline = t0 + a.boot_timeout
+    booted = False
+    step_deadline = None
+    step_name = None
+    linebuf = b""
+    reqbuf = b""
+    socks = [s for s in (con, req) if s is not None]
+    live = a.verbose or interactive
+
+    while True:
+        if proc.poll() is not None and not socks:
+            break
+        now = time.time()
+        dl = overall
+        if not booted:
+            dl = min(dl, boot_deadline)
+        if step_deadline:
+            dl = min(dl, step_deadline)
+        if now >= dl and not interactive:
+            if not booted and now >= boot_deadline:
+                end_reason = "no boot marker within %d s, VM killed" % a.boot_timeout
+            elif step_deadline and now >= step_deadline:
+                end_reason = "VM hung in %s (no end %d s after its timeout), VM killed" % (
+                    step_name, a.step_slack)
+            else:
+                end_reason = "overall VM timeout (%d s), VM killed" % a.timeout
+            sys.stderr.write("[vmtest] %s\n" % end_reason)
+            proc.kill()
+            break
+        if not socks:
+            try:
+                proc.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                pass
+            continue
+        r, _, _ = select.select(socks, [], [], 0.2 if interactive else max(0.05, min(1.0, dl - now)))
+        for s in r:
+            try:
+                data = s.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                socks.remove(s)
+                continue
+            if s is con:
+                logf.write(data)
+                logf.flush()
+                if live:
+                    sys.stdout.buffer.write(data)
+                    sys.stdout.flush()
+                linebuf += data
+                while b"\n" in linebuf:
+                    line, linebuf = linebuf.split(b"\n", 1)
+                    m = MARK_RE.search(line.decode("utf-8", "replace").replace("\r", ""))
+                    if not m:
+                        continue
+                    kind, rest = m.group(1), (m.group(2) or "")
+                    if kind == "BOOTED":
+                        booted = True
+                    elif kind == "BEGIN":
+                        step_name = rest.strip()
+                        to = timeouts.get(step_name, 120)
+                        step_deadline = time.time() + to * a.slow + a.step_slack
+                        if not live and step_name in timeouts:
+                            sys.stderr.write("[vmtest]   running %s\n" % step_name)
+                    elif kind == "END":
+                        step_deadline = None
+                        step_name = None
+            else:
+                reqbuf += data
+                while b"\n" in reqbuf:
+                    line, reqbuf = reqbuf.split(b"\n", 1)
+                    text = line.decode("utf-8", "replace").strip("\r\n\0 ")
+                    if not text.startswith("@@VMTEST-MONITOR "):
+                        continue
+                    cmdline = text[len("@@VMTEST-MONITOR "):].strip()
+                    status, out = qmp.hmp(cmdline)
+                    mlog.write("> %s\n%s\n< status %d\n" % (cmdline, out.rstrip(), status))
+                    mlog.flush()
+                    if a.verbose:
+                        sys.stderr.write("[vmtest] monitor request: %s -> %d %s\n" % (
+                            cmdline, status, out.strip()))
+                    reply = ""
+                    for ol in out.replace("\r", "").splitlines():
+                        reply += ol + "\n"
+                    reply += "@@VMTEST-MONITOR-DONE %d\n" % status
+                    try:
+                        req.sendall(reply.encode())
+                    except OSError:
+                        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    logf.close()
+    mlog.close()
+    qerr.close()
+    if end_reason is None and proc.returncode not in (0, None) and not interactive:
+        err = open(os.path.join(a.rundir, "qemu-stderr.log"), errors="replace").read().strip()
+        end_reason = "QEMU exited with status %d%s" % (
+            proc.returncode, (": " + err.splitlines()[-1]) if err else "")
+    if end_reason is None:
+        end_reason = "VM powered off early (crash or panic?)"
+    with open(os.path.join(a.rundir, "wall-seconds"), "w") as f:
+        f.write("%.1f\n" % (time.time() - t0))
+    return os.path.join(a.rundir, "console.log"), end_reason
+
+
+def report(results, details, out, show_details):
+    for verdict, name, reason in results:
+        out.write("%s %s%s\n" % (verdict, name, " (%s)" % reason if reason else ""))
+        if verdict == "FAIL" and show_details and details.get(name):
+            lines = details[name]
+            if len(lines) > 80:
+                lines = lines[:30] + ["    [... %d lines ...]" % (len(lines) - 60)] + lines[-30:]
+            sys.stderr.write("[vmtest] ---- console during %s ----\n" % name)
+            for l in lines:
+                sys.stderr.write("    | %s\n" % l)
+            sys.stderr.write("[vmtest] ---- end of %s ----\n" % name)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("mode", choices=("run", "shell", "parse"))
+    p.add_argument("--qemu")
+    p.add_argument("--kernel")
+    p.add_argument("--initrd")
+    p.add_argument("--append", default="console=ttyS0 ignore_loglevel printk.time=1 panic=-1 rdinit=/init")
+    p.add_argument("--rundir", default=".")
+    p.add_argument("--tests", help="file with 'name timeout' lines")
+    p.add_argument("--devices", type=int, default=2)
+    p.add_argument("--device-opts", default="")
+    p.add_argument("--smp", type=int, default=2)
+    p.add_argument("--mem", default="2G")
+    p.add_argument("--kvm", action="store_true")
+    p.add_argument("--timeout", type=int, default=600, help="overall VM timeout (s)")
+    p.add_argument("--boot-timeout", type=int, default=120)
+    p.add_argument("--step-slack", type=int, default=60)
+    p.add_argument("--slow", type=float, default=1.0, help="factor on test timeouts (host side)")
+    p.add_argument("--kmemleak", action="store_true")
+    p.add_argument("--label", default="")
+    p.add_argument("--results")
+    p.add_argument("--log", help="parse: console log")
+    p.add_argument("--verbose", action="store_true")
+    p.add_argument("--details", action="store_true", help="print console excerpts of failures")
+    p.add_argument("extra", nargs="*", help="extra QEMU arguments (after --)")
+    a = p.parse_args()
+
+    tests = read_tests(a.tests)
+    if a.mode == "shell":
+        serve(a, True)
+        return 0
+    if a.mode == "parse":
+        log, reason = a.log, "VM stopped"
+    else:
+        log, reason = serve(a, False)
+    text = ""
+    if log and os.path.exists(log):
+        text = open(log, "rb").read().decode("utf-8", "replace")
+    results, details = parse_log(text, tests, reason, a.kmemleak, a.label)
+    out = open(a.results, "w") if a.results else sys.stdout
+    report(results, details, out, a.details)
+    if a.results:
+        out.close()
+    return 1 if any(v == "FAIL" for v, _, _ in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
