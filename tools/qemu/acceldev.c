@@ -1,0 +1,912 @@
+/*
+ * Acceldev: an imaginary PCI ML accelerator (device model)
+ *
+ * Copyright (c) 2025 The Acceldev project authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * This is an independent implementation of the project's hardware
+ * reference (DEVICE.md). Registers, commands, the context-config array and
+ * device paging are as described there. Where that reference is silent,
+ * this model behaves as follows:
+ *
+ * Identity and bus
+ *  - Vendor 0x0666, device 0x0019, class "other". BAR0 is a 64 KiB memory
+ *    BAR (the description's size); a driver mapping only the first 4 KiB
+ *    (the header's ACCELDEV_BAR_SIZE) reaches every register. One legacy
+ *    INTx line (pin A), no MSI. The device can be hot-plugged and
+ *    instantiated several times. It has no migration support (marked
+ *    unmigratable).
+ *
+ * Registers
+ *  - Only aligned 32-bit accesses to documented registers are valid. Any
+ *    other access (other size, unaligned, undocumented offset anywhere in
+ *    the 64 KiB BAR, or a read of the write-only FEED words 1..4 at
+ *    0x90..0x9c) is ignored, reads as all ones, and raises MEM_ERROR.
+ *  - INTR is write-1-to-clear. The INTx line is (INTR & INTR_ENABLE) != 0,
+ *    recomputed whenever either changes.
+ *  - The FEED words are latches; they keep their values after a submit (so
+ *    a NOP only needs words 0 and 4). Writing word 4 submits a copy of all
+ *    five. Submitting while the queue is full raises FEED_ERROR and drops
+ *    the command. Commands can be fed while ENABLE is 0: they wait.
+ *  - ENABLE = 0 stops the device from starting further commands; the
+ *    command being executed (e.g. a RUN) is finished. The queue keeps its
+ *    contents, and processing resumes when ENABLE becomes non-zero.
+ *
+ * Command queue
+ *  - Commands are executed in order, one at a time, on the device's own
+ *    thread; an MMIO write only enqueues. A command keeps its queue entry
+ *    until it has COMPLETED (it is removed after execution, not when it
+ *    starts), so CMD_MANUAL_FREE = capacity - queued - executing and never
+ *    over-reports (except with the free-off-by-one knob, on purpose).
+ *  - A FENCE therefore completes after all earlier commands, including
+ *    all user commands of earlier RUNs, have completed.
+ *  - Device-level errors (unknown type, context id >= 255, BIND_SLOT slot
+ *    >= 16) raise CMD_ERROR and change no context status. The context id
+ *    field of NOP and FENCE headers is ignored.
+ *
+ * Contexts, RUN and user commands
+ *  - The device keeps no copy of the context-config array: it reads and
+ *    writes the guest's entries by DMA whenever it needs them (status
+ *    before a RUN, slot pointers for each FILL, fence_counter for each user
+ *    FENCE). Only the context-config base address (CONTEXTS_CONFIGS) is
+ *    held in registers; it is sampled when a command starts.
+ *  - A RUN of a context whose status has the error bit is skipped. Offset
+ *    or length not a multiple of 4 is a CMD_ERROR for the context. User
+ *    commands are read in 20-byte steps from [offset, offset + length); a
+ *    trailing partial command is not executed. Code is fetched a page at a
+ *    time through the page table (the page containing the next command is
+ *    fetched when first needed); a non-present page-table entry or an
+ *    address at or beyond 4 MiB is a MEM_ERROR for the context.
+ *  - The header word's bits 4..31 of user commands are ignored.
+ *  - FILL checks, in order: start and length multiples of 4 (else
+ *    CMD_ERROR), slot < 16 (else SLOT_ERROR), slot bound (else SLOT_ERROR).
+ *    A zero-length FILL then does nothing (no page-table access). The fill
+ *    proceeds page by page in increasing address order; on a non-present
+ *    entry or at 4 MiB it stops with MEM_ERROR, with the earlier pages
+ *    already written.
+ *  - On a per-context error the device sets status bit 0 in the entry
+ *    (read-modify-write of the status byte), then raises the interrupt,
+ *    and abandons the rest of the RUN. A user FENCE writes the incremented
+ *    fence_counter before raising USER_FENCE_WAIT.
+ *
+ * DMA failures
+ *  - All DMA goes through pci_dma_* (the device's bus-master address
+ *    space). If bus mastering is disabled in the PCI command register (or
+ *    an address is not backed by anything), QEMU fails the transaction;
+ *    the model checks every result and reports a failed transfer as
+ *    MEM_ERROR: a failure inside a RUN is a MEM_ERROR for the context
+ *    (whose status cannot be written either, if mastering is off), a
+ *    failure in BIND_SLOT or while reading a context's status before a
+ *    RUN raises MEM_ERROR at device level. Nothing is written to memory
+ *    and no FENCE-counter update happens in that case; device FENCEs,
+ *    which need no DMA, still complete.
+ *
+ * Reset
+ *  - Device reset (and realize) empties the queue, zeroes all registers
+ *    (ENABLE, INTR_ENABLE, CONTEXTS_CONFIGS, FENCE_LAST, FENCE_WAIT, FEED
+ *    latches) and leaves one stray bit, FENCE_WAIT, set in INTR (allowed
+ *    by DEVICE.md section 9), so a driver must clear INTR on start-up. A
+ *    command executing during a reset is abandoned at its next step and
+ *    its effects after the reset (interrupts) are discarded.
+ *
+ * Interrupt delivery
+ *  - The worker thread does not take the BQL. It updates INTR under the
+ *    device lock and schedules a bottom half, which recomputes the INTx
+ *    level in the main loop (under the BQL). MMIO writes and reset update
+ *    the line directly, as they already run under the BQL.
+ *
+ * Test knobs (qdev properties, all off by default)
+ *  - cmd-delay-us (uint32, 0): sleep this many microseconds before each
+ *    device command executes, so that the queue backs up.
+ *  - queue-size (uint32, 255, 1..255): capacity of the command queue.
+ *  - free-off-by-one (bool, false): CMD_MANUAL_FREE reads one more than
+ *    really free (like an older device of the family). Feeding into that
+ *    phantom entry still raises FEED_ERROR and drops the command.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/main-loop.h"
+#include "qemu/module.h"
+#include "qemu/rcu.h"
+#include "qemu/thread.h"
+#include "qemu/units.h"
+#include "qapi/error.h"
+#include "hw/pci/pci.h"
+#include "hw/pci/pci_device.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "qom/object.h"
+
+#define TYPE_ACCELDEV "acceldev"
+OBJECT_DECLARE_SIMPLE_TYPE(AcceldevState, ACCELDEV)
+
+/* PCI identity and BAR. */
+#define ACD_VENDOR_ID           0x0666
+#define ACD_DEVICE_ID           0x0019
+#define ACD_MMIO_SIZE           (64 * KiB)
+
+/* Registers (offsets in BAR0). */
+#define ACD_REG_INTR            0x0000
+#define ACD_REG_INTR_ENABLE     0x0004
+#define ACD_REG_ENABLE          0x0008
+#define ACD_REG_CONFIGS_LO      0x000c
+#define ACD_REG_CONFIGS_HI      0x0010
+#define ACD_REG_FREE            0x008c  /* read */
+#define ACD_REG_FEED            0x008c  /* write, 5 words */
+#define ACD_REG_FEED_LAST       (ACD_REG_FEED + 4 * (ACD_CMD_WORDS - 1))
+#define ACD_REG_FENCE_LAST      0x00a0
+#define ACD_REG_FENCE_WAIT      0x00a4
+
+/* Interrupt bits. */
+#define ACD_INTR_FENCE_WAIT       0x01
+#define ACD_INTR_FEED_ERROR       0x02
+#define ACD_INTR_CMD_ERROR        0x04
+#define ACD_INTR_MEM_ERROR        0x08
+#define ACD_INTR_SLOT_ERROR       0x10
+#define ACD_INTR_USER_FENCE_WAIT  0x20
+
+/* The bit left set in INTR by reset (DEVICE.md section 9). */
+#define ACD_INTR_STRAY          ACD_INTR_FENCE_WAIT
+
+/* Commands: five words; header bits 0..3 type, bits 4..31 context id. */
+#define ACD_CMD_WORDS           5
+#define ACD_CMD_BYTES           (ACD_CMD_WORDS * 4)
+#define ACD_CMD_TYPE(w0)        ((w0) & 0xf)
+#define ACD_CMD_CTX(w0)         ((w0) >> 4)
+
+#define ACD_DEV_CMD_NOP         0x0
+#define ACD_DEV_CMD_RUN         0x1
+#define ACD_DEV_CMD_BIND_SLOT   0x2
+#define ACD_DEV_CMD_FENCE       0x3
+
+#define ACD_USER_CMD_NOP        0x0
+#define ACD_USER_CMD_FENCE      0x1
+#define ACD_USER_CMD_FILL       0x2
+
+#define ACD_QUEUE_MAX           255
+
+/* Contexts and their config entries in guest memory. */
+#define ACD_MAX_CONTEXTS        255
+#define ACD_NUM_SLOTS           16
+#define ACD_CFG_ENTRY_SIZE      192
+#define ACD_CFG_SLOT(n)         (8 * (n))
+#define ACD_CFG_FENCE_COUNTER   128
+#define ACD_CFG_STATUS          132
+#define ACD_STATUS_ERROR        0x01
+
+/* Device paging. */
+#define ACD_PAGE_SHIFT          12
+#define ACD_PAGE_SIZE           (1u << ACD_PAGE_SHIFT)
+#define ACD_PAGE_MASK           (ACD_PAGE_SIZE - 1)
+#define ACD_BUFFER_MAX          (4 * MiB)
+#define ACD_PTE_PRESENT         0x1
+#define ACD_PTE_ADDR(pte)       ((uint64_t)((pte) >> 4) << ACD_PAGE_SHIFT)
+
+typedef struct AcceldevCmd {
+    uint32_t w[ACD_CMD_WORDS];
+} AcceldevCmd;
+
+struct AcceldevState {
+    PCIDevice pdev;
+    MemoryRegion mmio;
+
+    QemuThread thread;
+    QemuMutex lock;             /* protects everything below, to "props" */
+    QemuCond cond;              /* queue, ENABLE or stopping changed */
+    QEMUBH *irq_bh;
+    bool thread_running;
+    bool stopping;
+    unsigned int generation;    /* incremented by each reset */
+
+    uint32_t intr;
+    uint32_t intr_enable;
+    uint32_t enable;
+    uint64_t configs;
+    uint32_t fence_last;
+    uint32_t fence_wait;
+    uint32_t feed[ACD_CMD_WORDS];
+
+    AcceldevCmd queue[ACD_QUEUE_MAX];
+    unsigned int q_head;
+    unsigned int q_count;       /* includes the command being executed */
+
+    /* props */
+    uint32_t cmd_delay_us;
+    uint32_t queue_size;
+    bool free_off_by_one;
+};
+
+/* Everything the worker needs about the command it executes. */
+typedef struct AcceldevJob {
+    AcceldevState *s;
+    unsigned int generation;
+    uint64_t configs;
+} AcceldevJob;
+
+/* A one-page code fetch cache, valid for one RUN. */
+typedef struct AcceldevCodeReader {
+    uint64_t pt;
+    int64_t page;               /* virtual page number held, or -1 */
+    uint8_t data[ACD_PAGE_SIZE];
+} AcceldevCodeReader;
+
+/* ---- Interrupts ---- */
+
+/* Recompute the INTx level. Called with the BQL held. */
+static void acceldev_update_irq(AcceldevState *s)
+{
+    int level;
+
+    qemu_mutex_lock(&s->lock);
+    level = (s->intr & s->intr_enable) != 0;
+    qemu_mutex_unlock(&s->lock);
+    pci_set_irq(&s->pdev, level);
+}
+
+static void acceldev_irq_bh(void *opaque)
+{
+    acceldev_update_irq(opaque);
+}
+
+/* Raise INTR bits from the worker (no BQL), unless a reset intervened. */
+static void acceldev_job_raise(AcceldevJob *job, uint32_t bits)
+{
+    AcceldevState *s = job->s;
+
+    qemu_mutex_lock(&s->lock);
+    if (s->generation == job->generation) {
+        s->intr |= bits;
+    }
+    qemu_mutex_unlock(&s->lock);
+    qemu_bh_schedule(s->irq_bh);
+}
+
+/* Raise INTR bits from an MMIO handler (BQL held). */
+static void acceldev_raise_locked_bql(AcceldevState *s, uint32_t bits)
+{
+    qemu_mutex_lock(&s->lock);
+    s->intr |= bits;
+    qemu_mutex_unlock(&s->lock);
+    acceldev_update_irq(s);
+}
+
+/* True when the command being executed must be abandoned. */
+static bool acceldev_job_aborted(AcceldevJob *job)
+{
+    return qatomic_read(&job->s->stopping) ||
+           qatomic_read(&job->s->generation) != job->generation;
+}
+
+/* ---- DMA helpers ---- */
+
+static bool acceldev_dma_read(AcceldevState *s, uint64_t addr,
+                              void *buf, uint64_t len)
+{
+    return pci_dma_read(&s->pdev, addr, buf, len) == MEMTX_OK;
+}
+
+static bool acceldev_dma_write(AcceldevState *s, uint64_t addr,
+                               const void *buf, uint64_t len)
+{
+    return pci_dma_write(&s->pdev, addr, buf, len) == MEMTX_OK;
+}
+
+/*
+ * Translate a buffer virtual address through a single-level page table.
+ * Returns 0 and sets *pa, or ACD_INTR_MEM_ERROR.
+ */
+static uint32_t acceldev_translate(AcceldevState *s, uint64_t pt,
+                                   uint64_t va, uint64_t *pa)
+{
+    uint32_t pte;
+
+    if (va >= ACD_BUFFER_MAX) {
+        return ACD_INTR_MEM_ERROR;
+    }
+    if (ldl_le_pci_dma(&s->pdev, pt + 4 * (va >> ACD_PAGE_SHIFT), &pte,
+                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+        return ACD_INTR_MEM_ERROR;
+    }
+    if (!(pte & ACD_PTE_PRESENT)) {
+        return ACD_INTR_MEM_ERROR;
+    }
+    *pa = ACD_PTE_ADDR(pte) | (va & ACD_PAGE_MASK);
+    return 0;
+}
+
+/* Read len bytes of code at virtual address va. Returns 0 or error bits. */
+static uint32_t acceldev_code_read(AcceldevState *s, AcceldevCodeReader *cr,
+                                   uint64_t va, void *buf, unsigned len)
+{
+    uint8_t *out = buf;
+
+    while (len) {
+        uint64_t page = va >> ACD_PAGE_SHIFT;
+        unsigned in_page = va & ACD_PAGE_MASK;
+        unsigned n = MIN(len, ACD_PAGE_SIZE - in_page);
+
+        if (cr->page != page) {
+            uint64_t pa;
+            uint32_t err = acceldev_translate(s, cr->pt,
+                                              page << ACD_PAGE_SHIFT, &pa);
+
+            if (err) {
+                return err;
+            }
+            if (!acceldev_dma_read(s, pa, cr->data, ACD_PAGE_SIZE)) {
+                cr->page = -1;
+                return ACD_INTR_MEM_ERROR;
+            }
+            cr->page = page;
+        }
+        memcpy(out, cr->data + in_page, n);
+        out += n;
+        va += n;
+        len -= n;
+    }
+    return 0;
+}
+
+/* ---- Contexts ---- */
+
+static uint64_t acceldev_ctx_entry(AcceldevJob *job, uint32_t ctx)
+{
+    return job->configs + (uint64_t)ctx * ACD_CFG_ENTRY_SIZE;
+}
+
+/* A per-context error: mark the context's status, then interrupt. */
+static void acceldev_ctx_error(AcceldevJob *job, uint64_t entry,
+                               uint32_t bits)
+{
+    AcceldevState *s = job->s;
+    uint8_t status;
+
+    if (ldub_pci_dma(&s->pdev, entry + ACD_CFG_STATUS, &status,
+                     MEMTXATTRS_UNSPECIFIED) != MEMTX_OK ||
+        stb_pci_dma(&s->pdev, entry + ACD_CFG_STATUS,
+                    status | ACD_STATUS_ERROR,
+                    MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+        bits |= ACD_INTR_MEM_ERROR;
+    }
+    acceldev_job_raise(job, bits);
+}
+
+/* User FENCE. Returns 0 or error bits. */
+static uint32_t acceldev_user_fence(AcceldevJob *job, uint64_t entry)
+{
+    AcceldevState *s = job->s;
+    uint32_t counter;
+
+    if (ldl_le_pci_dma(&s->pdev, entry + ACD_CFG_FENCE_COUNTER, &counter,
+                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK ||
+        stl_le_pci_dma(&s->pdev, entry + ACD_CFG_FENCE_COUNTER, counter + 1,
+                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+        return ACD_INTR_MEM_ERROR;
+    }
+    acceldev_job_raise(job, ACD_INTR_USER_FENCE_WAIT);
+    return 0;
+}
+
+/* User FILL. Returns 0 or error bits. */
+static uint32_t acceldev_user_fill(AcceldevJob *job, uint64_t entry,
+                                   const uint32_t *w)
+{
+    AcceldevState *s = job->s;
+    uint32_t value = w[1], slot = w[2], start = w[3], len = w[4];
+    uint32_t pattern[ACD_PAGE_SIZE / 4];
+    uint64_t pt, va, end;
+    unsigned i;
+
+    if ((start | len) & 3) {
+        return ACD_INTR_CMD_ERROR;
+    }
+    if (slot >= ACD_NUM_SLOTS) {
+        return ACD_INTR_SLOT_ERROR;
+    }
+    if (ldq_le_pci_dma(&s->pdev, entry + ACD_CFG_SLOT(slot), &pt,
+                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+        return ACD_INTR_MEM_ERROR;
+    }
+    if (!pt) {
+        return ACD_INTR_SLOT_ERROR;
+    }
+    if (!len) {
+        return 0;
+    }
+
+    for (i = 0; i < ARRAY_SIZE(pattern); i++) {
+        pattern[i] = cpu_to_le32(value);
+    }
+
+    end = (uint64_t)start + len;
+    for (va = start; va < end; ) {
+        uint64_t pa;
+        unsigned n = MIN(end - va, ACD_PAGE_SIZE - (va & ACD_PAGE_MASK));
+        uint32_t err;
+
+        if (acceldev_job_aborted(job)) {
+            return 0;
+        }
+        err = acceldev_translate(s, pt, va, &pa);
+        if (err) {
+            return err;
+        }
+        if (!acceldev_dma_write(s, pa, pattern, n)) {
+            return ACD_INTR_MEM_ERROR;
+        }
+        va += n;
+    }
+    return 0;
+}
+
+/* Device RUN: execute the user commands of one code range. */
+static void acceldev_run(AcceldevJob *job, const AcceldevCmd *cmd)
+{
+    AcceldevState *s = job->s;
+    uint32_t ctx = ACD_CMD_CTX(cmd->w[0]);
+    uint32_t offset = cmd->w[3], len = cmd->w[4];
+    uint64_t entry = acceldev_ctx_entry(job, ctx);
+    g_autofree AcceldevCodeReader *cr = NULL;
+    uint64_t pos, end;
+    uint8_t status;
+
+    if (ldub_pci_dma(&s->pdev, entry + ACD_CFG_STATUS, &status,
+                     MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+        acceldev_job_raise(job, ACD_INTR_MEM_ERROR);
+        return;
+    }
+    if (status & ACD_STATUS_ERROR) {
+        return;                 /* context in error: RUN skipped */
+    }
+    if ((offset | len) & 3) {
+        acceldev_ctx_error(job, entry, ACD_INTR_CMD_ERROR);
+        return;
+    }
+
+    cr = g_new(AcceldevCodeReader, 1);
+    cr->pt = cmd->w[1] | (uint64_t)cmd->w[2] << 32;
+    cr->page = -1;
+
+    end = (uint64_t)offset + len;
+    for (pos = offset; pos + ACD_CMD_BYTES <= end; pos += ACD_CMD_BYTES) {
+        uint32_t w[ACD_CMD_WORDS];
+        uint32_t err;
+        unsigned i;
+
+        if (acceldev_job_aborted(job)) {
+            return;
+        }
+        err = acceldev_code_read(s, cr, pos, w, sizeof(w));
+        if (!err) {
+            for (i = 0; i < ACD_CMD_WORDS; i++) {
+                w[i] = le32_to_cpu(w[i]);
+            }
+            switch (ACD_CMD_TYPE(w[0])) {
+            case ACD_USER_CMD_NOP:
+                break;
+            case ACD_USER_CMD_FENCE:
+                err = acceldev_user_fence(job, entry);
+                break;
+            case ACD_USER_CMD_FILL:
+                err = acceldev_user_fill(job, entry, w);
+                break;
+            default:
+                err = ACD_INTR_CMD_ERROR;
+                break;
+            }
+        }
+        if (err) {
+            if (!acceldev_job_aborted(job)) {
+                acceldev_ctx_error(job, entry, err);
+            }
+            return;
+        }
+    }
+}
+
+static void acceldev_bind_slot(AcceldevJob *job, const AcceldevCmd *cmd)
+{
+    AcceldevState *s = job->s;
+    uint32_t ctx = ACD_CMD_CTX(cmd->w[0]);
+    uint32_t slot = cmd->w[1];
+    uint64_t pt = cmd->w[2] | (uint64_t)cmd->w[3] << 32;
+
+    if (slot >= ACD_NUM_SLOTS) {
+        acceldev_job_raise(job, ACD_INTR_CMD_ERROR);
+        return;
+    }
+    if (stq_le_pci_dma(&s->pdev,
+                       acceldev_ctx_entry(job, ctx) + ACD_CFG_SLOT(slot), pt,
+                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+        acceldev_job_raise(job, ACD_INTR_MEM_ERROR);
+    }
+}
+
+static void acceldev_fence(AcceldevJob *job, const AcceldevCmd *cmd)
+{
+    AcceldevState *s = job->s;
+
+    qemu_mutex_lock(&s->lock);
+    if (s->generation == job->generation) {
+        s->fence_last = cmd->w[1];
+        if (cmd->w[1] == s->fence_wait) {
+            s->intr |= ACD_INTR_FENCE_WAIT;
+        }
+    }
+    qemu_mutex_unlock(&s->lock);
+    qemu_bh_schedule(s->irq_bh);
+}
+
+static void acceldev_execute(AcceldevJob *job, const AcceldevCmd *cmd)
+{
+    uint32_t type = ACD_CMD_TYPE(cmd->w[0]);
+
+    if ((type == ACD_DEV_CMD_RUN || type == ACD_DEV_CMD_BIND_SLOT) &&
+        ACD_CMD_CTX(cmd->w[0]) >= ACD_MAX_CONTEXTS) {
+        acceldev_job_raise(job, ACD_INTR_CMD_ERROR);
+        return;
+    }
+
+    switch (type) {
+    case ACD_DEV_CMD_NOP:
+        break;
+    case ACD_DEV_CMD_RUN:
+        acceldev_run(job, cmd);
+        break;
+    case ACD_DEV_CMD_BIND_SLOT:
+        acceldev_bind_slot(job, cmd);
+        break;
+    case ACD_DEV_CMD_FENCE:
+        acceldev_fence(job, cmd);
+        break;
+    default:
+        acceldev_job_raise(job, ACD_INTR_CMD_ERROR);
+        break;
+    }
+}
+
+/* ---- The device's thread ---- */
+
+/* Sleep for the cmd-delay-us knob; returns early on stop or reset. */
+static void acceldev_delay(AcceldevJob *job, uint32_t us)
+{
+    int64_t deadline = g_get_monotonic_time() + us;
+    int64_t left;
+
+    while (!acceldev_job_aborted(job) &&
+           (left = deadline - g_get_monotonic_time()) > 0) {
+        g_usleep(MIN(left, 10000));
+    }
+}
+
+static void *acceldev_thread(void *opaque)
+{
+    AcceldevState *s = opaque;
+
+    rcu_register_thread();
+    qemu_mutex_lock(&s->lock);
+    for (;;) {
+        AcceldevJob job;
+        AcceldevCmd cmd;
+
+        while (!s->stopping && !(s->enable && s->q_count)) {
+            qemu_cond_wait(&s->cond, &s->lock);
+        }
+        if (s->stopping) {
+            break;
+        }
+
+        job.s = s;
+        job.generation = s->generation;
+        if (s->cmd_delay_us) {
+            qemu_mutex_unlock(&s->lock);
+            acceldev_delay(&job, s->cmd_delay_us);
+            qemu_mutex_lock(&s->lock);
+            if (s->stopping || s->generation != job.generation ||
+                !s->enable || !s->q_count) {
+                continue;       /* re-evaluate from the top */
+            }
+        }
+        cmd = s->queue[s->q_head];
+        job.configs = s->configs;
+        qemu_mutex_unlock(&s->lock);
+
+        acceldev_execute(&job, &cmd);
+
+        qemu_mutex_lock(&s->lock);
+        if (s->generation == job.generation) {
+            /* Completed: now, and only now, free its entry. */
+            s->q_head = (s->q_head + 1) % ACD_QUEUE_MAX;
+            s->q_count--;
+        }
+    }
+    qemu_mutex_unlock(&s->lock);
+    rcu_unregister_thread();
+    return NULL;
+}
+
+/* ---- MMIO ---- */
+
+static bool acceldev_access_ok(hwaddr addr, unsigned size)
+{
+    return size == 4 && !(addr & 3);
+}
+
+static uint64_t acceldev_mmio_read(void *opaque, hwaddr addr, unsigned size)
+{
+    AcceldevState *s = opaque;
+    uint64_t val;
+    bool ok = true;
+
+    if (!acceldev_access_ok(addr, size)) {
+        ok = false;
+    } else {
+        qemu_mutex_lock(&s->lock);
+        switch (addr) {
+        case ACD_REG_INTR:
+            val = s->intr;
+            break;
+        case ACD_REG_INTR_ENABLE:
+            val = s->intr_enable;
+            break;
+        case ACD_REG_ENABLE:
+            val = s->enable;
+            break;
+        case ACD_REG_CONFIGS_LO:
+            val = (uint32_t)s->configs;
+            break;
+        case ACD_REG_CONFIGS_HI:
+            val = s->configs >> 32;
+            break;
+        case ACD_REG_FREE:
+            val = s->queue_size - s->q_count + (s->free_off_by_one ? 1 : 0);
+            break;
+        case ACD_REG_FENCE_LAST:
+            val = s->fence_last;
+            break;
+        case ACD_REG_FENCE_WAIT:
+            val = s->fence_wait;
+            break;
+        default:
+            ok = false;
+            break;
+        }
+        qemu_mutex_unlock(&s->lock);
+    }
+
+    if (!ok) {
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "acceldev: invalid read of size %u at 0x%" HWADDR_PRIx
+                      "\n", size, addr);
+        acceldev_raise_locked_bql(s, ACD_INTR_MEM_ERROR);
+        return MAKE_64BIT_MASK(0, size * 8);
+    }
+    return val;
+}
+
+/* Called with s->lock held. Returns false if the queue was full. */
+static bool acceldev_submit(AcceldevState *s)
+{
+    unsigned int tail;
+
+    if (s->q_count >= s->queue_size) {
+        return false;
+    }
+    tail = (s->q_head + s->q_count) % ACD_QUEUE_MAX;
+    memcpy(s->queue[tail].w, s->feed, sizeof(s->feed));
+    s->q_count++;
+    qemu_cond_broadcast(&s->cond);
+    return true;
+}
+
+static void acceldev_mmio_write(void *opaque, hwaddr addr, uint64_t val,
+                                unsigned size)
+{
+    AcceldevState *s = opaque;
+    uint32_t raise = 0;
+    bool irq_changed = false;
+
+    if (!acceldev_access_ok(addr, size)) {
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "acceldev: invalid write of size %u at 0x%" HWADDR_PRIx
+                      "\n", size, addr);
+        acceldev_raise_locked_bql(s, ACD_INTR_MEM_ERROR);
+        return;
+    }
+
+    qemu_mutex_lock(&s->lock);
+    switch (addr) {
+    case ACD_REG_INTR:
+        s->intr &= ~(uint32_t)val;
+        irq_changed = true;
+        break;
+    case ACD_REG_INTR_ENABLE:
+        s->intr_enable = val;
+        irq_changed = true;
+        break;
+    case ACD_REG_ENABLE:
+        s->enable = val;
+        qemu_cond_broadcast(&s->cond);
+        break;
+    case ACD_REG_CONFIGS_LO:
+        s->configs = deposit64(s->configs, 0, 32, val);
+        break;
+    case ACD_REG_CONFIGS_HI:
+        s->configs = deposit64(s->configs, 32, 32, val);
+        break;
+    case ACD_REG_FEED ... ACD_REG_FEED_LAST:
+        s->feed[(addr - ACD_REG_FEED) / 4] = val;
+        if (addr == ACD_REG_FEED_LAST && !acceldev_submit(s)) {
+            raise = ACD_INTR_FEED_ERROR;
+        }
+        break;
+    case ACD_REG_FENCE_LAST:
+        s->fence_last = val;
+        break;
+    case ACD_REG_FENCE_WAIT:
+        s->fence_wait = val;
+        break;
+    default:
+        raise = ACD_INTR_MEM_ERROR;
+        break;
+    }
+    qemu_mutex_unlock(&s->lock);
+
+    if (raise == ACD_INTR_MEM_ERROR) {
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "acceldev: write to undocumented offset 0x%"
+                      HWADDR_PRIx "\n", addr);
+    }
+    if (raise) {
+        acceldev_raise_locked_bql(s, raise);
+    } else if (irq_changed) {
+        acceldev_update_irq(s);
+    }
+}
+
+static const MemoryRegionOps acceldev_mmio_ops = {
+    .read = acceldev_mmio_read,
+    .write = acceldev_mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    /* Let every access reach the handlers, which reject the bad ones. */
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,
+    },
+};
+
+/* ---- Life cycle ---- */
+
+static void acceldev_reset(DeviceState *dev)
+{
+    AcceldevState *s = ACCELDEV(dev);
+
+    qemu_mutex_lock(&s->lock);
+    qatomic_set(&s->generation, s->generation + 1);
+    s->q_head = 0;
+    s->q_count = 0;
+    s->intr = ACD_INTR_STRAY;
+    s->intr_enable = 0;
+    s->enable = 0;
+    s->configs = 0;
+    s->fence_last = 0;
+    s->fence_wait = 0;
+    memset(s->feed, 0, sizeof(s->feed));
+    qemu_cond_broadcast(&s->cond);
+    qemu_mutex_unlock(&s->lock);
+    acceldev_update_irq(s);
+}
+
+static void acceldev_realize(PCIDevice *pdev, Error **errp)
+{
+    AcceldevState *s = ACCELDEV(pdev);
+
+    if (s->queue_size < 1 || s->queue_size > ACD_QUEUE_MAX) {
+        error_setg(errp, "acceldev: queue-size must be 1..%d, not %" PRIu32,
+                   ACD_QUEUE_MAX, s->queue_size);
+        return;
+    }
+
+    pci_config_set_interrupt_pin(pdev->config, 1);
+
+    memory_region_init_io(&s->mmio, OBJECT(s), &acceldev_mmio_ops, s,
+                          "acceldev-mmio", ACD_MMIO_SIZE);
+    pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->mmio);
+
+    qemu_mutex_init(&s->lock);
+    qemu_cond_init(&s->cond);
+    s->irq_bh = qemu_bh_new_guarded(acceldev_irq_bh, s,
+                                    &DEVICE(s)->mem_reentrancy_guard);
+
+    s->generation = 0;
+    s->stopping = false;
+    s->q_head = 0;
+    s->q_count = 0;
+    s->intr = ACD_INTR_STRAY;
+    s->intr_enable = 0;
+    s->enable = 0;
+    s->configs = 0;
+    s->fence_last = 0;
+    s->fence_wait = 0;
+    memset(s->feed, 0, sizeof(s->feed));
+
+    qemu_thread_create(&s->thread, "acceldev", acceldev_thread, s,
+                       QEMU_THREAD_JOINABLE);
+    s->thread_running = true;
+}
+
+static void acceldev_exit(PCIDevice *pdev)
+{
+    AcceldevState *s = ACCELDEV(pdev);
+
+    if (s->thread_running) {
+        qemu_mutex_lock(&s->lock);
+        qatomic_set(&s->stopping, true);
+        qemu_cond_broadcast(&s->cond);
+        qemu_mutex_unlock(&s->lock);
+        qemu_thread_join(&s->thread);
+        s->thread_running = false;
+    }
+    qemu_bh_delete(s->irq_bh);
+    s->irq_bh = NULL;
+    qemu_cond_destroy(&s->cond);
+    qemu_mutex_destroy(&s->lock);
+}
+
+static const VMStateDescription acceldev_vmstate = {
+    .name = TYPE_ACCELDEV,
+    .unmigratable = 1,
+};
+
+static const Property acceldev_properties[] = {
+    DEFINE_PROP_UINT32("cmd-delay-us", AcceldevState, cmd_delay_us, 0),
+    DEFINE_PROP_UINT32("queue-size", AcceldevState, queue_size,
+                       ACD_QUEUE_MAX),
+    DEFINE_PROP_BOOL("free-off-by-one", AcceldevState, free_off_by_one,
+                     false),
+};
+
+static void acceldev_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+
+    k->realize = acceldev_realize;
+    k->exit = acceldev_exit;
+    k->vendor_id = ACD_VENDOR_ID;
+    k->device_id = ACD_DEVICE_ID;
+    k->revision = 0;
+    k->class_id = PCI_CLASS_OTHERS;
+    dc->desc = "Acceldev ML accelerator";
+    dc->vmsd = &acceldev_vmstate;
+    dc->hotpluggable = true;
+    device_class_set_legacy_reset(dc, acceldev_reset);
+    device_class_set_props(dc, acceldev_properties);
+    set_bit(DEVICE_CATEGORY_MISC, dc->categories);
+}
+
+static const TypeInfo acceldev_info = {
+    .name = TYPE_ACCELDEV,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(AcceldevState),
+    .class_init = acceldev_class_init,
+    .interfaces = (InterfaceInfo[]) {
+        { INTERFACE_CONVENTIONAL_PCI_DEVICE },
+        { },
+    },
+};
+
+static void acceldev_register_types(void)
+{
+    type_register_static(&acceldev_info);
+}
+
+type_init(acceldev_register_types)
