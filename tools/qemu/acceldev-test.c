@@ -1,0 +1,1539 @@
+/*
+ * QTest testcases for the Acceldev PCI accelerator model
+ *
+ * Copyright (c) 2025 The Acceldev project authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Independent of any driver: each case boots a pc machine with one (or
+ * two) acceldev devices, builds page tables, context configs and user
+ * commands in guest memory with the qtest protocol, feeds device commands
+ * through BAR0 and checks memory, registers and the INTx line. The device
+ * executes commands on its own thread, so every wait is a bounded poll.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "libqtest.h"
+#include "libqos/libqos-pc.h"
+#include "libqos/pci.h"
+#include "hw/pci/pci_regs.h"
+#include "qobject/qdict.h"
+
+/* Constants of the hardware reference (DEVICE.md), defined here again. */
+#define VENDOR_ID           0x0666
+#define DEVICE_ID           0x0019
+#define BAR_SIZE            0x10000
+
+#define R_INTR              0x00
+#define R_INTR_ENABLE       0x04
+#define R_ENABLE            0x08
+#define R_CONFIGS_LO        0x0c
+#define R_CONFIGS_HI        0x10
+#define R_FREE              0x8c
+#define R_FEED              0x8c
+#define R_FENCE_LAST        0xa0
+#define R_FENCE_WAIT        0xa4
+
+#define I_FENCE_WAIT        0x01
+#define I_FEED_ERROR        0x02
+#define I_CMD_ERROR         0x04
+#define I_MEM_ERROR         0x08
+#define I_SLOT_ERROR        0x10
+#define I_USER_FENCE_WAIT   0x20
+#define I_ALL               0x3f
+
+#define D_NOP               0x0
+#define D_RUN               0x1
+#define D_BIND_SLOT         0x2
+#define D_FENCE             0x3
+
+#define U_NOP               0x0
+#define U_FENCE             0x1
+#define U_FILL              0x2
+
+#define CMD_BYTES           20
+#define QUEUE_SIZE          255
+#define MAX_CONTEXTS        255
+#define NUM_SLOTS           16
+#define CFG_SIZE            192
+#define CFG_FENCE           128
+#define CFG_STATUS          132
+#define PAGE                4096
+#define BUF_MAX             0x400000
+
+/* PIIX3 PIRQ routing: every PIRQ goes to ISA IRQ 11 (I/O APIC pin 11). */
+#define PIIX_DEVFN          QPCI_DEVFN(1, 0)
+#define PIIX_PIRQC          0x60
+#define TEST_IRQ            11
+
+#define POLL_US             1000
+#define POLL_MAX            10000       /* 10 s at least */
+
+typedef struct Acd {
+    QOSState *qs;
+    QTestState *qts;
+    QPCIDevice *dev;
+    QPCIBar bar;
+    uint64_t cfg;               /* context-config array */
+} Acd;
+
+/* A paged buffer: page table plus its pages (contiguous here). */
+typedef struct Buf {
+    uint64_t pt;
+    uint64_t data;
+    unsigned pages;
+} Buf;
+
+/* ---- Machine set-up ---- */
+
+static void save_dev(QPCIDevice *dev, int devfn, void *data)
+{
+    QPCIDevice **found = data;
+
+    if (!*found) {
+        *found = dev;
+    } else {
+        g_free(dev);
+    }
+}
+
+static QPCIDevice *find_acceldev(QPCIBus *bus, int skip_devfn)
+{
+    int devfn;
+
+    for (devfn = 0; devfn < 32 * 8; devfn += 8) {
+        QPCIDevice *dev;
+
+        if (devfn == skip_devfn) {
+            continue;
+        }
+        dev = qpci_device_find(bus, devfn);
+        if (!dev) {
+            continue;
+        }
+        if (qpci_config_readw(dev, PCI_VENDOR_ID) == VENDOR_ID &&
+            qpci_config_readw(dev, PCI_DEVICE_ID) == DEVICE_ID) {
+            return dev;
+        }
+        g_free(dev);
+    }
+    return NULL;
+}
+
+static void route_intx(Acd *a)
+{
+    QPCIDevice *isa = qpci_device_find(a->qs->pcibus, PIIX_DEVFN);
+    int i;
+
+    g_assert(isa);
+    for (i = 0; i < 4; i++) {
+        qpci_config_writeb(isa, PIIX_PIRQC + i, TEST_IRQ);
+    }
+    g_free(isa);
+    qtest_irq_intercept_in(a->qts, "ioapic");
+}
+
+static void map_device(Acd *a)
+{
+    uint64_t size;
+
+    qpci_device_enable(a->dev);
+    a->bar = qpci_iomap(a->dev, 0, &size);
+    g_assert_cmphex(size, ==, BAR_SIZE);
+}
+
+static Acd *acd_boot(const char *props)
+{
+    Acd *a = g_new0(Acd, 1);
+    QPCIDevice *dev = NULL;
+
+    a->qs = qtest_pc_boot("-machine pc -m 256 -nodefaults "
+                          "-device acceldev%s", props);
+    a->qts = a->qs->qts;
+    qpci_device_foreach(a->qs->pcibus, VENDOR_ID, DEVICE_ID, save_dev, &dev);
+    g_assert(dev);
+    a->dev = dev;
+    map_device(a);
+    route_intx(a);
+
+    a->cfg = guest_alloc(&a->qs->alloc, MAX_CONTEXTS * CFG_SIZE);
+    qtest_memset(a->qts, a->cfg, 0, MAX_CONTEXTS * CFG_SIZE);
+    return a;
+}
+
+static void acd_free(Acd *a)
+{
+    g_free(a->dev);
+    qtest_shutdown(a->qs);
+    g_free(a);
+}
+
+/* ---- Registers ---- */
+
+static uint32_t rd(Acd *a, uint32_t off)
+{
+    return qpci_io_readl(a->dev, a->bar, off);
+}
+
+static void wr(Acd *a, uint32_t off, uint32_t val)
+{
+    qpci_io_writel(a->dev, a->bar, off, val);
+}
+
+static void feed(Acd *a, uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3,
+                 uint32_t w4)
+{
+    wr(a, R_FEED + 0, w0);
+    wr(a, R_FEED + 4, w1);
+    wr(a, R_FEED + 8, w2);
+    wr(a, R_FEED + 12, w3);
+    wr(a, R_FEED + 16, w4);
+}
+
+/* The start-up sequence of DEVICE.md section 7. */
+static void acd_start(Acd *a)
+{
+    wr(a, R_INTR, 0xffffffff);
+    wr(a, R_INTR_ENABLE, I_ALL);
+    wr(a, R_CONFIGS_LO, (uint32_t)a->cfg);
+    wr(a, R_CONFIGS_HI, a->cfg >> 32);
+    wr(a, R_ENABLE, 1);
+    wr(a, R_FENCE_LAST, 0);
+    wr(a, R_FENCE_WAIT, 0);
+}
+
+static Acd *acd_boot_started(const char *props)
+{
+    Acd *a = acd_boot(props);
+
+    acd_start(a);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    return a;
+}
+
+static bool irq_level(Acd *a)
+{
+    return qtest_get_irq(a->qts, TEST_IRQ);
+}
+
+static void wait_irq(Acd *a, bool level)
+{
+    int i;
+
+    for (i = 0; i < POLL_MAX && irq_level(a) != level; i++) {
+        g_usleep(POLL_US);
+    }
+    g_assert_cmpint(irq_level(a), ==, level);
+}
+
+static void wait_reg(Acd *a, uint32_t off, uint32_t val)
+{
+    int i;
+
+    for (i = 0; i < POLL_MAX && rd(a, off) != val; i++) {
+        g_usleep(POLL_US);
+    }
+    g_assert_cmphex(rd(a, off), ==, val);
+}
+
+/* Wait until INTR has all of @bits. */
+static void wait_intr(Acd *a, uint32_t bits)
+{
+    int i;
+
+    for (i = 0; i < POLL_MAX && (rd(a, R_INTR) & bits) != bits; i++) {
+        g_usleep(POLL_US);
+    }
+    g_assert_cmphex(rd(a, R_INTR) & bits, ==, bits);
+}
+
+/* Device FENCE with @val, and wait until the device has passed it. */
+static void sync_fence(Acd *a, uint32_t val)
+{
+    feed(a, D_FENCE, val, 0, 0, 0);
+    wait_reg(a, R_FENCE_LAST, val);
+}
+
+static void sync_dev(Acd *a)
+{
+    static uint32_t seq = 0x1000;
+
+    sync_fence(a, ++seq);
+}
+
+/* ---- Guest memory ---- */
+
+static uint64_t galloc(Acd *a, size_t size)
+{
+    uint64_t addr = guest_alloc(&a->qs->alloc, size);
+
+    g_assert_cmphex(addr & (PAGE - 1), ==, 0);
+    return addr;
+}
+
+static uint32_t pte(uint64_t pa)
+{
+    return (uint32_t)((pa >> 12) << 4) | 1;
+}
+
+/* A buffer of @pages present pages (the rest of the table non-present). */
+static Buf buf_new(Acd *a, unsigned pages, uint8_t fill)
+{
+    Buf b = { .pages = pages };
+    g_autofree uint32_t *table = g_new0(uint32_t, 1024);
+    unsigned i;
+
+    b.pt = galloc(a, PAGE);
+    b.data = galloc(a, (size_t)pages * PAGE);
+    qtest_memset(a->qts, b.data, fill, (size_t)pages * PAGE);
+    for (i = 0; i < pages; i++) {
+        table[i] = cpu_to_le32(pte(b.data + (uint64_t)i * PAGE));
+    }
+    qtest_memwrite(a->qts, b.pt, table, PAGE);
+    return b;
+}
+
+/* A 4 MiB buffer whose 1024 entries all map the same physical page. */
+static Buf buf_alias_4m(Acd *a, uint8_t fill)
+{
+    Buf b = { .pages = 1 };
+    g_autofree uint32_t *table = g_new0(uint32_t, 1024);
+    unsigned i;
+
+    b.pt = galloc(a, PAGE);
+    b.data = galloc(a, PAGE);
+    qtest_memset(a->qts, b.data, fill, PAGE);
+    for (i = 0; i < 1024; i++) {
+        table[i] = cpu_to_le32(pte(b.data));
+    }
+    qtest_memwrite(a->qts, b.pt, table, PAGE);
+    return b;
+}
+
+/* Physical address of byte @off of a contiguous buffer. */
+static uint64_t buf_pa(Buf *b, uint64_t off)
+{
+    return b->data + off;
+}
+
+/* Write a user command at byte @off of a code buffer. */
+static void ucmd(Acd *a, Buf *code, uint64_t off, uint32_t w0, uint32_t w1,
+                 uint32_t w2, uint32_t w3, uint32_t w4)
+{
+    uint32_t w[5] = {
+        cpu_to_le32(w0), cpu_to_le32(w1), cpu_to_le32(w2),
+        cpu_to_le32(w3), cpu_to_le32(w4),
+    };
+    uint64_t i;
+
+    /* Byte by byte through the buffer's (contiguous) pages. */
+    for (i = 0; i < sizeof(w); i++) {
+        qtest_writeb(a->qts, buf_pa(code, off + i), ((uint8_t *)w)[i]);
+    }
+}
+
+static uint64_t cfg_entry(Acd *a, unsigned ctx)
+{
+    return a->cfg + (uint64_t)ctx * CFG_SIZE;
+}
+
+static void set_slot(Acd *a, unsigned ctx, unsigned slot, uint64_t pt)
+{
+    qtest_writeq(a->qts, cfg_entry(a, ctx) + 8 * slot, pt);
+}
+
+static uint64_t get_slot(Acd *a, unsigned ctx, unsigned slot)
+{
+    return qtest_readq(a->qts, cfg_entry(a, ctx) + 8 * slot);
+}
+
+static uint32_t fence_counter(Acd *a, unsigned ctx)
+{
+    return qtest_readl(a->qts, cfg_entry(a, ctx) + CFG_FENCE);
+}
+
+static uint8_t ctx_status(Acd *a, unsigned ctx)
+{
+    return qtest_readb(a->qts, cfg_entry(a, ctx) + CFG_STATUS);
+}
+
+static void run(Acd *a, unsigned ctx, Buf *code, uint32_t off, uint32_t len)
+{
+    feed(a, D_RUN | ctx << 4, (uint32_t)code->pt, code->pt >> 32, off, len);
+}
+
+/* RUN and wait for it to complete (device FENCE after it). */
+static void run_sync(Acd *a, unsigned ctx, Buf *code, uint32_t off,
+                     uint32_t len)
+{
+    run(a, ctx, code, off, len);
+    sync_dev(a);
+}
+
+/* No context in the array has its status set. */
+static void assert_no_status(Acd *a)
+{
+    unsigned ctx;
+
+    for (ctx = 0; ctx < MAX_CONTEXTS; ctx++) {
+        g_assert_cmpint(ctx_status(a, ctx), ==, 0);
+    }
+}
+
+/* Check bytes [off, off+len) of physical memory all equal @byte. */
+static void assert_bytes(Acd *a, uint64_t addr, size_t len, uint8_t byte)
+{
+    g_autofree uint8_t *buf = g_malloc(len);
+    size_t i;
+
+    qtest_bufread(a->qts, addr, buf, len);
+    for (i = 0; i < len; i++) {
+        if (buf[i] != byte) {
+            g_error("byte at 0x%" PRIx64 " is 0x%02x, expected 0x%02x",
+                    addr + i, buf[i], byte);
+        }
+    }
+}
+
+/* Check the 32-bit words in [addr, addr+len) all equal @val. */
+static void assert_words(Acd *a, uint64_t addr, size_t len, uint32_t val)
+{
+    g_autofree uint32_t *buf = g_malloc(len);
+    size_t i;
+
+    qtest_bufread(a->qts, addr, buf, len);
+    for (i = 0; i < len / 4; i++) {
+        if (le32_to_cpu(buf[i]) != val) {
+            g_error("word at 0x%" PRIx64 " is 0x%08x, expected 0x%08x",
+                    addr + 4 * i, le32_to_cpu(buf[i]), val);
+        }
+    }
+}
+
+/*
+ * After a run on @ctx: expect exactly @bits in INTR (and the line up if
+ * any), and the context's error status iff @error; then clear INTR.
+ */
+static void expect_result(Acd *a, unsigned ctx, uint32_t bits, bool error)
+{
+    g_assert_cmphex(rd(a, R_INTR), ==, bits);
+    g_assert_cmpint(ctx_status(a, ctx), ==, error ? 1 : 0);
+    if (bits) {
+        wait_irq(a, true);
+    }
+    wr(a, R_INTR, 0xffffffff);
+    wait_irq(a, false);
+}
+
+/* The run failed with @bits (an error bit, maybe USER_FENCE_WAIT too). */
+static void expect_error(Acd *a, unsigned ctx, uint32_t bits)
+{
+    expect_result(a, ctx, bits, true);
+}
+
+/* The run succeeded and raised @bits (0 or USER_FENCE_WAIT). */
+static void expect_ok(Acd *a, unsigned ctx, uint32_t bits)
+{
+    expect_result(a, ctx, bits, false);
+}
+
+/* ---- Identity and registers ---- */
+
+static void test_pci_identity(void)
+{
+    Acd *a = acd_boot("");
+
+    g_assert_cmphex(qpci_config_readw(a->dev, PCI_VENDOR_ID), ==, VENDOR_ID);
+    g_assert_cmphex(qpci_config_readw(a->dev, PCI_DEVICE_ID), ==, DEVICE_ID);
+    g_assert_cmpint(qpci_config_readb(a->dev, PCI_INTERRUPT_PIN), ==, 1);
+    /* No capabilities (no MSI). */
+    g_assert_false(qpci_config_readw(a->dev, PCI_STATUS) &
+                   PCI_STATUS_CAP_LIST);
+    /* BAR0 size checked by map_device(); BAR1 absent. */
+    g_assert_cmphex(qpci_config_readl(a->dev, PCI_BASE_ADDRESS_1), ==, 0);
+    acd_free(a);
+}
+
+static void test_reset_values(void)
+{
+    Acd *a = acd_boot("");
+    uint32_t intr = rd(a, R_INTR);
+
+    /* One stray bit (FENCE_WAIT in this model) may be set at power-on. */
+    g_assert_cmphex(intr, ==, I_FENCE_WAIT);
+    g_assert_cmphex(rd(a, R_INTR_ENABLE), ==, 0);
+    g_assert_cmphex(rd(a, R_ENABLE), ==, 0);
+    g_assert_cmphex(rd(a, R_CONFIGS_LO), ==, 0);
+    g_assert_cmphex(rd(a, R_CONFIGS_HI), ==, 0);
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
+    g_assert_cmphex(rd(a, R_FENCE_WAIT), ==, 0);
+    /* INTR_ENABLE is 0: the stray bit does not interrupt. */
+    g_assert_false(irq_level(a));
+    acd_free(a);
+}
+
+static void test_register_rw(void)
+{
+    Acd *a = acd_boot("");
+
+    wr(a, R_CONFIGS_LO, 0x12345000);
+    wr(a, R_CONFIGS_HI, 0xab);
+    g_assert_cmphex(rd(a, R_CONFIGS_LO), ==, 0x12345000);
+    g_assert_cmphex(rd(a, R_CONFIGS_HI), ==, 0xab);
+    wr(a, R_FENCE_LAST, 0xdeadbeef);
+    wr(a, R_FENCE_WAIT, 0xcafef00d);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0xdeadbeef);
+    g_assert_cmphex(rd(a, R_FENCE_WAIT), ==, 0xcafef00d);
+    wr(a, R_INTR_ENABLE, 0x12);
+    g_assert_cmphex(rd(a, R_INTR_ENABLE), ==, 0x12);
+    wr(a, R_ENABLE, 1);
+    g_assert_cmphex(rd(a, R_ENABLE), ==, 1);
+    wr(a, R_ENABLE, 0);
+    g_assert_cmphex(rd(a, R_ENABLE), ==, 0);
+    /* None of this is an error. */
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FENCE_WAIT);
+    acd_free(a);
+}
+
+static void test_intr_w1c(void)
+{
+    Acd *a = acd_boot("");
+
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FENCE_WAIT);
+    /* Writing 0, or 1s to inactive bits, changes nothing. */
+    wr(a, R_INTR, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FENCE_WAIT);
+    wr(a, R_INTR, ~(uint32_t)I_FENCE_WAIT);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FENCE_WAIT);
+    /* Raise a second bit (MEM_ERROR: a bad access), clear one by one. */
+    wr(a, 0x14, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FENCE_WAIT | I_MEM_ERROR);
+    wr(a, R_INTR, I_FENCE_WAIT);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_MEM_ERROR);
+    wr(a, R_INTR, I_MEM_ERROR);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    acd_free(a);
+}
+
+static void test_irq_line(void)
+{
+    Acd *a = acd_boot("");
+
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FENCE_WAIT);
+    g_assert_false(irq_level(a));
+    /* Enabling an active bit asserts the line at once. */
+    wr(a, R_INTR_ENABLE, I_FENCE_WAIT);
+    g_assert_true(irq_level(a));
+    /* Enabling only other bits deasserts it. */
+    wr(a, R_INTR_ENABLE, I_ALL & ~I_FENCE_WAIT);
+    g_assert_false(irq_level(a));
+    wr(a, R_INTR_ENABLE, I_ALL);
+    g_assert_true(irq_level(a));
+    /* Clearing the bit deasserts it. */
+    wr(a, R_INTR, I_FENCE_WAIT);
+    g_assert_false(irq_level(a));
+    /* A new event asserts it again (MEM_ERROR from a bad access). */
+    rd(a, 0x18);
+    g_assert_true(irq_level(a));
+    wr(a, R_INTR_ENABLE, 0);
+    g_assert_false(irq_level(a));
+    g_assert_cmphex(rd(a, R_INTR), ==, I_MEM_ERROR);
+    acd_free(a);
+}
+
+/* An event raised by the device's thread also drives the line. */
+static void test_irq_from_device(void)
+{
+    Acd *a = acd_boot_started("");
+
+    wr(a, R_INTR_ENABLE, I_FENCE_WAIT);
+    wr(a, R_FENCE_WAIT, 42);
+    feed(a, D_FENCE, 42, 0, 0, 0);
+    wait_intr(a, I_FENCE_WAIT);
+    wait_irq(a, true);
+    wr(a, R_INTR, I_FENCE_WAIT);
+    wait_irq(a, false);
+    acd_free(a);
+}
+
+/* ---- Queue ---- */
+
+static void test_enable_gating(void)
+{
+    Acd *a = acd_boot_started("");
+    int i;
+
+    wr(a, R_ENABLE, 0);
+    feed(a, D_FENCE, 5, 0, 0, 0);
+    feed(a, D_FENCE, 6, 0, 0, 0);
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE - 2);
+    for (i = 0; i < 20; i++) {
+        g_usleep(5000);
+        g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
+        g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE - 2);
+    }
+    /* Any non-zero value enables, and the queue was kept in order. */
+    wr(a, R_ENABLE, 0x80000000);
+    wait_reg(a, R_FENCE_LAST, 6);
+    wait_reg(a, R_FREE, QUEUE_SIZE);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    acd_free(a);
+}
+
+static void test_free_count(void)
+{
+    Acd *a = acd_boot_started("");
+    int i;
+
+    wr(a, R_ENABLE, 0);
+    for (i = 1; i <= 10; i++) {
+        feed(a, D_NOP, 0, 0, 0, 0);
+        g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE - i);
+    }
+    wr(a, R_ENABLE, 1);
+    wait_reg(a, R_FREE, QUEUE_SIZE);
+    /* Fill the whole queue: FREE reaches 0 and nothing is lost. */
+    wr(a, R_ENABLE, 0);
+    for (i = 1; i <= QUEUE_SIZE; i++) {
+        feed(a, D_FENCE, i, 0, 0, 0);
+    }
+    g_assert_cmphex(rd(a, R_FREE), ==, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    wr(a, R_ENABLE, 1);
+    wait_reg(a, R_FENCE_LAST, QUEUE_SIZE);
+    wait_reg(a, R_FREE, QUEUE_SIZE);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    acd_free(a);
+}
+
+static void test_feed_overflow(void)
+{
+    Acd *a = acd_boot_started(",queue-size=4");
+    int i;
+
+    g_assert_cmphex(rd(a, R_FREE), ==, 4);
+    wr(a, R_ENABLE, 0);
+    for (i = 1; i <= 4; i++) {
+        feed(a, D_FENCE, i, 0, 0, 0);
+    }
+    g_assert_cmphex(rd(a, R_FREE), ==, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    g_assert_false(irq_level(a));
+    /* Fifth command: FEED_ERROR, and the command is dropped. */
+    feed(a, D_FENCE, 99, 0, 0, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FEED_ERROR);
+    g_assert_true(irq_level(a));
+    g_assert_cmphex(rd(a, R_FREE), ==, 0);
+    wr(a, R_ENABLE, 1);
+    wait_reg(a, R_FREE, 4);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 4);
+    g_usleep(20000);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 4);
+    wr(a, R_INTR, I_FEED_ERROR);
+    g_assert_false(irq_level(a));
+    acd_free(a);
+}
+
+static void test_queue_size_invalid(void)
+{
+    Acd *a = acd_boot("");
+    static const int bad[] = { 0, 256, 1000 };
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(bad); i++) {
+        QDict *resp = qtest_qmp(a->qts,
+            "{'execute': 'device_add', 'arguments': {"
+            " 'driver': 'acceldev', 'id': 'bad', 'queue-size': %d}}",
+            bad[i]);
+
+        g_assert(qdict_haskey(resp, "error"));
+        qobject_unref(resp);
+    }
+    acd_free(a);
+}
+
+static void test_free_off_by_one(void)
+{
+    Acd *a = acd_boot_started(",queue-size=2,free-off-by-one=on");
+
+    /* One more than really free. */
+    g_assert_cmphex(rd(a, R_FREE), ==, 3);
+    wr(a, R_ENABLE, 0);
+    feed(a, D_FENCE, 1, 0, 0, 0);
+    g_assert_cmphex(rd(a, R_FREE), ==, 2);
+    feed(a, D_FENCE, 2, 0, 0, 0);
+    g_assert_cmphex(rd(a, R_FREE), ==, 1);
+    /* Feeding into the phantom entry is still an overflow. */
+    feed(a, D_FENCE, 3, 0, 0, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FEED_ERROR);
+    g_assert_cmphex(rd(a, R_FREE), ==, 1);
+    wr(a, R_ENABLE, 1);
+    wait_reg(a, R_FREE, 3);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 2);
+    g_usleep(20000);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 2);
+    acd_free(a);
+}
+
+static void test_free_off_by_one_default_size(void)
+{
+    Acd *a = acd_boot(",free-off-by-one=on");
+
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE + 1);
+    acd_free(a);
+}
+
+static void test_cmd_delay(void)
+{
+    Acd *a = acd_boot_started(",cmd-delay-us=100000");
+    gint64 t0 = g_get_monotonic_time();
+    uint32_t min_free = QUEUE_SIZE;
+    int i;
+
+    for (i = 1; i <= 4; i++) {
+        feed(a, D_FENCE, i, 0, 0, 0);
+    }
+    /* The commands back up while the device is slow. */
+    for (i = 0; i < POLL_MAX && rd(a, R_FENCE_LAST) != 4; i++) {
+        min_free = MIN(min_free, rd(a, R_FREE));
+        g_usleep(POLL_US);
+    }
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 4);
+    g_assert_cmpuint(min_free, <=, QUEUE_SIZE - 3);
+    /* Four commands, each delayed 100 ms. */
+    g_assert_cmpint(g_get_monotonic_time() - t0, >=, 390000);
+    wait_reg(a, R_FREE, QUEUE_SIZE);
+    acd_free(a);
+}
+
+static void test_no_delay_default(void)
+{
+    Acd *a = acd_boot_started("");
+    gint64 t0 = g_get_monotonic_time();
+    int i;
+
+    for (i = 1; i <= 50; i++) {
+        feed(a, D_FENCE, i, 0, 0, 0);
+    }
+    wait_reg(a, R_FENCE_LAST, 50);
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 5000000);
+    acd_free(a);
+}
+
+/* ---- Device commands ---- */
+
+static void test_nop(void)
+{
+    Acd *a = acd_boot_started("");
+
+    /* A NOP only needs words 0 and 4. */
+    wr(a, R_FEED, D_NOP);
+    wr(a, R_FEED + 16, 0);
+    feed(a, D_NOP, 1, 2, 3, 4);
+    sync_fence(a, 77);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE);
+    assert_no_status(a);
+    acd_free(a);
+}
+
+static void test_fence(void)
+{
+    Acd *a = acd_boot_started("");
+
+    wr(a, R_FENCE_WAIT, 7);
+    sync_fence(a, 6);
+    g_usleep(10000);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    g_assert_false(irq_level(a));
+    sync_fence(a, 7);
+    wait_intr(a, I_FENCE_WAIT);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FENCE_WAIT);
+    wait_irq(a, true);
+    wr(a, R_INTR, I_FENCE_WAIT);
+    wait_irq(a, false);
+    /* Context-id bits of a FENCE header are ignored. */
+    sync_fence(a, 8);
+    feed(a, D_FENCE | 0xfffffff0, 9, 0, 0, 0);
+    wait_reg(a, R_FENCE_LAST, 9);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    acd_free(a);
+}
+
+static void test_bind_slot(void)
+{
+    Acd *a = acd_boot_started("");
+    unsigned s;
+
+    for (s = 0; s < NUM_SLOTS; s++) {
+        set_slot(a, 3, s, 0x1000 * (s + 1));
+    }
+    feed(a, D_BIND_SLOT | 3 << 4, 5, 0x89abc000, 0x12, 0);
+    feed(a, D_BIND_SLOT | 3 << 4, 15, 0x5000, 0, 0);
+    feed(a, D_BIND_SLOT | 3 << 4, 0, 0, 0, 0);         /* unbind */
+    feed(a, D_BIND_SLOT | 254 << 4, 7, 0x7000, 0, 0);  /* last context */
+    sync_dev(a);
+    g_assert_cmphex(get_slot(a, 3, 5), ==, 0x1289abc000ULL);
+    g_assert_cmphex(get_slot(a, 3, 15), ==, 0x5000);
+    g_assert_cmphex(get_slot(a, 3, 0), ==, 0);
+    for (s = 1; s < NUM_SLOTS; s++) {
+        if (s != 5 && s != 15) {
+            g_assert_cmphex(get_slot(a, 3, s), ==, 0x1000 * (s + 1));
+        }
+    }
+    g_assert_cmphex(get_slot(a, 254, 7), ==, 0x7000);
+    g_assert_cmphex(get_slot(a, 2, 5), ==, 0);
+    g_assert_cmphex(get_slot(a, 4, 5), ==, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    assert_no_status(a);
+    acd_free(a);
+}
+
+static void test_bind_slot_bad_slot(void)
+{
+    Acd *a = acd_boot_started("");
+
+    feed(a, D_BIND_SLOT | 3 << 4, 16, 0x5000, 0, 0);
+    sync_dev(a);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_CMD_ERROR);
+    wait_irq(a, true);
+    /* Nothing written: the next entry's slot 0 is untouched. */
+    g_assert_cmphex(get_slot(a, 4, 0), ==, 0);
+    assert_no_status(a);
+    acd_free(a);
+}
+
+static void test_bad_device_cmd(void)
+{
+    Acd *a = acd_boot_started("");
+    uint32_t type;
+
+    for (type = 4; type <= 0xf; type++) {
+        feed(a, type | 1 << 4, 0, 0, 0, 0);
+        sync_dev(a);
+        g_assert_cmphex(rd(a, R_INTR), ==, I_CMD_ERROR);
+        wait_irq(a, true);
+        wr(a, R_INTR, I_CMD_ERROR);
+        wait_irq(a, false);
+    }
+    assert_no_status(a);
+    acd_free(a);
+}
+
+static void test_bad_context(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+
+    ucmd(a, &code, 0, U_FENCE, 0, 0, 0, 0);
+    feed(a, D_RUN | 255 << 4, (uint32_t)code.pt, 0, 0, CMD_BYTES);
+    sync_dev(a);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_CMD_ERROR);
+    wr(a, R_INTR, I_CMD_ERROR);
+    feed(a, D_BIND_SLOT | 255 << 4, 0, 0x5000, 0, 0);
+    sync_dev(a);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_CMD_ERROR);
+    wr(a, R_INTR, I_CMD_ERROR);
+    feed(a, D_RUN | 0xfffffff0, (uint32_t)code.pt, 0, 0, CMD_BYTES);
+    sync_dev(a);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_CMD_ERROR);
+    assert_no_status(a);
+    g_assert_cmphex(fence_counter(a, 0), ==, 0);
+    /* Nothing was written right after the array either. */
+    g_assert_cmphex(qtest_readq(a->qts, a->cfg + MAX_CONTEXTS * CFG_SIZE),
+                    ==, 0);
+    acd_free(a);
+}
+
+/* ---- RUN and user commands ---- */
+
+static void test_run_nop_fence(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+
+    ucmd(a, &code, 0, U_NOP, 0, 0, 0, 0);
+    ucmd(a, &code, 20, U_FENCE, 0, 0, 0, 0);
+    ucmd(a, &code, 40, U_NOP | 0xabc0, 1, 2, 3, 4);   /* high bits ignored */
+    ucmd(a, &code, 60, U_FENCE, 0, 0, 0, 0);
+    run(a, 7, &code, 0, 80);
+    wait_intr(a, I_USER_FENCE_WAIT);
+    sync_dev(a);
+    g_assert_cmphex(fence_counter(a, 7), ==, 2);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_USER_FENCE_WAIT);
+    wait_irq(a, true);
+    g_assert_cmpint(ctx_status(a, 7), ==, 0);
+    g_assert_cmphex(fence_counter(a, 6), ==, 0);
+    g_assert_cmphex(fence_counter(a, 8), ==, 0);
+    wr(a, R_INTR, I_USER_FENCE_WAIT);
+    wait_irq(a, false);
+    /* Again: the counter keeps counting across runs. */
+    run_sync(a, 7, &code, 20, 20);
+    g_assert_cmphex(fence_counter(a, 7), ==, 3);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_USER_FENCE_WAIT);
+    /* A RUN of a word offset (not a multiple of 20) and length 0. */
+    wr(a, R_INTR, I_ALL);
+    run_sync(a, 7, &code, 20, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    g_assert_cmphex(fence_counter(a, 7), ==, 3);
+    assert_no_status(a);
+    acd_free(a);
+}
+
+static void test_run_word_offset(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+
+    ucmd(a, &code, 8, U_NOP, 0, 0, 0, 0);
+    ucmd(a, &code, 28, U_FENCE, 0, 0, 0, 0);
+    run_sync(a, 1, &code, 8, 40);
+    g_assert_cmphex(fence_counter(a, 1), ==, 1);
+    expect_ok(a, 1, I_USER_FENCE_WAIT);
+    acd_free(a);
+}
+
+static void test_fence_counter_wrap(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+
+    qtest_writel(a->qts, cfg_entry(a, 9) + CFG_FENCE, 0xfffffffe);
+    ucmd(a, &code, 0, U_FENCE, 0, 0, 0, 0);
+    run_sync(a, 9, &code, 0, 20);
+    g_assert_cmphex(fence_counter(a, 9), ==, 0xffffffff);
+    run_sync(a, 9, &code, 0, 20);
+    g_assert_cmphex(fence_counter(a, 9), ==, 0);
+    run_sync(a, 9, &code, 0, 20);
+    g_assert_cmphex(fence_counter(a, 9), ==, 1);
+    g_assert_cmpint(ctx_status(a, 9), ==, 0);
+    /* The status byte and the slots beside the counter are untouched. */
+    g_assert_cmphex(get_slot(a, 9, 15), ==, 0);
+    g_assert_cmphex(qtest_readl(a->qts, cfg_entry(a, 9) + CFG_STATUS), ==, 0);
+    acd_free(a);
+}
+
+static void test_fill_page_boundary(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    Buf data = buf_new(a, 3, 0xee);
+
+    set_slot(a, 2, 4, data.pt);
+    /* The published example: 6000 bytes of 11 from byte 12. */
+    ucmd(a, &code, 0, U_FILL, 11, 4, 12, 6000);
+    ucmd(a, &code, 20, U_FENCE, 0, 0, 0, 0);
+    run(a, 2, &code, 0, 40);
+    wait_reg(a, R_INTR, I_USER_FENCE_WAIT);
+    g_assert_cmphex(fence_counter(a, 2), ==, 1);
+    assert_bytes(a, data.data, 12, 0xee);
+    assert_words(a, data.data + 12, 6000, 11);
+    assert_bytes(a, data.data + 6012, 3 * PAGE - 6012, 0xee);
+    expect_ok(a, 2, I_USER_FENCE_WAIT);
+    acd_free(a);
+}
+
+static void test_fill_whole_buffer(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    Buf data = buf_new(a, 3, 0x00);
+
+    set_slot(a, 0, 15, data.pt);
+    ucmd(a, &code, 0, U_FILL, 0xa1b2c3d4, 15, 0, 3 * PAGE);
+    ucmd(a, &code, 20, U_FILL, 0x01020304, 15, PAGE - 8, 16);
+    run_sync(a, 0, &code, 0, 40);
+    assert_words(a, data.data, PAGE - 8, 0xa1b2c3d4);
+    assert_words(a, data.data + PAGE - 8, 16, 0x01020304);
+    assert_words(a, data.data + PAGE + 8, 2 * PAGE - 8, 0xa1b2c3d4);
+    /* Little-endian in memory. */
+    g_assert_cmpint(qtest_readb(a->qts, data.data), ==, 0xd4);
+    expect_ok(a, 0, 0);
+    acd_free(a);
+}
+
+static void test_fill_large(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    Buf data = buf_new(a, 1024, 0x55);
+    gint64 t0;
+    int i;
+
+    set_slot(a, 5, 1, data.pt);
+    for (i = 0; i < 8; i++) {
+        ucmd(a, &code, 20 * i, U_FILL, 0x1000 + i, 1, 0, BUF_MAX);
+    }
+    t0 = g_get_monotonic_time();
+    /* A device FENCE after the RUN is passed only once it is done. */
+    run_sync(a, 5, &code, 0, 8 * 20);
+    g_test_message("8 fills of 4 MiB took %" PRId64 " ms",
+                   (g_get_monotonic_time() - t0) / 1000);
+    assert_words(a, data.data, BUF_MAX, 0x1007);
+    expect_ok(a, 5, 0);
+    acd_free(a);
+}
+
+static void test_fill_zero_length(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    Buf data = buf_new(a, 1, 0x33);
+
+    set_slot(a, 1, 0, data.pt);
+    ucmd(a, &code, 0, U_FILL, 0, 0, 0, 0);
+    ucmd(a, &code, 20, U_FILL, 0, 0, BUF_MAX, 0);  /* no memory touched */
+    run_sync(a, 1, &code, 0, 40);
+    assert_bytes(a, data.data, PAGE, 0x33);
+    expect_ok(a, 1, 0);
+    acd_free(a);
+}
+
+static void test_fill_bad_slot(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    Buf data = buf_new(a, 1, 0x33);
+
+    set_slot(a, 1, 0, data.pt);
+    ucmd(a, &code, 0, U_FILL, 0, 16, 0, 4);
+    ucmd(a, &code, 20, U_FENCE, 0, 0, 0, 0);
+    run_sync(a, 1, &code, 0, 40);
+    /* The FENCE after the failing FILL did not run. */
+    g_assert_cmphex(fence_counter(a, 1), ==, 0);
+    expect_error(a, 1, I_SLOT_ERROR);
+    assert_bytes(a, data.data, PAGE, 0x33);
+    acd_free(a);
+}
+
+static void test_fill_unbound_slot(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    Buf data = buf_new(a, 1, 0x33);
+
+    set_slot(a, 1, 0, data.pt);
+    ucmd(a, &code, 0, U_FENCE, 0, 0, 0, 0);
+    ucmd(a, &code, 20, U_FILL, 0, 2, 0, 4);
+    ucmd(a, &code, 40, U_FENCE, 0, 0, 0, 0);
+    run_sync(a, 1, &code, 0, 60);
+    /* The FENCE before it ran; the one after it did not. */
+    g_assert_cmphex(fence_counter(a, 1), ==, 1);
+    expect_error(a, 1, I_SLOT_ERROR | I_USER_FENCE_WAIT);
+    assert_bytes(a, data.data, PAGE, 0x33);
+    acd_free(a);
+}
+
+/* Unbinding through BIND_SLOT makes the slot inactive. */
+static void test_fill_after_unbind(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    Buf data = buf_new(a, 1, 0x33);
+
+    feed(a, D_BIND_SLOT | 1 << 4, 3, (uint32_t)data.pt, data.pt >> 32, 0);
+    ucmd(a, &code, 0, U_FILL, 0x77777777, 3, 0, 8);
+    run_sync(a, 1, &code, 0, 20);
+    assert_words(a, data.data, 8, 0x77777777);
+    expect_ok(a, 1, 0);
+    feed(a, D_BIND_SLOT | 1 << 4, 3, 0, 0, 0);
+    ucmd(a, &code, 0, U_FILL, 0x88888888, 3, 0, 8);
+    run_sync(a, 1, &code, 0, 20);
+    assert_words(a, data.data, 8, 0x77777777);
+    expect_error(a, 1, I_SLOT_ERROR);
+    acd_free(a);
+}
+
+static void test_fill_past_end(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    Buf data = buf_new(a, 3, 0x00);
+    uint64_t guard = galloc(a, PAGE);
+
+    qtest_memset(a->qts, guard, 0x99, PAGE);
+    set_slot(a, 6, 0, data.pt);
+    /* The published example: 13000 bytes into a 12 KiB buffer. */
+    ucmd(a, &code, 0, U_FILL, 11, 0, 0, 13000);
+    ucmd(a, &code, 20, U_FENCE, 0, 0, 0, 0);
+    run_sync(a, 6, &code, 0, 40);
+    g_assert_cmphex(fence_counter(a, 6), ==, 0);
+    expect_error(a, 6, I_MEM_ERROR);
+    /* This model fills page by page up to the fault. */
+    assert_words(a, data.data, 3 * PAGE, 11);
+    assert_bytes(a, guard, PAGE, 0x99);
+    acd_free(a);
+}
+
+static void test_fill_beyond_4mib(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    Buf data = buf_alias_4m(a, 0x00);
+
+    set_slot(a, 6, 0, data.pt);
+    /* The last word of a full 4 MiB buffer is fine... */
+    ucmd(a, &code, 0, U_FILL, 0x11111111, 0, BUF_MAX - 4, 4);
+    run_sync(a, 6, &code, 0, 20);
+    expect_ok(a, 6, 0);
+    assert_words(a, data.data + PAGE - 4, 4, 0x11111111);
+    /* ...one more is not. */
+    ucmd(a, &code, 0, U_FILL, 0x22222222, 0, BUF_MAX - 4, 8);
+    run_sync(a, 6, &code, 0, 20);
+    expect_error(a, 6, I_MEM_ERROR);
+    acd_free(a);
+}
+
+static void test_code_past_end(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+
+    /* RUN at an offset equal to the code buffer's size. */
+    run_sync(a, 3, &code, PAGE, 20);
+    g_assert_cmphex(fence_counter(a, 3), ==, 0);
+    expect_error(a, 3, I_MEM_ERROR);
+    acd_free(a);
+}
+
+static void test_code_crosses_into_absent_page(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+
+    /* A FENCE at 4060..4079, then a command crossing into page 1. */
+    ucmd(a, &code, PAGE - 36, U_FENCE, 0, 0, 0, 0);
+    run_sync(a, 3, &code, PAGE - 36, 40);
+    g_assert_cmphex(fence_counter(a, 3), ==, 1);
+    expect_error(a, 3, I_MEM_ERROR | I_USER_FENCE_WAIT);
+    acd_free(a);
+}
+
+static void test_code_crosses_page(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 2, 0);
+
+    /* A command split over two present pages executes normally. */
+    ucmd(a, &code, PAGE - 8, U_FENCE, 0, 0, 0, 0);
+    run_sync(a, 3, &code, PAGE - 8, 20);
+    g_assert_cmphex(fence_counter(a, 3), ==, 1);
+    expect_ok(a, 3, I_USER_FENCE_WAIT);
+    acd_free(a);
+}
+
+static void test_code_beyond_4mib(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_alias_4m(a, 0x00);
+
+    /* All 1024 entries present, command at 4 MiB - 8 runs over the end. */
+    run_sync(a, 4, &code, BUF_MAX - 20, 20);
+    expect_ok(a, 4, 0);
+    run_sync(a, 4, &code, BUF_MAX - 8, 20);
+    expect_error(a, 4, I_MEM_ERROR);
+    acd_free(a);
+}
+
+static void test_unknown_user_cmd(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    uint32_t type;
+
+    for (type = 3; type <= 0xf; type++) {
+        unsigned ctx = type;
+
+        ucmd(a, &code, 0, U_FENCE, 0, 0, 0, 0);
+        ucmd(a, &code, 20, type, 0, 0, 0, 0);
+        ucmd(a, &code, 40, U_FENCE, 0, 0, 0, 0);
+        run_sync(a, ctx, &code, 0, 60);
+        g_assert_cmphex(fence_counter(a, ctx), ==, 1);
+        expect_error(a, ctx, I_CMD_ERROR | I_USER_FENCE_WAIT);
+    }
+    acd_free(a);
+}
+
+static void test_run_unaligned(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+
+    ucmd(a, &code, 0, U_FENCE, 0, 0, 0, 0);
+    ucmd(a, &code, 20, U_FENCE, 0, 0, 0, 0);
+    run_sync(a, 10, &code, 2, 20);
+    g_assert_cmphex(fence_counter(a, 10), ==, 0);
+    expect_error(a, 10, I_CMD_ERROR);
+    run_sync(a, 11, &code, 0, 22);
+    g_assert_cmphex(fence_counter(a, 11), ==, 0);
+    expect_error(a, 11, I_CMD_ERROR);
+    acd_free(a);
+}
+
+static void test_fill_unaligned(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    Buf data = buf_new(a, 1, 0x33);
+
+    set_slot(a, 12, 0, data.pt);
+    set_slot(a, 13, 0, data.pt);
+    ucmd(a, &code, 0, U_FILL, 0, 0, 2, 8);
+    ucmd(a, &code, 20, U_FILL, 0, 0, 0, 6);
+    run_sync(a, 12, &code, 0, 20);
+    expect_error(a, 12, I_CMD_ERROR);
+    run_sync(a, 13, &code, 20, 20);
+    expect_error(a, 13, I_CMD_ERROR);
+    assert_bytes(a, data.data, PAGE, 0x33);
+    acd_free(a);
+}
+
+static void test_partial_trailing_cmd(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+
+    ucmd(a, &code, 0, U_NOP, 0, 0, 0, 0);
+    ucmd(a, &code, 20, U_FENCE, 0, 0, 0, 0);
+    /* 36 bytes: the FENCE is cut at 16 of its 20 bytes. */
+    run_sync(a, 2, &code, 0, 36);
+    g_assert_cmphex(fence_counter(a, 2), ==, 0);
+    expect_ok(a, 2, 0);
+    /* 4 and 16 bytes: nothing at all. */
+    run_sync(a, 2, &code, 20, 4);
+    run_sync(a, 2, &code, 20, 16);
+    g_assert_cmphex(fence_counter(a, 2), ==, 0);
+    expect_ok(a, 2, 0);
+    run_sync(a, 2, &code, 0, 40);
+    g_assert_cmphex(fence_counter(a, 2), ==, 1);
+    g_assert_cmpint(ctx_status(a, 2), ==, 0);
+    acd_free(a);
+}
+
+static void test_error_context_skipped(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf bad = buf_new(a, 1, 0);
+    Buf good = buf_new(a, 1, 0);
+
+    ucmd(a, &bad, 0, 0xf, 0, 0, 0, 0);
+    ucmd(a, &good, 0, U_FENCE, 0, 0, 0, 0);
+    /* Queue: bad run on 1, then good runs on 1 and 2, all in one go. */
+    run(a, 1, &bad, 0, 20);
+    run(a, 1, &good, 0, 20);
+    run(a, 2, &good, 0, 20);
+    run(a, 1, &good, 0, 20);
+    run(a, 2, &good, 0, 20);
+    sync_dev(a);
+    g_assert_cmphex(fence_counter(a, 1), ==, 0);
+    g_assert_cmphex(fence_counter(a, 2), ==, 2);
+    g_assert_cmpint(ctx_status(a, 1), ==, 1);
+    g_assert_cmpint(ctx_status(a, 2), ==, 0);
+    /* Skipped runs raise nothing more. */
+    g_assert_cmphex(rd(a, R_INTR), ==, I_CMD_ERROR | I_USER_FENCE_WAIT);
+    wr(a, R_INTR, I_ALL);
+    run_sync(a, 1, &good, 0, 20);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    g_assert_cmphex(fence_counter(a, 1), ==, 0);
+    /* A status pre-set by the driver is honoured too. */
+    qtest_writeb(a->qts, cfg_entry(a, 3) + CFG_STATUS, 1);
+    run_sync(a, 3, &good, 0, 20);
+    g_assert_cmphex(fence_counter(a, 3), ==, 0);
+    /* A zeroed entry (context reused) works again. */
+    qtest_memset(a->qts, cfg_entry(a, 1), 0, CFG_SIZE);
+    run_sync(a, 1, &good, 0, 20);
+    g_assert_cmphex(fence_counter(a, 1), ==, 1);
+    g_assert_cmpint(ctx_status(a, 1), ==, 0);
+    acd_free(a);
+}
+
+/* The device reads slot pointers from memory when it needs them. */
+static void test_no_private_slot_copy(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    Buf d1 = buf_new(a, 1, 0);
+    Buf d2 = buf_new(a, 1, 0);
+
+    ucmd(a, &code, 0, U_FILL, 0x1111, 0, 0, PAGE);
+    set_slot(a, 4, 0, d1.pt);
+    run_sync(a, 4, &code, 0, 20);
+    /* Rewritten while "stopped": the next RUN uses the new pointer. */
+    wr(a, R_ENABLE, 0);
+    set_slot(a, 4, 0, d2.pt);
+    ucmd(a, &code, 0, U_FILL, 0x2222, 0, 0, PAGE);
+    wr(a, R_ENABLE, 1);
+    run_sync(a, 4, &code, 0, 20);
+    assert_words(a, d1.data, PAGE, 0x1111);
+    assert_words(a, d2.data, PAGE, 0x2222);
+    expect_ok(a, 4, 0);
+    acd_free(a);
+}
+
+static void test_configs_high_address(void)
+{
+    Acd *a = acd_boot_started("");
+
+    /* Nothing below 1 TiB up there: DMA to it fails, MEM_ERROR. */
+    wr(a, R_CONFIGS_HI, 0x100);
+    feed(a, D_BIND_SLOT | 1 << 4, 0, 0x1000, 0, 0);
+    sync_dev(a);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_MEM_ERROR);
+    acd_free(a);
+}
+
+static void test_bus_master_off(void)
+{
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, 1, 0);
+    Buf data = buf_new(a, 1, 0x33);
+    uint16_t cmd;
+
+    set_slot(a, 1, 0, data.pt);
+    ucmd(a, &code, 0, U_FILL, 0x44444444, 0, 0, PAGE);
+    ucmd(a, &code, 20, U_FENCE, 0, 0, 0, 0);
+
+    cmd = qpci_config_readw(a->dev, PCI_COMMAND);
+    qpci_config_writew(a->dev, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
+
+    /* Device FENCEs need no DMA and still complete. */
+    run(a, 1, &code, 0, 40);
+    sync_dev(a);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_MEM_ERROR);
+    assert_bytes(a, data.data, PAGE, 0x33);
+    g_assert_cmphex(fence_counter(a, 1), ==, 0);
+    g_assert_cmpint(ctx_status(a, 1), ==, 0);
+    wr(a, R_INTR, I_ALL);
+    feed(a, D_BIND_SLOT | 1 << 4, 5, 0x5000, 0, 0);
+    sync_dev(a);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_MEM_ERROR);
+    g_assert_cmphex(get_slot(a, 1, 5), ==, 0);
+    wr(a, R_INTR, I_ALL);
+
+    /* With bus mastering back on, the same RUN works. */
+    qpci_config_writew(a->dev, PCI_COMMAND, cmd);
+    run_sync(a, 1, &code, 0, 40);
+    assert_words(a, data.data, PAGE, 0x44444444);
+    g_assert_cmphex(fence_counter(a, 1), ==, 1);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_USER_FENCE_WAIT);
+    acd_free(a);
+}
+
+/* ---- Invalid register accesses ---- */
+
+static void expect_mem_error(Acd *a)
+{
+    g_assert_cmphex(rd(a, R_INTR), ==, I_MEM_ERROR);
+    g_assert_true(irq_level(a));
+    wr(a, R_INTR, I_ALL);
+    g_assert_false(irq_level(a));
+}
+
+static void test_bad_access_size(void)
+{
+    Acd *a = acd_boot_started("");
+
+    g_assert_cmphex(qpci_io_readb(a->dev, a->bar, R_FENCE_WAIT), ==, 0xff);
+    expect_mem_error(a);
+    g_assert_cmphex(qpci_io_readw(a->dev, a->bar, R_FENCE_WAIT), ==, 0xffff);
+    expect_mem_error(a);
+    g_assert_cmphex(qpci_io_readq(a->dev, a->bar, R_FENCE_LAST), ==,
+                    0xffffffffffffffffULL);
+    expect_mem_error(a);
+    /* Writes of other sizes are ignored. */
+    qpci_io_writeb(a->dev, a->bar, R_FENCE_WAIT, 0x12);
+    expect_mem_error(a);
+    qpci_io_writew(a->dev, a->bar, R_FENCE_WAIT, 0x1234);
+    expect_mem_error(a);
+    qpci_io_writeq(a->dev, a->bar, R_FENCE_LAST, 0x1234567812345678ULL);
+    expect_mem_error(a);
+    g_assert_cmphex(rd(a, R_FENCE_WAIT), ==, 0);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
+    /* A 16-bit write of all ones to INTR clears nothing. */
+    feed(a, 0xf, 0, 0, 0, 0);
+    sync_dev(a);
+    qpci_io_writew(a->dev, a->bar, R_INTR, 0xffff);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_CMD_ERROR | I_MEM_ERROR);
+    /* A byte write to FEED word 4 submits nothing. */
+    wr(a, R_INTR, I_ALL);
+    wr(a, R_ENABLE, 0);
+    qpci_io_writeb(a->dev, a->bar, R_FEED + 16, 0);
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE);
+    expect_mem_error(a);
+    acd_free(a);
+}
+
+static void test_unaligned_access(void)
+{
+    Acd *a = acd_boot_started("");
+
+    wr(a, R_FENCE_WAIT, 0x11223344);
+    g_assert_cmphex(rd(a, R_FENCE_WAIT + 2), ==, 0xffffffff);
+    expect_mem_error(a);
+    g_assert_cmphex(qpci_io_readw(a->dev, a->bar, R_FENCE_WAIT + 1), ==,
+                    0xffff);
+    expect_mem_error(a);
+    wr(a, R_FENCE_WAIT + 1, 0);
+    expect_mem_error(a);
+    g_assert_cmphex(rd(a, R_FENCE_WAIT), ==, 0x11223344);
+    acd_free(a);
+}
+
+static void test_undocumented_offset(void)
+{
+    Acd *a = acd_boot_started("");
+    static const uint32_t offs[] = {
+        0x14, 0x18, 0x80, 0x88, 0xa8, 0x100, 0xffc, 0x1000, 0xfffc,
+    };
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(offs); i++) {
+        g_assert_cmphex(rd(a, offs[i]), ==, 0xffffffff);
+        expect_mem_error(a);
+        wr(a, offs[i], 0);
+        expect_mem_error(a);
+    }
+    /* FEED words 1..4 are write-only. */
+    for (i = 1; i < 5; i++) {
+        g_assert_cmphex(rd(a, R_FEED + 4 * i), ==, 0xffffffff);
+        expect_mem_error(a);
+    }
+    g_assert_cmphex(rd(a, R_ENABLE), ==, 1);
+    acd_free(a);
+}
+
+/* ---- Reset and multiple devices ---- */
+
+static void test_system_reset(void)
+{
+    Acd *a = acd_boot_started("");
+
+    wr(a, R_FENCE_WAIT, 3);
+    wr(a, R_FENCE_LAST, 2);
+    wr(a, R_ENABLE, 0);
+    feed(a, D_FENCE, 1, 0, 0, 0);
+    feed(a, D_FENCE, 3, 0, 0, 0);
+    rd(a, 0x14);                /* MEM_ERROR */
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE - 2);
+
+    qtest_system_reset(a->qts);
+    map_device(a);
+    route_intx(a);
+
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FENCE_WAIT);
+    g_assert_cmphex(rd(a, R_INTR_ENABLE), ==, 0);
+    g_assert_cmphex(rd(a, R_ENABLE), ==, 0);
+    g_assert_cmphex(rd(a, R_CONFIGS_LO), ==, 0);
+    g_assert_cmphex(rd(a, R_CONFIGS_HI), ==, 0);
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
+    g_assert_cmphex(rd(a, R_FENCE_WAIT), ==, 0);
+    g_assert_false(irq_level(a));
+    /* The queued commands are gone, and the device works again. */
+    acd_start(a);
+    g_usleep(20000);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
+    sync_fence(a, 5);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    acd_free(a);
+}
+
+static void test_two_devices(void)
+{
+    Acd *a = acd_boot_started(" -device acceldev");
+    QPCIDevice *dev2 = find_acceldev(a->qs->pcibus, a->dev->devfn);
+    QPCIBar bar2;
+    uint64_t size;
+
+    g_assert(dev2);
+    qpci_device_enable(dev2);
+    bar2 = qpci_iomap(dev2, 0, &size);
+    g_assert_cmphex(size, ==, BAR_SIZE);
+
+    /* Independent registers and queues. */
+    g_assert_cmphex(qpci_io_readl(dev2, bar2, R_INTR), ==, I_FENCE_WAIT);
+    g_assert_cmphex(qpci_io_readl(dev2, bar2, R_ENABLE), ==, 0);
+    feed(a, D_FENCE, 11, 0, 0, 0);
+    wait_reg(a, R_FENCE_LAST, 11);
+    g_assert_cmphex(qpci_io_readl(dev2, bar2, R_FENCE_LAST), ==, 0);
+    qpci_io_writel(dev2, bar2, R_FENCE_WAIT, 5);
+    g_assert_cmphex(rd(a, R_FENCE_WAIT), ==, 0);
+    g_free(dev2);
+    acd_free(a);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        void (*fn)(void);
+    } tests[] = {
+        { "pci-identity", test_pci_identity },
+        { "regs/reset-values", test_reset_values },
+        { "regs/read-write", test_register_rw },
+        { "regs/intr-w1c", test_intr_w1c },
+        { "irq/line-vs-intr-enable", test_irq_line },
+        { "irq/raised-by-device", test_irq_from_device },
+        { "queue/enable-gating", test_enable_gating },
+        { "queue/free-count", test_free_count },
+        { "queue/feed-overflow", test_feed_overflow },
+        { "knob/queue-size-invalid", test_queue_size_invalid },
+        { "knob/free-off-by-one", test_free_off_by_one },
+        { "knob/free-off-by-one-default-size",
+          test_free_off_by_one_default_size },
+        { "knob/cmd-delay-us", test_cmd_delay },
+        { "knob/no-delay-by-default", test_no_delay_default },
+        { "dev-cmd/nop", test_nop },
+        { "dev-cmd/fence", test_fence },
+        { "dev-cmd/bind-slot", test_bind_slot },
+        { "dev-cmd/bind-slot-bad-slot", test_bind_slot_bad_slot },
+        { "dev-cmd/bad-type", test_bad_device_cmd },
+        { "dev-cmd/bad-context", test_bad_context },
+        { "run/nop-fence", test_run_nop_fence },
+        { "run/word-offset", test_run_word_offset },
+        { "run/fence-counter-wrap", test_fence_counter_wrap },
+        { "run/fill-page-boundary", test_fill_page_boundary },
+        { "run/fill-whole-buffer", test_fill_whole_buffer },
+        { "run/fill-large", test_fill_large },
+        { "run/fill-zero-length", test_fill_zero_length },
+        { "run/fill-bad-slot", test_fill_bad_slot },
+        { "run/fill-unbound-slot", test_fill_unbound_slot },
+        { "run/fill-after-unbind", test_fill_after_unbind },
+        { "run/fill-past-end", test_fill_past_end },
+        { "run/fill-beyond-4mib", test_fill_beyond_4mib },
+        { "run/code-past-end", test_code_past_end },
+        { "run/code-crosses-into-absent-page",
+          test_code_crosses_into_absent_page },
+        { "run/code-crosses-page", test_code_crosses_page },
+        { "run/code-beyond-4mib", test_code_beyond_4mib },
+        { "run/unknown-user-cmd", test_unknown_user_cmd },
+        { "run/unaligned-offset-length", test_run_unaligned },
+        { "run/fill-unaligned", test_fill_unaligned },
+        { "run/partial-trailing-cmd", test_partial_trailing_cmd },
+        { "run/error-context-skipped", test_error_context_skipped },
+        { "run/no-private-slot-copy", test_no_private_slot_copy },
+        { "dma/configs-unbacked-address", test_configs_high_address },
+        { "dma/bus-master-off", test_bus_master_off },
+        { "mmio/bad-access-size", test_bad_access_size },
+        { "mmio/unaligned-access", test_unaligned_access },
+        { "mmio/undocumented-offset", test_undocumented_offset },
+        { "reset/system-reset", test_system_reset },
+        { "multi/two-devices", test_two_devices },
+    };
+    int i;
+
+    g_test_init(&argc, &argv, NULL);
+    if (!qtest_has_device("acceldev")) {
+        g_test_skip("acceldev device not available");
+        return g_test_run();
+    }
+    for (i = 0; i < ARRAY_SIZE(tests); i++) {
+        g_autofree char *path = g_strdup_printf("acceldev/%s",
+                                                tests[i].name);
+
+        qtest_add_func(path, tests[i].fn);
+    }
+    return g_test_run();
+}
