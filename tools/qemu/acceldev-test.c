@@ -1464,6 +1464,38 @@ static void test_two_devices(void)
     acd_free(a);
 }
 
+/*
+ * Hot-plug is the VM bench's business; this only checks that unplugging
+ * a device whose thread is busy stops it cleanly, and that the same slot
+ * can be reused.
+ */
+static void test_unplug_while_busy(void)
+{
+    Acd *a = acd_boot_started("");
+    Acd hp = *a;
+    int round, i;
+
+    for (round = 0; round < 2; round++) {
+        qtest_qmp_device_add(a->qts, "acceldev", "hp1",
+                             "{'addr': '0x6', 'cmd-delay-us': 20000}");
+        hp.dev = qpci_device_find(a->qs->pcibus, QPCI_DEVFN(6, 0));
+        g_assert(hp.dev);
+        map_device(&hp);
+        g_assert_cmphex(rd(&hp, R_FREE), ==, QUEUE_SIZE);
+        acd_start(&hp);
+        for (i = 1; i <= 50; i++) {
+            feed(&hp, D_FENCE, i, 0, 0, 0);
+        }
+        g_assert_cmpuint(rd(&hp, R_FREE), <, QUEUE_SIZE - 40);
+        qpci_unplug_acpi_device_test(a->qts, "hp1", 6);
+        g_free(hp.dev);
+        g_assert_null(qpci_device_find(a->qs->pcibus, QPCI_DEVFN(6, 0)));
+    }
+    /* The cold-plugged device is unaffected. */
+    sync_fence(a, 3);
+    acd_free(a);
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -1521,6 +1553,7 @@ int main(int argc, char **argv)
         { "mmio/undocumented-offset", test_undocumented_offset },
         { "reset/system-reset", test_system_reset },
         { "multi/two-devices", test_two_devices },
+        { "multi/unplug-while-busy", test_unplug_while_busy },
     };
     int i;
 
