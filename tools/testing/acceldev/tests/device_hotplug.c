@@ -8,8 +8,10 @@
  * and /dev/acceldev1 goes away. Then device_add of a new Acceldev (and a
  * PCI rescan, if ACPI hotplug did not already probe it) brings
  * /dev/acceldev1 back (number reused), and it works.
+ * The re-added device has default options, so this test asks for
+ * device options no other test uses: it gets a VM of its own.
  */
-// vmtest: device-opts=cmd-delay-us=50000 timeout=120
+// vmtest: device-opts=cmd-delay-us=40000 timeout=120
 #include <dirent.h>
 #include <pthread.h>
 

@@ -32,7 +32,11 @@ int main(void)
 		w = acc_put_fill(cmdb, w, 1000 + i, sb, i * 4, 4);
 		acc_put_fence(cmdb, w);
 		acc_run(b, cb, i * 40, 40);
-		acc_run(a, ca, i == RUNS / 2 ? 40 : 0, 40);
+		/* Once A's error is known, its RUNs fail with EIO. */
+		errno = 0;
+		CHECK_MSG(acc_try_run(a, ca, i == RUNS / 2 ? 40 : 0, 40) == 0 ||
+			  (i > RUNS / 2 && errno == EIO),
+			  "RUN %d on A: %s", i, acc_errname(errno));
 	}
 	acc_watchdog(60, "WAITs after another context's error");
 	EXPECT_ERRNO(acc_try_wait(a, RUNS), EIO);
