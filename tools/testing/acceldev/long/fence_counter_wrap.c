@@ -19,8 +19,8 @@
  * That is why this test lives in long/, outside the default suite: run it
  * on purpose with
  *   tools/vmtest --tests tools/testing/acceldev/long --only fence_counter_wrap
- * The default suite checks the wrap-safe comparison without reaching the
- * wrap (tests/wait_wrap_safe_compare.c).
+ * The default suite can only check the never-submitted side without
+ * reaching the wrap (tests/wait_immediate.c).
  */
 // vmtest: timeout=9000
 #include "acceldev_test.h"

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unknown ioctl numbers fail with ENOTTY (example 21: 0x50). The request
- * numbers are the plain integers 0, 1 and 3, so 2 and 4 are unknown,
- * and so are _IOW/_IOWR/_IOR encodings whose number field is 0, 1 or 3
+ * numbers are the plain integers 0, 1 and 3, so 4 is unknown, and so
+ * are _IOW/_IOWR/_IOR encodings whose number field is 0, 1 or 3
  * (a driver that decodes _IOC_NR() would wrongly accept them: they are
  * passed a valid argument here, so only the request number is wrong).
  * The context keeps working afterwards.
+ * Not checked: 2. It is FIGETBSZ (_IO(0, 2)), which the VFS answers
+ * itself for every file in do_vfs_ioctl() (fs/ioctl.c), writing the
+ * block size and returning 0 before the driver is asked.
  */
 #include "acceldev_test.h"
 
@@ -24,7 +27,6 @@ int main(void)
 	acc_put_fence(cmds, 0);
 
 	EXPECT_ERRNO(ioctl(ctx, 0x50, &wait), ENOTTY);
-	EXPECT_ERRNO(ioctl(ctx, 0x2, &wait), ENOTTY);
 	EXPECT_ERRNO(ioctl(ctx, 0x4, &wait), ENOTTY);
 	EXPECT_ERRNO(ioctl(ctx, 0xff, &wait), ENOTTY);
 	EXPECT_ERRNO(ioctl(ctx, 0x100, &cb), ENOTTY);	/* _IO(1, 0) */

@@ -6,7 +6,11 @@
  *  - WAIT for more than the number of user commands ever submitted
  *    fails with EINVAL, at once (a watchdog turns a hang into a
  *    failure), before and after some runs, and even while runs are
- *    still pending on a slow device.
+ *    still pending on a slow device. That includes the numbers just
+ *    "below" 0 modulo 2^32 (0xffffffff, 0xfffffff0, 0x80000000): on a
+ *    young context they name fences far in the future, never submitted;
+ *    a plain signed 32-bit compare would wrongly call them reached.
+ *    (The wrap itself: long/fence_counter_wrap.c.)
  */
 // vmtest: device-opts=cmd-delay-us=50000
 #include "acceldev_test.h"
@@ -34,6 +38,9 @@ int main(void)
 	acc_wait(ctx, 0);
 	EXPECT_ERRNO(acc_try_wait(ctx, 4), EINVAL);	/* 3 submitted */
 	EXPECT_ERRNO(acc_try_wait(ctx, 0x7fffffff), EINVAL);
+	EXPECT_ERRNO(acc_try_wait(ctx, 0x80000000), EINVAL);
+	EXPECT_ERRNO(acc_try_wait(ctx, 0xfffffff0), EINVAL);
+	EXPECT_ERRNO(acc_try_wait(ctx, 0xffffffff), EINVAL);
 
 	/* 40 more runs on the slow device: 120 commands submitted. */
 	for (int i = 0; i < 40; i++)
