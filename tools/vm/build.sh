@@ -32,11 +32,11 @@ build_qemu() {
 	echo "$stamp" >"$stamp_file"
 }
 
-# Where per-checkout builds go: the cache, keyed by the checkout's path, so
-# that several clones can run at once and a clone's rebuilds are
-# incremental.
+# Where module and test builds go: a folder of this run in the cache
+# (they take seconds; concurrent runs, even from one checkout, never share
+# a build folder). Per kernel below it.
 checkout_build_dir() {
-	echo "$CACHE/build/$(printf '%s' "$REPO" | sha256sum | cut -c1-12)"
+	echo "$RUN_DIR/build"
 }
 
 have_module_sources() { [ -f "$REPO/Kbuild" ]; }
@@ -81,6 +81,13 @@ build_module() {
 	local dir logf
 	dir=$(checkout_build_dir)/$KERNEL_ID/module
 	logf=$(checkout_build_dir)/$KERNEL_ID/module-build.log
+	MODULE_BUILD_LOG=$logf
+	# built already in this run (--all: static checks, then tests)
+	if [ -f "$dir/.built-ok" ] && [ -f "$dir/acceldev.ko" ]; then
+		MODULE_KO=$dir/acceldev.ko
+		MODULE_WARNINGS=$(cat "$dir/.built-ok")
+		return 0
+	fi
 	copy_module_sources "$dir"
 	MODULE_KO=
 	MODULE_WARNINGS=0
@@ -93,7 +100,7 @@ build_module() {
 		return 1
 	}
 	MODULE_KO=$dir/acceldev.ko
-	MODULE_BUILD_LOG=$logf
+	echo "$MODULE_WARNINGS" >"$dir/.built-ok"
 }
 
 # build_selftest_module: the WARN_ON(1) module, for the bench's self-test

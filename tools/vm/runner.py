@@ -431,13 +431,21 @@ def serve(a, interactive):
             if s is con:
                 logf.write(data)
                 logf.flush()
-                if live:
+                if live and not a.quiet_boot:
                     sys.stdout.buffer.write(data)
                     sys.stdout.flush()
                 linebuf += data
                 while b"\n" in linebuf:
                     line, linebuf = linebuf.split(b"\n", 1)
-                    m = MARK_RE.search(line.decode("utf-8", "replace").replace("\r", ""))
+                    text = line.decode("utf-8", "replace").replace("\r", "")
+                    m = MARK_RE.search(text)
+                    if live and a.quiet_boot and booted and not m:
+                        # demo: the guest's own output, and kernel lines
+                        # only when they are the driver's or a report
+                        k = KLINE_RE.match(text)
+                        if not k or "acceldev" in text or is_splat(k.group(1)):
+                            sys.stdout.write(text + "\n")
+                            sys.stdout.flush()
                     if not m:
                         continue
                     kind, rest = m.group(1), (m.group(2) or "")
@@ -529,6 +537,9 @@ def main():
     p.add_argument("--results")
     p.add_argument("--log", help="parse: console log")
     p.add_argument("--verbose", action="store_true")
+    p.add_argument("--quiet-boot", action="store_true",
+                   help="with --verbose: show nothing before the init, then only the guest's"
+                   " output and kernel lines about acceldev or reports")
     p.add_argument("--details", action="store_true", help="print console excerpts of failures")
     p.add_argument("extra", nargs="*", help="extra QEMU arguments (after --)")
     a = p.parse_args()
