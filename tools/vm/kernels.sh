@@ -56,6 +56,12 @@ build_debug_kernel() {
 	[ -f "$dir/.ready" ] && return 0
 	jobs=${ACCELDEV_JOBS:-$(nproc)}
 	t0=$(now_s)
+	if [ -f "$dir/.configured" ] && [ -f "$src/.config" ]; then
+		# an earlier build was interrupted: make carries on from there
+		vm_log "resuming the debug kernel build in $dir"
+		debug_kernel_make "$dir" "$src" "$jobs" "$t0"
+		return 0
+	fi
 	vm_log "building the debug kernel in $dir (once; ~10-15 min on 2 cores)"
 	rm -rf "$dir"
 	mkdir -p "$dir/x"
@@ -87,10 +93,17 @@ build_debug_kernel() {
 		fi
 	done <"$dir/fragment.config"
 	[ "$missing" = 0 ] || vm_warn "some debug options were not applied (see above)"
+	touch "$dir/.configured"
+	debug_kernel_make "$dir" "$src" "$jobs" "$t0"
+}
+
+debug_kernel_make() {
+	local dir=$1 src=$2 jobs=$3 t0=$4
 	run_logged "$dir/build.log" "make -j$jobs bzImage modules (debug kernel)" \
 		nice -n 10 make -C "$src" -j"$jobs" bzImage modules ||
-		die "debug kernel build failed"
+		die "debug kernel build failed (log: $dir/build.log)"
 	[ -f "$src/Module.symvers" ] || cp "$src/vmlinux.symvers" "$src/Module.symvers"
+	[ -f "$src/arch/x86/boot/bzImage" ] || die "debug kernel build made no bzImage"
 	touch "$dir/.ready"
 	vm_log "debug kernel built in $(elapsed "$t0") s"
 }
