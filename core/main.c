@@ -13,6 +13,7 @@
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
+#include <linux/iopoll.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -111,6 +112,63 @@ void acceldev_hw_stop(struct acceldev_device *adev)
 {
 	acceldev_write(adev, ACCELDEV_ENABLE, 0);
 	acceldev_write(adev, ACCELDEV_INTR_ENABLE, 0);
+}
+
+/* Longest a drain may take: a full queue of slow commands, and then some. */
+#define ACCELDEV_DRAIN_TIMEOUT_US	(30 * USEC_PER_SEC)
+
+static bool acceldev_drained(struct acceldev_device *adev, u32 val)
+{
+	/* All ones from INTR: the device is gone and does no more DMA. */
+	return acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST) == val ||
+	       acceldev_read(adev, ACCELDEV_INTR) == U32_MAX;
+}
+
+/**
+ * acceldev_hw_drain() - empty the device queue without running anything
+ * @adev: the device; nobody else touches the hardware (probe, or remove
+ *        after the IRQ was freed and the work cancelled).
+ *
+ * The device queue outlives the driver: commands left in it by a removed
+ * driver instance would run against the next one's contexts, through
+ * page tables long freed. So every context is marked in error (the device
+ * skips their RUNs) and unbound, a FENCE is fed behind whatever is queued,
+ * and we sleep until it executed. Polled: interrupts are off here.
+ *
+ * Context: process, may sleep (up to %ACCELDEV_DRAIN_TIMEOUT_US).
+ * Return: 0 once the device is idle and stopped, -ETIMEDOUT if it never
+ * drained; then its DMA memory must not be freed.
+ */
+static int acceldev_hw_drain(struct acceldev_device *adev)
+{
+	bool drained;
+	unsigned int id;
+	u32 val;
+
+	acceldev_hw_stop(adev);
+	/* Stopped: entries may be rewritten (DEVICE.md section 3). */
+	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
+		memset(&adev->configs[id], 0, sizeof(adev->configs[id]));
+		adev->configs[id].status = ACCELDEV_CONTEXT_STATUS_ERROR;
+	}
+	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS,
+		       lower_32_bits(adev->configs_dma));
+	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS + sizeof(u32),
+		       upper_32_bits(adev->configs_dma));
+	acceldev_write(adev, ACCELDEV_ENABLE, 1);
+
+	/* The driver always leaves a queue entry free: this one fits. */
+	val = ++adev->fence_val;
+	acceldev_feed_fence_cmd(adev, val);
+	read_poll_timeout(acceldev_drained, drained, drained,
+			  USEC_PER_MSEC, ACCELDEV_DRAIN_TIMEOUT_US, false,
+			  adev, val);
+
+	acceldev_hw_stop(adev);
+	acceldev_write(adev, ACCELDEV_INTR, U32_MAX);
+	memset(adev->configs, 0,
+	       sizeof(*adev->configs) * ACCELDEV_MAX_CONTEXTS);
+	return drained ? 0 : -ETIMEDOUT;
 }
 
 static int acceldev_chardev_register(struct acceldev_device *adev)
@@ -216,8 +274,14 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_master;
 	}
 
-	/* Quiet until the handler is in place (INTR may hold a stray bit). */
-	acceldev_hw_stop(adev);
+	/* Commands a previous driver instance left behind must not run. */
+	ret = acceldev_hw_drain(adev);
+	if (ret) {
+		dev_err(&pdev->dev, "device does not drain its queue\n");
+		goto err_configs;
+	}
+
+	/* Stopped with INTR clear until the handler is in place. */
 	ret = request_irq(pdev->irq, acceldev_irq_handler, IRQF_SHARED,
 			  ACCELDEV_NAME, adev);
 	if (ret)
@@ -260,11 +324,12 @@ err_free:
  *
  * Order matters: first no new opens; then, under the device lock, mark it
  * gone, drop the pending list and wake every sleeper (sync waiters with
- * -ENODEV, WAITs with -ENODEV) and stop the hardware; then make sure the
- * interrupt handler and the work are finished; then take the DMA mappings
- * away from buffers that are still open (their pages stay for user
- * mappings) and free the config array. Open files keep the structure
- * until they close.
+ * -ENODEV, WAITs with -ENODEV) and mask interrupts; then make sure the
+ * interrupt handler and the work are finished; then drain the device
+ * queue, so that no command fed earlier can still touch memory; then take
+ * the DMA mappings away from buffers that are still open (their pages stay
+ * for user mappings) and free the config array. Open files keep the
+ * structure until they close.
  */
 static void acceldev_remove(struct pci_dev *pdev)
 {
@@ -290,12 +355,23 @@ static void acceldev_remove(struct pci_dev *pdev)
 		acceldev_context_fail_waiters_locked(ctx, -ENODEV);
 		spin_unlock(&ctx->lock);
 	}
-	acceldev_hw_stop(adev);
+	acceldev_write(adev, ACCELDEV_INTR_ENABLE, 0);
 	mutex_unlock(&adev->lock);
 
 	free_irq(pdev->irq, adev);
 	/* Queued again after this? It will see @gone and do nothing. */
 	cancel_work_sync(&adev->work);
+
+	/*
+	 * Runs already fed may still be executing: only once the queue is
+	 * drained may their memory go. A device that never drains keeps its
+	 * DMA memory for good rather than scribbling over freed pages.
+	 */
+	if (acceldev_hw_drain(adev)) {
+		dev_err(&pdev->dev,
+			"device does not drain its queue; leaking its DMA memory\n");
+		goto out_release;
+	}
 
 	mutex_lock(&adev->lock);
 	list_for_each_entry_safe(buf, tmp, &adev->buffers, node)
@@ -305,6 +381,8 @@ static void acceldev_remove(struct pci_dev *pdev)
 			  adev->configs, adev->configs_dma);
 	adev->configs = NULL;
 	mutex_unlock(&adev->lock);
+
+out_release:
 
 	pci_clear_master(pdev);
 	pci_iounmap(pdev, adev->regs);

@@ -57,4 +57,26 @@ static inline void acceldev_feed_cmd(struct acceldev_device *adev,
 			       words[i]);
 }
 
+/**
+ * acceldev_feed_fence_cmd() - feed a device FENCE that will interrupt
+ * @adev: the device.
+ * @val: the FENCE's VAL.
+ *
+ * CMD_FENCE_WAIT is set first, so the FENCE cannot execute before the
+ * device knows to raise FENCE_WAIT for it.
+ *
+ * Context: whoever alone feeds the device (the dispatcher, or probe and
+ * remove while the dispatcher is not running).
+ */
+static inline void acceldev_feed_fence_cmd(struct acceldev_device *adev,
+					   u32 val)
+{
+	const u32 words[ACCELDEV_DEVICE_CMD_WORDS] = {
+		ACCELDEV_DEVICE_CMD_TYPE_FENCE, val,
+	};
+
+	acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT, val);
+	acceldev_feed_cmd(adev, words);
+}
+
 #endif /* _ACCELDEV_CORE_REGS_H */

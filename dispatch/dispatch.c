@@ -236,17 +236,13 @@ static void acceldev_retire_locked(struct acceldev_device *adev)
 /*
  * acceldev_feed_fence() - feed a device FENCE covering everything fed so far
  *
- * Sets CMD_FENCE_WAIT before feeding, so the FENCE cannot execute before
- * the device knows to interrupt for it. A newer FENCE moving FENCE_WAIT
- * past an older one is fine: it executes later and covers more.
+ * Each FENCE moves CMD_FENCE_WAIT to itself. Moving it past an older FENCE
+ * still in flight is fine: the newer one executes later and covers more.
  *
  * Context: the work, with adev->lock held and credit for one command.
  */
 static void acceldev_feed_fence(struct acceldev_device *adev)
 {
-	u32 words[ACCELDEV_DEVICE_CMD_WORDS] = {
-		ACCELDEV_DEVICE_CMD_TYPE_FENCE,
-	};
 	struct acceldev_fence_rec *rec;
 
 	lockdep_assert_held(&adev->lock);
@@ -262,9 +258,7 @@ static void acceldev_feed_fence(struct acceldev_device *adev)
 		return;
 
 	adev->fence_val++;
-	words[1] = adev->fence_val;
-	acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT, adev->fence_val);
-	acceldev_feed_cmd(adev, words);
+	acceldev_feed_fence_cmd(adev, adev->fence_val);
 	adev->credit--;
 	adev->tail_is_fence = true;
 
