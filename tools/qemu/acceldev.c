@@ -48,8 +48,8 @@
  * Contexts, RUN and user commands
  *  - The device keeps no copy of the context-config array: it reads and
  *    writes the guest's entries by DMA whenever it needs them (status
- *    before a RUN, slot pointers for each FILL, fence_counter for each user
- *    FENCE). Only the context-config base address (CONTEXTS_CONFIGS) is
+ *    before a RUN, slot pointers for each FILL, fence_counter at the first
+ *    user FENCE of a burst, see below). Only the context-config base address (CONTEXTS_CONFIGS) is
  *    held in registers; it is sampled when a command starts.
  *  - A RUN of a context whose status has the error bit is skipped. Offset
  *    or length not a multiple of 4 is a CMD_ERROR for the context. User
@@ -67,8 +67,14 @@
  *    already written.
  *  - On a per-context error the device sets status bit 0 in the entry
  *    (read-modify-write of the status byte), then raises the interrupt,
- *    and abandons the rest of the RUN. A user FENCE writes the incremented
- *    fence_counter before raising USER_FENCE_WAIT.
+ *    and abandons the rest of the RUN.
+ *  - User FENCEs are counted on chip while they follow each other within
+ *    one RUN: the counter is read from the entry at the first, and written
+ *    back, followed by one USER_FENCE_WAIT, before the next FILL, before a
+ *    per-context error is reported, at the end of the RUN and at least
+ *    every 65536 FENCEs. The counter the guest sees is thus never ahead of
+ *    the FENCEs executed, and catches up before anything else happens;
+ *    this is what lets a guest drive it across 2^32 in minutes.
  *
  * DMA failures
  *  - All DMA goes through pci_dma_* (the device's bus-master address
@@ -373,19 +379,58 @@ static void acceldev_ctx_error(AcceldevJob *job, uint64_t entry,
     acceldev_job_raise(job, bits);
 }
 
-/* User FENCE. Returns 0 or error bits. */
-static uint32_t acceldev_user_fence(AcceldevJob *job, uint64_t entry)
+/*
+ * The fence counter of the context a RUN executes for, held "on chip"
+ * while user FENCEs follow each other; see acceldev_fence_flush().
+ */
+typedef struct AcceldevFenceBurst {
+    bool loaded;                /* counter read from the entry */
+    uint32_t counter;
+    uint32_t pending;           /* FENCEs not yet written back */
+} AcceldevFenceBurst;
+
+/* Write back at least this often, so waiters see long bursts progress. */
+#define ACD_FENCE_BURST_MAX     65536
+
+/*
+ * Write the fence counter back and raise USER_FENCE_WAIT once for every
+ * FENCE executed since the last write-back. Returns 0 or error bits.
+ */
+static uint32_t acceldev_fence_flush(AcceldevJob *job, uint64_t entry,
+                                     AcceldevFenceBurst *fb)
 {
     AcceldevState *s = job->s;
-    uint32_t counter;
 
-    if (ldl_le_pci_dma(&s->pdev, entry + ACD_CFG_FENCE_COUNTER, &counter,
-                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK ||
-        stl_le_pci_dma(&s->pdev, entry + ACD_CFG_FENCE_COUNTER, counter + 1,
+    if (!fb->pending) {
+        return 0;
+    }
+    fb->pending = 0;
+    if (stl_le_pci_dma(&s->pdev, entry + ACD_CFG_FENCE_COUNTER, fb->counter,
                        MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
         return ACD_INTR_MEM_ERROR;
     }
     acceldev_job_raise(job, ACD_INTR_USER_FENCE_WAIT);
+    return 0;
+}
+
+/* User FENCE. Returns 0 or error bits. */
+static uint32_t acceldev_user_fence(AcceldevJob *job, uint64_t entry,
+                                    AcceldevFenceBurst *fb)
+{
+    AcceldevState *s = job->s;
+
+    if (!fb->loaded) {
+        if (ldl_le_pci_dma(&s->pdev, entry + ACD_CFG_FENCE_COUNTER,
+                           &fb->counter,
+                           MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+            return ACD_INTR_MEM_ERROR;
+        }
+        fb->loaded = true;
+    }
+    fb->counter++;
+    if (++fb->pending >= ACD_FENCE_BURST_MAX) {
+        return acceldev_fence_flush(job, entry, fb);
+    }
     return 0;
 }
 
@@ -449,6 +494,7 @@ static void acceldev_run(AcceldevJob *job, const AcceldevCmd *cmd)
     uint32_t offset = cmd->w[3], len = cmd->w[4];
     uint64_t entry = acceldev_ctx_entry(job, ctx);
     g_autofree AcceldevCodeReader *cr = NULL;
+    AcceldevFenceBurst fb = { 0 };
     uint64_t pos, end;
     uint8_t status;
 
@@ -487,10 +533,13 @@ static void acceldev_run(AcceldevJob *job, const AcceldevCmd *cmd)
             case ACD_USER_CMD_NOP:
                 break;
             case ACD_USER_CMD_FENCE:
-                err = acceldev_user_fence(job, entry);
+                err = acceldev_user_fence(job, entry, &fb);
                 break;
             case ACD_USER_CMD_FILL:
-                err = acceldev_user_fill(job, entry, w);
+                err = acceldev_fence_flush(job, entry, &fb);
+                if (!err) {
+                    err = acceldev_user_fill(job, entry, w);
+                }
                 break;
             default:
                 err = ACD_INTR_CMD_ERROR;
@@ -499,10 +548,15 @@ static void acceldev_run(AcceldevJob *job, const AcceldevCmd *cmd)
         }
         if (err) {
             if (!acceldev_job_aborted(job)) {
+                /* FENCEs before the error did execute: count them. */
+                err |= acceldev_fence_flush(job, entry, &fb);
                 acceldev_ctx_error(job, entry, err);
             }
             return;
         }
+    }
+    if (!acceldev_job_aborted(job) && acceldev_fence_flush(job, entry, &fb)) {
+        acceldev_ctx_error(job, entry, ACD_INTR_MEM_ERROR);
     }
 }
 
