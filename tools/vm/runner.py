@@ -51,8 +51,10 @@ SPLAT_RES = [re.compile(p) for p in (
     r"^refcount_t:",
     r"^Unable to handle kernel",
 )]
-# Harmless lines that would otherwise match (none known yet).
+# Harmless lines that would otherwise match.
 IGNORE_RES = [re.compile(p) for p in (
+    r"^DMA-API: preallocated \d+ debug entries",    # boot info of DMA_API_DEBUG
+    r"^DMA-API: debugging enabled by kernel config",
 )]
 
 PSEUDO = ("insmod", "rmmod", "kmemleak", "devices")
