@@ -10,7 +10,7 @@
  *    "below" 0 modulo 2^32 (0xffffffff, 0xfffffff0, 0x80000000): on a
  *    young context they name fences far in the future, never submitted;
  *    a plain signed 32-bit compare would wrongly call them reached.
- *    (The wrap itself: long/fence_counter_wrap.c.)
+ *    (The wrap itself: fence_counter_wrap.c.)
  */
 // vmtest: device-opts=cmd-delay-us=50000
 #include "acceldev_test.h"
