@@ -239,8 +239,15 @@ def parse_log(text, tests, vm_end_reason=None, with_kmemleak=False, label=""):
             else:
                 results.append(("FAIL", pname("kmemleak"), "not run: VM stopped"))
         elif st.rc != 0:
-            first = next((l for l in st.lines if "unreferenced object" in l), "")
-            results.append(("FAIL", pname("kmemleak"), "%d leak(s) %s" % (st.rc, first.strip()[:80])))
+            first = ""
+            for i, l in enumerate(st.lines):
+                if l.startswith("unreferenced object 0x"):
+                    first = l.strip().rstrip(":")
+                    if i + 1 < len(st.lines) and "comm " in st.lines[i + 1]:
+                        first += ", " + st.lines[i + 1].strip().split(",")[0]
+                    break
+            results.append(("FAIL", pname("kmemleak"), "%d leak(s) after rmmod; first: %s" % (
+                st.rc, first[:100])))
         elif st.splats:
             results.append(("FAIL", pname("kmemleak"), kernel_reason(st)))
         else:
