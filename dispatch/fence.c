@@ -226,8 +226,9 @@ static int acceldev_wait_check_locked(struct acceldev_context *ctx,
  *
  * Context: process, may sleep (interruptibly).
  * Return: 0 once the fence is reached (or for fence 0); -EIO if the
- * context broke before it; -EINVAL if it can never be reached; -EINTR on
- * a signal; -ENODEV if the device was removed; -EFAULT.
+ * context broke before it; -EINVAL if it can never be reached;
+ * -ERESTARTSYS on a signal (seen as EINTR unless the ioctl is restarted);
+ * -ENODEV if the device was removed; -EFAULT.
  */
 int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg)
 {
@@ -261,7 +262,12 @@ int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg)
 		 */
 		if (!list_empty(&w.node)) {
 			list_del(&w.node);
-			w.status = -EINTR;
+			/*
+			 * EINTR reaches user space if a handler without
+			 * SA_RESTART runs; otherwise (ignored signal such as
+			 * SIGCHLD, SA_RESTART) WAIT is simply called again.
+			 */
+			w.status = -ERESTARTSYS;
 		}
 		spin_unlock(&ctx->lock);
 	}
