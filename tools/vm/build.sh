@@ -137,8 +137,11 @@ build_tests() {
 	printf '%s\0' "$@" | OUT=$out CFLAGS_STR="${TEST_CFLAGS[*]} ${inc[*]}" \
 		xargs -0 -n 1 -P "$jobs" bash -c '
 			src=$1; name=$(basename "$src" .c)
+			# "// vmtest: cflags=-m32,-DX": extra flags, comma-separated
+			extra=$(sed -n "s|^[[:space:]]*//[[:space:]]*vmtest:[[:space:]]*||p" "$src" |
+				head -n 1 | tr " \t" "\n\n" | sed -n "s|^cflags=||p" | head -n 1 | tr , " ")
 			# shellcheck disable=SC2086
-			if ! gcc $CFLAGS_STR -o "$OUT/$name" "$src" >"$OUT/$name.log" 2>&1; then
+			if ! gcc $CFLAGS_STR $extra -o "$OUT/$name" "$src" >"$OUT/$name.log" 2>&1; then
 				echo "$name" >>"$OUT/compile-failures"
 			fi' _
 }
