@@ -143,7 +143,7 @@ static int acceldev_hw_drain(struct acceldev_device *adev)
 {
 	bool drained;
 	unsigned int id;
-	u32 val;
+	u32 free, val;
 
 	acceldev_hw_stop(adev);
 	/* Stopped: entries may be rewritten (DEVICE.md section 3). */
@@ -157,7 +157,13 @@ static int acceldev_hw_drain(struct acceldev_device *adev)
 		       upper_32_bits(adev->configs_dma));
 	acceldev_write(adev, ACCELDEV_ENABLE, 1);
 
-	/* The driver always leaves a queue entry free: this one fits. */
+	/*
+	 * Room for the FENCE: FREE above the reserve means a real free entry
+	 * even on a device that over-reports by one.
+	 */
+	read_poll_timeout(acceldev_read, free, free > ACCELDEV_QUEUE_RESERVE,
+			  USEC_PER_MSEC, ACCELDEV_DRAIN_TIMEOUT_US, false,
+			  adev, CMD_MANUAL_FREE);
 	val = ++adev->fence_val;
 	acceldev_feed_fence_cmd(adev, val);
 	read_poll_timeout(acceldev_drained, drained, drained,
