@@ -11,13 +11,14 @@
  * The re-added device has default options, so this test asks for
  * device options no other test uses: it gets a VM of its own.
  */
-// vmtest: device-opts=cmd-delay-us=40000 timeout=120
+// vmtest: device-opts=cmd-delay-us=40000 timeout=180
 #include <dirent.h>
 #include <pthread.h>
 
 #include "acceldev_test.h"
 
-#define RUNS 100
+/* Enough slow work (>= 20 s) that removal always comes first. */
+#define RUNS 1000
 
 static int ctx;
 static int wait_ret, wait_errno;
@@ -97,10 +98,12 @@ int main(void)
 	CHECK(pthread_create(&th, NULL, waiter, NULL) == 0);
 	usleep(300 * 1000);
 
-	acc_watchdog(90, "hot-unplug of acc1");
+	acc_watchdog(150, "hot-unplug of acc1");
 	CHECK_MSG(system("vmtest-monitor device_del acc1") == 0,
 		  "monitor command device_del acc1 failed");
 	pthread_join(th, NULL);
+	CHECK_MSG(wait_ret != 0, "all %d runs finished before the removal took"
+		  " effect: make the backlog longer", RUNS);
 	CHECK_MSG(wait_ret == -1 && (wait_errno == EIO || wait_errno == ENODEV),
 		  "pending WAIT returned %d, errno %s; want EIO or ENODEV",
 		  wait_ret, acc_errname(wait_errno));

@@ -20,7 +20,8 @@
 
 #include "acceldev_test.h"
 
-#define RUNS 100
+/* Enough slow work (>= 20 s) that removal always comes first. */
+#define RUNS 400
 
 static int ctx;
 static int wait_ret, wait_errno;
@@ -95,10 +96,12 @@ int main(void)
 	CHECK(pthread_create(&th, NULL, waiter, NULL) == 0);
 	usleep(300 * 1000);
 
-	acc_watchdog(60, "device removal");
+	acc_watchdog(90, "device removal");
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", bdf);
 	write_file(path, "1");
 	pthread_join(th, NULL);
+	CHECK_MSG(wait_ret != 0, "all %d runs finished before the removal took"
+		  " effect: make the backlog longer", RUNS);
 	CHECK_MSG(wait_ret == -1 && (wait_errno == EIO || wait_errno == ENODEV),
 		  "pending WAIT returned %d, errno %s; want EIO or ENODEV",
 		  wait_ret, acc_errname(wait_errno));
