@@ -101,10 +101,14 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 		return -ENODEV;
 	}
 	cmd->seq = ++adev->queued_seq;
+	/*
+	 * Once listed, @cmd belongs to the dispatcher, which may feed and
+	 * free it as soon as queue_lock is dropped: take what we need now.
+	 */
+	ctx->last_seq = cmd->seq;
 	list_add_tail(&cmd->node, &adev->pending);
 	spin_unlock(&adev->queue_lock);
 
-	ctx->last_seq = cmd->seq;
 	acceldev_dispatch_kick(adev);
 	return 0;
 }
