@@ -341,6 +341,32 @@ static inline int acc_try_wait(int ctx, uint32_t fence)
 /* Misc                                                              */
 /* ---------------------------------------------------------------- */
 
+/*
+ * One FILL + FENCE on a fresh context of device @dev, every word checked:
+ * the device works (used after removal, hot-plug and module reload).
+ */
+static inline void acc_check_device_works(int dev)
+{
+	const uint32_t value = 0xacce5500u + (uint32_t)dev;
+	int c = acc_open(dev);
+	int code = acc_create_buffer(c, 4096, BUFFER_TYPE_CODE, NULL);
+	uint32_t slot, *cmds = (uint32_t *)acc_map(code, 4096);
+	int data = acc_create_buffer(c, 4096, BUFFER_TYPE_DATA, &slot);
+	uint32_t *d = (uint32_t *)acc_map(data, 4096);
+
+	acc_put_fence(cmds, acc_put_fill(cmds, 0, value, slot, 0, 4096));
+	acc_run(c, code, 0, 2 * ACC_CMD_BYTES);
+	acc_wait(c, 1);
+	for (unsigned int i = 0; i < 1024; i++)
+		CHECK_MSG(d[i] == value, "device %d: word %u is %#x", dev, i,
+			  d[i]);
+	munmap(cmds, 4096);
+	munmap(d, 4096);
+	close(code);
+	close(data);
+	close(c);
+}
+
 static const char *acc_watchdog_what;
 
 static inline void acc_watchdog_fired(int sig)

@@ -44,25 +44,6 @@ static bool have_hotplug_slots(void)
 	return any;
 }
 
-static void fill_works(int dev)
-{
-	int c = acc_open(dev);
-	int code = acc_create_buffer(c, 4096, BUFFER_TYPE_CODE, NULL);
-	uint32_t slot, *cmds = acc_map(code, 4096);
-	int data = acc_create_buffer(c, 4096, BUFFER_TYPE_DATA, &slot);
-	uint32_t *d = acc_map(data, 4096);
-
-	acc_put_fence(cmds, acc_put_fill(cmds, 0, 0xbeef, slot, 0, 4096));
-	acc_run(c, code, 0, 40);
-	acc_wait(c, 1);
-	CHECK(d[0] == 0xbeef && d[1023] == 0xbeef);
-	munmap(cmds, 4096);
-	munmap(d, 4096);
-	close(code);
-	close(data);
-	close(c);
-}
-
 int main(void)
 {
 	pthread_t th;
@@ -117,7 +98,7 @@ int main(void)
 	CHECK(close(code) == 0 && close(data) == 0 && close(ctx) == 0);
 	CHECK_MSG(acc_wait_for_path("/dev/acceldev1", false, 20),
 		  "/dev/acceldev1 still exists after device_del");
-	fill_works(0);
+	acc_check_device_works(0);
 
 	CHECK_MSG(system("vmtest-monitor device_add acceldev,id=acc1new") == 0,
 		  "monitor command device_add failed");
@@ -130,6 +111,6 @@ int main(void)
 	CHECK_MSG(acc_wait_for_path("/dev/acceldev1", true, 20),
 		  "/dev/acceldev1 did not come back after device_add");
 	acc_watchdog(0, "");
-	fill_works(1);
+	acc_check_device_works(1);
 	return 0;
 }

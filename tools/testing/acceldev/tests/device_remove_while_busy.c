@@ -44,26 +44,6 @@ static void write_file(const char *path, const char *text)
 	close(fd);
 }
 
-/* One FILL + FENCE on a fresh context of device dev; must work. */
-static void check_device_works(int dev)
-{
-	int c = acc_open(dev);
-	int code = acc_create_buffer(c, 4096, BUFFER_TYPE_CODE, NULL);
-	uint32_t slot, *cmds = acc_map(code, 4096);
-	int data = acc_create_buffer(c, 4096, BUFFER_TYPE_DATA, &slot);
-	uint32_t *d = acc_map(data, 4096);
-
-	acc_put_fence(cmds, acc_put_fill(cmds, 0, 0xfeed, slot, 0, 4096));
-	acc_run(c, code, 0, 40);
-	acc_wait(c, 1);
-	CHECK(d[0] == 0xfeed && d[1023] == 0xfeed);
-	munmap(cmds, 4096);
-	munmap(d, 4096);
-	close(code);
-	close(data);
-	close(c);
-}
-
 int main(void)
 {
 	struct stat st;
@@ -124,13 +104,13 @@ int main(void)
 	CHECK(close(ctx) == 0);
 	CHECK_MSG(acc_wait_for_path("/dev/acceldev1", false, 10),
 		  "/dev/acceldev1 still exists after removal and close");
-	check_device_works(0);
+	acc_check_device_works(0);
 
 	write_file("/sys/bus/pci/rescan", "1");
 	CHECK_MSG(acc_wait_for_path("/dev/acceldev1", true, 20),
 		  "/dev/acceldev1 did not come back after a rescan");
 	acc_watchdog(0, "");
-	check_device_works(1);
-	check_device_works(0);
+	acc_check_device_works(1);
+	acc_check_device_works(0);
 	return 0;
 }

@@ -18,25 +18,6 @@ static int sh(const char *cmd)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static void check_fill(int dev)
-{
-	int c = acc_open(dev);
-	int code = acc_create_buffer(c, 4096, BUFFER_TYPE_CODE, NULL);
-	uint32_t slot, *cmds = acc_map(code, 4096);
-	int data = acc_create_buffer(c, 4096, BUFFER_TYPE_DATA, &slot);
-	uint32_t *d = acc_map(data, 4096);
-
-	acc_put_fence(cmds, acc_put_fill(cmds, 0, 0xc0ffee, slot, 0, 4096));
-	acc_run(c, code, 0, 40);
-	acc_wait(c, 1);
-	CHECK(d[0] == 0xc0ffee && d[1023] == 0xc0ffee);
-	munmap(cmds, 4096);
-	munmap(d, 4096);
-	close(code);
-	close(data);
-	close(c);
-}
-
 int main(void)
 {
 	acc_require_devices(2);
@@ -61,8 +42,8 @@ int main(void)
 		CHECK_MSG(acc_wait_for_path("/dev/acceldev0", true, 10) &&
 			  acc_wait_for_path("/dev/acceldev1", true, 10),
 			  "devices did not come back after insmod");
-		check_fill(0);
-		check_fill(1);
+		acc_check_device_works(0);
+		acc_check_device_works(1);
 	}
 	return 0;
 }
