@@ -14,6 +14,11 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 all: modules
 
 modules:
+	@test -f $(KDIR)/Makefile || { \
+	  echo "No kernel build tree at $(KDIR)."; \
+	  echo "Install linux-headers-\$$(uname -r), or pass KDIR=<tree>; tools/vmtest keeps"; \
+	  echo "Debian's 6.12 headers in its cache (see tools/vm/README.md)."; \
+	  exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 clean:
