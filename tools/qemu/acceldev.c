@@ -839,12 +839,12 @@ static const MemoryRegionOps acceldev_mmio_ops = {
 
 /* ---- Life cycle ---- */
 
-static void acceldev_reset(DeviceState *dev)
+/*
+ * Power-on register state: empty queue, everything zero but one stray
+ * INTR bit. Caller holds s->lock, or the device thread does not exist yet.
+ */
+static void acceldev_power_on_state(AcceldevState *s)
 {
-    AcceldevState *s = ACCELDEV(dev);
-
-    qemu_mutex_lock(&s->lock);
-    qatomic_set(&s->generation, s->generation + 1);
     s->q_head = 0;
     s->q_count = 0;
     s->intr = ACD_INTR_STRAY;
@@ -854,6 +854,15 @@ static void acceldev_reset(DeviceState *dev)
     s->fence_last = 0;
     s->fence_wait = 0;
     memset(s->feed, 0, sizeof(s->feed));
+}
+
+static void acceldev_reset(DeviceState *dev)
+{
+    AcceldevState *s = ACCELDEV(dev);
+
+    qemu_mutex_lock(&s->lock);
+    qatomic_set(&s->generation, s->generation + 1);
+    acceldev_power_on_state(s);
     qemu_cond_broadcast(&s->cond);
     qemu_mutex_unlock(&s->lock);
     acceldev_update_irq(s);
@@ -882,15 +891,7 @@ static void acceldev_realize(PCIDevice *pdev, Error **errp)
 
     s->generation = 0;
     s->stopping = false;
-    s->q_head = 0;
-    s->q_count = 0;
-    s->intr = ACD_INTR_STRAY;
-    s->intr_enable = 0;
-    s->enable = 0;
-    s->configs = 0;
-    s->fence_last = 0;
-    s->fence_wait = 0;
-    memset(s->feed, 0, sizeof(s->feed));
+    acceldev_power_on_state(s);
 
     qemu_thread_create(&s->thread, "acceldev", acceldev_thread, s,
                        QEMU_THREAD_JOINABLE);
