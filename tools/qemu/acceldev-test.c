@@ -677,6 +677,29 @@ static void test_free_off_by_one(void)
     acd_free(a);
 }
 
+/* feed-error-every=3: every third command is dropped with FEED_ERROR. */
+static void test_feed_error_every(void)
+{
+    Acd *a = acd_boot_started(",feed-error-every=3");
+    int i;
+
+    for (i = 1; i <= 6; i++) {
+        feed(a, D_FENCE, i, 0, 0, 0);
+        if (i % 3) {
+            g_assert_cmphex(rd(a, R_INTR), ==, 0);
+        } else {
+            g_assert_cmphex(rd(a, R_INTR), ==, I_FEED_ERROR);
+            wr(a, R_INTR, I_FEED_ERROR);
+        }
+    }
+    wait_reg(a, R_FENCE_LAST, 5);
+    g_usleep(20000);
+    /* FENCEs 3 and 6 never ran: the last one executed is 5. */
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 5);
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE);
+    acd_free(a);
+}
+
 static void test_free_off_by_one_default_size(void)
 {
     Acd *a = acd_boot(",free-off-by-one=on");
@@ -1513,6 +1536,7 @@ int main(int argc, char **argv)
         { "queue/feed-overflow", test_feed_overflow },
         { "knob/queue-size-invalid", test_queue_size_invalid },
         { "knob/free-off-by-one", test_free_off_by_one },
+        { "knob/feed-error-every", test_feed_error_every },
         { "knob/free-off-by-one-default-size",
           test_free_off_by_one_default_size },
         { "knob/cmd-delay-us", test_cmd_delay },

@@ -109,6 +109,9 @@
  *  - free-off-by-one (bool, false): CMD_MANUAL_FREE reads one more than
  *    really free (like an older device of the family). Feeding into that
  *    phantom entry still raises FEED_ERROR and drops the command.
+ *  - feed-error-every (uint32, 0): drop every Nth submitted command with
+ *    FEED_ERROR, as if the queue had been full: a device-level error on
+ *    demand, for testing a driver's recovery. Counted from reset.
  */
 
 #include "qemu/osdep.h"
@@ -222,6 +225,8 @@ struct AcceldevState {
     uint32_t cmd_delay_us;
     uint32_t queue_size;
     bool free_off_by_one;
+    uint32_t feed_error_every;
+    uint32_t feeds;             /* commands submitted, for feed-error-every */
 };
 
 /* Everything the worker needs about the command it executes. */
@@ -792,8 +797,13 @@ static void acceldev_mmio_write(void *opaque, hwaddr addr, uint64_t val,
         break;
     case ACD_REG_FEED ... ACD_REG_FEED_LAST:
         s->feed[(addr - ACD_REG_FEED) / 4] = val;
-        if (addr == ACD_REG_FEED_LAST && !acceldev_submit(s)) {
-            raise = ACD_INTR_FEED_ERROR;
+        if (addr == ACD_REG_FEED_LAST) {
+            s->feeds++;
+            if ((s->feed_error_every &&
+                 s->feeds % s->feed_error_every == 0) ||
+                !acceldev_submit(s)) {
+                raise = ACD_INTR_FEED_ERROR;
+            }
         }
         break;
     case ACD_REG_FENCE_LAST:
@@ -853,6 +863,7 @@ static void acceldev_power_on_state(AcceldevState *s)
     s->configs = 0;
     s->fence_last = 0;
     s->fence_wait = 0;
+    s->feeds = 0;
     memset(s->feed, 0, sizeof(s->feed));
 }
 
@@ -927,6 +938,8 @@ static const Property acceldev_properties[] = {
                        ACD_QUEUE_MAX),
     DEFINE_PROP_BOOL("free-off-by-one", AcceldevState, free_off_by_one,
                      false),
+    DEFINE_PROP_UINT32("feed-error-every", AcceldevState, feed_error_every,
+                       0),
 };
 
 static void acceldev_class_init(ObjectClass *klass, void *data)
