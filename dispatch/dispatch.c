@@ -341,15 +341,12 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 			acceldev_feed_fence(adev);
 			break;
 		case ACCELDEV_CMD_OWNED:
-			acceldev_feed_cmd(adev, cmd->words);
-			adev->credit--;
-			adev->tail_is_fence = false;
-			kfree(cmd);
-			break;
 		case ACCELDEV_CMD_EMBEDDED:
 			acceldev_feed_cmd(adev, cmd->words);
 			adev->credit--;
 			adev->tail_is_fence = false;
+			if (cmd->kind == ACCELDEV_CMD_OWNED)
+				kfree(cmd);
 			break;
 		}
 	}
