@@ -56,6 +56,9 @@
  */
 #define ACCELDEV_QUEUE_RESERVE	1
 
+/* A device command type the device does not know (fault injection). */
+#define ACCELDEV_DEVICE_CMD_TYPE_INVALID	0xf
+
 /* Bytes of one user command; RUN sizes are bounded by it for WAIT. */
 #define ACCELDEV_USER_CMD_BYTES	(ACCELDEV_USER_CMD_WORDS * sizeof(u32))
 
@@ -82,8 +85,9 @@ struct acceldev_hw_context {
 
 /**
  * enum acceldev_cmd_kind - who owns a queued device command
- * @ACCELDEV_CMD_OWNED: allocated for the queue (a RUN); the dispatcher
- *                      frees it once fed.
+ * @ACCELDEV_CMD_OWNED: allocated for the queue (a RUN, or a fault
+ *                      injected through debugfs); the dispatcher frees it
+ *                      once fed.
  * @ACCELDEV_CMD_EMBEDDED: part of a longer-lived object (a buffer's
  *                         BIND_SLOT); the dispatcher only unlinks it.
  * @ACCELDEV_CMD_FENCE: a synchronisation point requested by
@@ -126,6 +130,28 @@ struct acceldev_fence_rec {
 };
 
 /**
+ * struct acceldev_stats - a device's counters, shown in sysfs
+ * @runs_submitted: RUNs accepted by the ioctl.
+ * @contexts: contexts holding a device context now.
+ * @runs_pending: RUNs on the pending list, not yet fed to the device.
+ * @fences_signalled: user FENCEs seen executed, over all contexts.
+ * @ctx_errors: contexts seen going into error, each counted once by
+ *              whoever read its status first (the work, RUN or WAIT).
+ * @restarts: device restarts after device-level errors.
+ *
+ * Atomic so that every path counts without a lock. Readers get each value
+ * on its own: a set of them is not a snapshot.
+ */
+struct acceldev_stats {
+	atomic_long_t contexts;
+	atomic_long_t runs_submitted;
+	atomic_long_t runs_pending;
+	atomic_long_t fences_signalled;
+	atomic_long_t ctx_errors;
+	atomic_long_t restarts;
+};
+
+/**
  * struct acceldev_device - one Acceldev PCI function
  * @ref: lifetime. The PCI binding holds one reference from probe to
  *       remove; every &struct acceldev_context holds one. The last put
@@ -162,9 +188,12 @@ struct acceldev_fence_rec {
  * @ring: (work) device FENCEs fed and not yet retired, oldest first.
  * @ring_head: (work) index of the oldest entry of @ring.
  * @ring_len: (work) number of entries in @ring.
- * @ctx_error_unmatched: (work) a context error was seen and no error
- *                       interrupt bit has been handled since.
- * @restarts: (work) device restarts after device-level errors.
+ * @fed_run_seq: (work) sequence number of the last RUN fed, by device
+ *               context id: the RUNs a device-level error may have lost.
+ * @ctx_errors_used: (work) context errors that already explained an
+ *                   error interrupt; never more than @stats.ctx_errors.
+ * @stats: counters for sysfs.
+ * @debugfs: this device's debugfs folder, or NULL.
  *
  * Invariants: while !@gone, the device runs with CONTEXTS_CONFIGS =
  * @configs_dma and CMD_FENCE_WAIT = @fence_val, and if @pending is not
@@ -205,8 +234,11 @@ struct acceldev_device {
 	struct acceldev_fence_rec ring[ACCELDEV_FENCE_RING];
 	unsigned int ring_head;
 	unsigned int ring_len;
-	bool ctx_error_unmatched;
-	unsigned int restarts;
+	u64 fed_run_seq[ACCELDEV_MAX_CONTEXTS];
+	unsigned long ctx_errors_used;
+
+	struct acceldev_stats stats;
+	struct dentry *debugfs;
 };
 
 /**
@@ -295,6 +327,15 @@ extern const struct file_operations acceldev_fops;
 void acceldev_context_put(struct acceldev_context *ctx);
 struct acceldev_context *acceldev_context_get(struct acceldev_context *ctx);
 
+/* core/sysfs.c */
+extern const struct attribute_group *acceldev_sysfs_groups[];
+
+/* core/debugfs.c */
+void acceldev_debugfs_init(void);
+void acceldev_debugfs_exit(void);
+void acceldev_debugfs_add(struct acceldev_device *adev);
+void acceldev_debugfs_remove(struct acceldev_device *adev);
+
 /* core/irq.c */
 irqreturn_t acceldev_irq_handler(int irq, void *data);
 
@@ -307,11 +348,12 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 int acceldev_sync(struct acceldev_device *adev, u64 seq);
 int acceldev_context_sync(struct acceldev_context *ctx);
 void acceldev_dispatch_abort(struct acceldev_device *adev);
+int acceldev_dispatch_inject_bad(struct acceldev_device *adev, unsigned int n);
 
 /* dispatch/fence.c */
 int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg);
 int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg);
-bool acceldev_context_update_locked(struct acceldev_context *ctx);
+void acceldev_context_update_locked(struct acceldev_context *ctx);
 void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
 					  int err);
 

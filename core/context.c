@@ -87,6 +87,7 @@ static int acceldev_open(struct inode *inode, struct file *file)
 	/* INVARIANT: a free entry is all zeroes (probe and close zero it). */
 	ctx->id = id;
 	adev->contexts[id] = ctx;
+	atomic_long_inc(&adev->stats.contexts);
 	mutex_unlock(&adev->lock);
 
 	file->private_data = ctx;
@@ -134,6 +135,7 @@ static void acceldev_context_detach(struct acceldev_context *ctx)
 	if (!adev->gone)
 		memset(&adev->configs[ctx->id], 0, sizeof(adev->configs[0]));
 	adev->contexts[ctx->id] = NULL;
+	atomic_long_dec(&adev->stats.contexts);
 	ida_free(&adev->ctx_ids, ctx->id);
 	mutex_unlock(&adev->lock);
 }

@@ -85,19 +85,17 @@ void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
  * broke, all others (-EIO).
  *
  * Context: any; caller holds @ctx->lock.
- * Return: true if the context went into error just now.
  */
-bool acceldev_context_update_locked(struct acceldev_context *ctx)
+void acceldev_context_update_locked(struct acceldev_context *ctx)
 {
 	struct acceldev_fence_waiter *w, *tmp;
 	struct acceldev_hw_context *hw;
-	bool new_error = false;
 	u32 counter;
 
 	lockdep_assert_held(&ctx->lock);
 
 	if (ctx->detached)
-		return false;
+		return;
 
 	/*
 	 * SAFETY: the config array lives until the device is removed, and
@@ -107,13 +105,18 @@ bool acceldev_context_update_locked(struct acceldev_context *ctx)
 	 */
 	hw = &ctx->adev->configs[ctx->id];
 	counter = le32_to_cpu(READ_ONCE(hw->fence_counter));
-	ctx->fences_seen += counter - ctx->counter;
-	ctx->counter = counter;
+	if (counter != ctx->counter) {
+		ctx->fences_seen += counter - ctx->counter;
+		atomic_long_add(counter - ctx->counter,
+				&ctx->adev->stats.fences_signalled);
+		ctx->counter = counter;
+	}
 
 	if (!ctx->broken && (READ_ONCE(hw->status) &
 			     ACCELDEV_CONTEXT_STATUS_ERROR)) {
 		ctx->broken = true;
-		new_error = true;
+		/* Explains an error interrupt: see dispatch/dispatch.c. */
+		atomic_long_inc(&ctx->adev->stats.ctx_errors);
 	}
 
 	list_for_each_entry_safe(w, tmp, &ctx->waiters, node) {
@@ -122,7 +125,6 @@ bool acceldev_context_update_locked(struct acceldev_context *ctx)
 		else if (ctx->broken)
 			acceldev_waiter_finish(w, -EIO);
 	}
-	return new_error;
 }
 
 /**
@@ -183,8 +185,10 @@ int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg)
 		ret = -ENODEV;
 	else
 		ret = acceldev_queue_locked(ctx, cmd);
-	if (!ret)
+	if (!ret) {
 		ctx->cmds_submitted += args.size / ACCELDEV_USER_CMD_BYTES;
+		atomic_long_inc(&ctx->adev->stats.runs_submitted);
+	}
 	spin_unlock(&ctx->lock);
 
 	if (ret)
