@@ -133,8 +133,13 @@ acceldev_buffer_alloc(struct acceldev_context *ctx,
 		goto err_pages;
 
 	for (i = 0; i < buf->npages; i++) {
+		/*
+		 * Up to 1024 pages at a user's request: when memory runs
+		 * out, fail with ENOMEM rather than wake the OOM killer.
+		 */
 		buf->pages[i] = alloc_page(GFP_HIGHUSER | __GFP_ZERO |
-					   __GFP_ACCOUNT);
+					   __GFP_ACCOUNT | __GFP_RETRY_MAYFAIL |
+					   __GFP_NOWARN);
 		if (!buf->pages[i])
 			goto err_pages;
 		buf->dma[i] = dma_map_page(dev, buf->pages[i], 0, PAGE_SIZE,
