@@ -32,6 +32,7 @@ static dev_t acceldev_devt;
 
 static const struct class acceldev_class = {
 	.name = ACCELDEV_NAME,
+	.dev_groups = acceldev_sysfs_groups,
 };
 
 /* Protects acceldev_minors[]: the devices that can be opened, by minor. */
@@ -301,6 +302,7 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto err_stop;
 
+	acceldev_debugfs_add(adev);
 	dev_info(&pdev->dev, "acceldev%d ready\n", adev->minor);
 	return 0;
 
@@ -344,6 +346,7 @@ static void acceldev_remove(struct pci_dev *pdev)
 	struct acceldev_context *ctx;
 	unsigned int id;
 
+	acceldev_debugfs_remove(adev);
 	acceldev_chardev_unregister(adev);
 
 	mutex_lock(&adev->lock);
@@ -420,6 +423,7 @@ static int __init acceldev_init(void)
 				  ACCELDEV_NAME);
 	if (ret)
 		return ret;
+	acceldev_debugfs_init();
 	ret = class_register(&acceldev_class);
 	if (ret)
 		goto err_region;
@@ -431,6 +435,7 @@ static int __init acceldev_init(void)
 err_class:
 	class_unregister(&acceldev_class);
 err_region:
+	acceldev_debugfs_exit();
 	unregister_chrdev_region(acceldev_devt, ACCELDEV_MAX_DEVICES);
 	return ret;
 }
@@ -439,6 +444,7 @@ static void __exit acceldev_exit(void)
 {
 	pci_unregister_driver(&acceldev_pci_driver);
 	class_unregister(&acceldev_class);
+	acceldev_debugfs_exit();
 	unregister_chrdev_region(acceldev_devt, ACCELDEV_MAX_DEVICES);
 }
 

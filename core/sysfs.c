@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Acceldev sysfs: counters in /sys/class/acceldev/acceldevN/.
+ *
+ * Documentation/ABI/testing/sysfs-class-acceldev describes each file. All
+ * but queue_depth are lock-free reads of &struct acceldev_stats.
+ */
+
+#include <linux/device.h>
+#include <linux/minmax.h>
+#include <linux/sysfs.h>
+
+#include "acceldev.h"
+
+/*
+ * SAFETY: the class device is created with its acceldev_device as driver
+ * data, and remove destroys it before dropping the PCI binding's device
+ * reference; device_destroy() waits for show() calls in progress, so the
+ * device is valid in every show().
+ */
+static struct acceldev_device *acceldev_from_dev(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+static ssize_t acceldev_stat_emit(char *buf, atomic_long_t *stat)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(stat));
+}
+
+static ssize_t contexts_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return acceldev_stat_emit(buf, &acceldev_from_dev(dev)->stats.contexts);
+}
+static DEVICE_ATTR_RO(contexts);
+
+static ssize_t runs_submitted_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return acceldev_stat_emit(buf,
+				  &acceldev_from_dev(dev)->stats.runs_submitted);
+}
+static DEVICE_ATTR_RO(runs_submitted);
+
+static ssize_t runs_backlogged_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return acceldev_stat_emit(buf,
+				  &acceldev_from_dev(dev)->stats.runs_pending);
+}
+static DEVICE_ATTR_RO(runs_backlogged);
+
+static ssize_t fences_signalled_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	return acceldev_stat_emit(buf,
+				  &acceldev_from_dev(dev)->stats.fences_signalled);
+}
+static DEVICE_ATTR_RO(fences_signalled);
+
+static ssize_t context_errors_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return acceldev_stat_emit(buf,
+				  &acceldev_from_dev(dev)->stats.ctx_errors);
+}
+static DEVICE_ATTR_RO(context_errors);
+
+static ssize_t device_restarts_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return acceldev_stat_emit(buf, &acceldev_from_dev(dev)->stats.restarts);
+}
+static DEVICE_ATTR_RO(device_restarts);
+
+/*
+ * Device commands fed whose completion the driver has not yet seen: the
+ * FENCE that will tell may not have executed, or not been fed yet.
+ */
+static ssize_t queue_depth_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct acceldev_device *adev = acceldev_from_dev(dev);
+	u64 depth;
+
+	mutex_lock(&adev->lock);
+	spin_lock(&adev->queue_lock);
+	depth = adev->fed_seq - min(adev->done_seq, adev->fed_seq);
+	spin_unlock(&adev->queue_lock);
+	mutex_unlock(&adev->lock);
+	return sysfs_emit(buf, "%llu\n", depth);
+}
+static DEVICE_ATTR_RO(queue_depth);
+
+static struct attribute *acceldev_attrs[] = {
+	&dev_attr_contexts.attr,
+	&dev_attr_runs_submitted.attr,
+	&dev_attr_runs_backlogged.attr,
+	&dev_attr_queue_depth.attr,
+	&dev_attr_fences_signalled.attr,
+	&dev_attr_context_errors.attr,
+	&dev_attr_device_restarts.attr,
+	NULL
+};
+
+static const struct attribute_group acceldev_attr_group = {
+	.attrs = acceldev_attrs,
+};
+
+/* The class adds these to every /sys/class/acceldev/acceldevN. */
+const struct attribute_group *acceldev_sysfs_groups[] = {
+	&acceldev_attr_group,
+	NULL
+};
