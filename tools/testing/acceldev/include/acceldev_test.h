@@ -214,6 +214,47 @@ static inline bool acc_wait_for_path(const char *path, bool present,
 	return false;
 }
 
+/*
+ * Read a number from /sys/class/acceldev/acceldevN/<attr>; fails the test
+ * if the file is missing or does not hold a number.
+ */
+static inline long acc_sysfs_read(int dev, const char *attr)
+{
+	char path[128];
+	long val;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/acceldev/acceldev%d/%s",
+		 dev, attr);
+	f = fopen(path, "r");
+	if (!f)
+		FAIL("%s: %s", path, acc_errname(errno));
+	if (fscanf(f, "%ld", &val) != 1)
+		FAIL("%s: no number", path);
+	fclose(f);
+	return val;
+}
+
+/*
+ * Write a string to /sys/kernel/debug/acceldev/acceldevN/<file>; returns
+ * 0, or -1 with errno (ENOENT: no debugfs or no such file).
+ */
+static inline int acc_debugfs_write(int dev, const char *file, const char *s)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/acceldev/acceldev%d/%s",
+		 dev, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ret = -1;
+	close(fd);
+	return ret;
+}
+
 /* ---------------------------------------------------------------- */
 /* Buffers                                                           */
 /* ---------------------------------------------------------------- */
