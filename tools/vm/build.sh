@@ -124,8 +124,29 @@ vmtest_opt() {
 		tr ' \t' '\n\n' | sed -n "s|^$2=||p" | head -n 1
 }
 
+# Tests of the user-space library and tools: linked with libacceldev.a
+USER_TEST_DIRS=("$REPO/tools/lib/acceldev/tests" "$REPO/tools/acceldev/tests")
+
+# build_userspace: libacceldev and the acceldev-* tools, static, once per
+# run (tools/Makefile STATIC=1); sets USER_BUILD and GUEST_BIN_DIR (the
+# tools, installed in the guest's /usr/bin). Returns non-zero on failure.
+USER_BUILD=
+GUEST_BIN_DIR=
+build_userspace() {
+	local dir
+	dir=$(checkout_build_dir)/userspace
+	[ -n "$USER_BUILD" ] && return 0
+	[ -f "$REPO/tools/Makefile" ] || return 0
+	run_logged "$dir.log" "building libacceldev and the tools (static)" \
+		make -C "$REPO/tools" O="$dir" STATIC=1 -j"${ACCELDEV_JOBS:-$(nproc)}" ||
+		return 1
+	USER_BUILD=$dir
+	GUEST_BIN_DIR=$dir/bin
+}
+
 # build_tests OUTDIR SRC...: compile each test; prints "name" of every
-# test that failed to compile into OUTDIR/compile-failures
+# test that failed to compile into OUTDIR/compile-failures. Tests in
+# USER_TEST_DIRS also get libacceldev's header and static library.
 build_tests() {
 	local out=$1 jobs
 	shift
@@ -135,13 +156,20 @@ build_tests() {
 	jobs=${ACCELDEV_JOBS:-$(nproc)}
 	local inc=(-I "$REPO/uapi" -I "$REPO/tools/testing/acceldev/include")
 	printf '%s\0' "$@" | OUT=$out CFLAGS_STR="${TEST_CFLAGS[*]} ${inc[*]}" \
+		USER_DIRS="${USER_TEST_DIRS[*]}" USER_BUILD="$USER_BUILD" \
+		USER_INC="$REPO/tools/lib/acceldev/include" \
 		xargs -0 -n 1 -P "$jobs" bash -c '
 			src=$1; name=$(basename "$src" .c)
 			# "// vmtest: cflags=-m32,-DX": extra flags, comma-separated
 			extra=$(sed -n "s|^[[:space:]]*//[[:space:]]*vmtest:[[:space:]]*||p" "$src" |
 				head -n 1 | tr " \t" "\n\n" | sed -n "s|^cflags=||p" | head -n 1 | tr , " ")
+			lib=
+			for d in $USER_DIRS; do
+				[ "$(dirname "$src")" = "$d" ] &&
+					extra="$extra -I $USER_INC" lib="$USER_BUILD/lib/libacceldev.a"
+			done
 			# shellcheck disable=SC2086
-			if ! gcc $CFLAGS_STR $extra -o "$OUT/$name" "$src" >"$OUT/$name.log" 2>&1; then
+			if ! gcc $CFLAGS_STR $extra -o "$OUT/$name" "$src" $lib >"$OUT/$name.log" 2>&1; then
 				echo "$name" >>"$OUT/compile-failures"
 			fi' _
 }
@@ -168,6 +196,10 @@ make_initramfs() {
 	done
 	install -m 0755 "$VM_DIR/init" "$stage/init"
 	install -m 0755 "$VM_DIR/vmtest-monitor" "$stage/bin/vmtest-monitor"
+	# the acceldev-* tools (build_userspace), for tests and the demo
+	if [ -n "$GUEST_BIN_DIR" ]; then
+		install -m 0755 "$GUEST_BIN_DIR"/* "$stage/usr/bin/"
+	fi
 	printf '%s\n' "$conf" >"$stage/vmtest.conf"
 	printf '%s\n' "$list" >"$stage/tests/list"
 	while read -r name _; do
