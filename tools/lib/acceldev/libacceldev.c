@@ -350,7 +350,13 @@ static int stream_advance(struct acd_ctx *ctx)
 	}
 
 	if (need > ctx->reached) {
-		/* at the maximum: wait for the next buffer to be finished */
+		/*
+		 * At the maximum: wait for the next buffer to be finished,
+		 * appending the FENCE that covers it if there is none yet.
+		 * There is room for it: if the last command is a FENCE, it
+		 * covers every buffer left before, so none is needed;
+		 * otherwise append() kept room for one.
+		 */
 		if (need > ctx->appended) {
 			put(ctx, ACCELDEV_USER_CMD_TYPE_FENCE, 0, 0, 0, 0);
 			c->free_after = ctx->appended;

@@ -121,6 +121,8 @@ int acd_ctx_fd(const struct acd_ctx *ctx);
  * @max_buffers: most code buffers the stream may own, at least 1.
  *
  * Replaces the stream's code buffers by one new buffer of @buffer_size.
+ * If that fails, the context has no stream (appending fails with ENOMEM)
+ * until a later acd_stream_setup() succeeds.
  *
  * Return: 0, or -1 with errno: EINVAL (bad size or count), EBUSY
  * (commands were appended already), or the CREATE_BUFFER error.
