@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Removal and hot-plug under load. Each round, the load engine
+ * (acceldev_stress.h, removal mode: 2 processes x 3 threads, own and
+ * shared contexts on both devices, several runs in flight, buffers
+ * mapped) runs while one device is taken away and brought back:
+ *  - even rounds: sysfs remove of its PCI function, then a PCI rescan;
+ *  - odd rounds: device_del from the host through QEMU's monitor
+ *    (vmtest-monitor), then device_add of a new Acceldev in the same
+ *    slot (plus a rescan if ACPI did not probe it); if there is no
+ *    monitor, sysfs instead.
+ * The device removed alternates between /dev/acceldev1 and 0. The load's
+ * processes must see only clean errors (ENODEV or EIO from ioctls, open
+ * failing while the node is absent), read their old mappings without
+ * faulting (failed runs' words hold the old value or the run's), never
+ * hang (watchdog) and exit 0; every run whose WAIT returned 0 is verified.
+ * Between rounds the module is unloaded and loaded again
+ * ($ACCELDEV_MODULE), and after every round both devices work.
+ * ACCELDEV_LONG=1: 10 rounds (default 2).
+ */
+// vmtest: timeout=240
+#include <dirent.h>
+
+#include "acceldev_stress.h"
+
+static bool have_monitor(void)
+{
+	DIR *d = opendir("/sys/bus/pci/slots");
+	struct dirent *e;
+	bool slots = false;
+
+	while (d && (e = readdir(d)))
+		slots |= e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return slots && getenv("VMTEST_MONITOR") &&
+	       system("command -v vmtest-monitor >/dev/null") == 0;
+}
+
+static int sh(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void wait_node(int dev, bool present, int seconds, const char *what)
+{
+	char path[64];
+
+	acc_dev_path(path, sizeof(path), dev);
+	CHECK_MSG(acc_wait_for_path(path, present, seconds), "%s %s after %s",
+		  path, present ? "did not come back" : "still there", what);
+}
+
+int main(void)
+{
+	const char *ko = getenv("ACCELDEV_MODULE") ?: "/acceldev.ko";
+	int rounds = ACC_SETTING(2, 10);
+	bool monitor;
+	/* QEMU ids of the devices behind /dev/acceldev0 and 1. */
+	char ids[2][32] = { "acc0", "acc1" };
+	int by_sysfs = 0, by_monitor = 0, reloads = 0;
+	struct acc_load L = {
+		.mode = ACC_LOAD_REMOVAL,
+		.procs = 2,
+		.threads = 3,
+		.ndevs = 2,
+		.seconds = 3600,	/* stopped by us */
+		.seed = acc_seed("ACCELDEV_LOAD_SEED"),
+	};
+	char cmd[160], bdf[64], path[PATH_MAX];
+	double t0 = acc_now();
+
+	acc_require_devices(2);
+	if (access(ko, R_OK) != 0)
+		SKIP("%s not found: cannot reload the module", ko);
+	monitor = have_monitor();
+	printf("stress_removal_under_load: seed=%#llx monitor=%s\n",
+	       (unsigned long long)L.seed, monitor ? "yes" : "no");
+	L.st = acc_shared(sizeof(*L.st));
+	L.stop = acc_shared(sizeof(*L.stop));
+
+	for (int round = 0; round < rounds; round++) {
+		int dev = round / 2 % 2 ? 0 : 1;
+		bool by_mon = monitor && round % 2;
+		uint64_t runs0 = L.st->runs_done;
+
+		acc_watchdog(150, "a removal round");
+		*L.stop = 0;
+		acc_load_start(&L);
+		usleep(1500 * 1000);
+		CHECK(acc_dev_bdf(dev, bdf, sizeof(bdf)));
+		if (by_mon) {
+			/* The new device takes the old one's slot, so that
+			 * the probe order (and the numbers) stay the same
+			 * after a module reload. */
+			unsigned int slot = 0;
+
+			CHECK(sscanf(bdf, "%*x:%*x:%x", &slot) == 1);
+			snprintf(cmd, sizeof(cmd), "vmtest-monitor device_del %s"
+				 " >/dev/null", ids[dev]);
+			CHECK_MSG(sh(cmd) == 0, "%s failed", cmd);
+			wait_node(dev, false, 30, "device_del");
+			usleep(500 * 1000);
+			snprintf(ids[dev], sizeof(ids[dev]), "accr%d", round);
+			snprintf(cmd, sizeof(cmd), "vmtest-monitor device_add "
+				 "acceldev,id=%s,addr=%#x >/dev/null", ids[dev],
+				 slot);
+			CHECK_MSG(sh(cmd) == 0, "%s failed", cmd);
+			if (!acc_wait_for_path(dev ? "/dev/acceldev1" :
+					       "/dev/acceldev0", true, 5))
+				acc_write_file("/sys/bus/pci/rescan", "1");
+			by_monitor++;
+		} else {
+			snprintf(path, sizeof(path),
+				 "/sys/bus/pci/devices/%s/remove", bdf);
+			acc_write_file(path, "1");
+			wait_node(dev, false, 30, "sysfs remove");
+			usleep(500 * 1000);
+			acc_write_file("/sys/bus/pci/rescan", "1");
+			by_sysfs++;
+		}
+		wait_node(dev, true, 30, "re-adding");
+		usleep(1000 * 1000);	/* load on the new device too */
+		acc_load_stop(&L);
+		acc_load_finish(&L);
+		printf("stress_removal_under_load: round=%d removed=acceldev%d "
+		       "how=%s runs_completed=%llu\n", round, dev,
+		       by_mon ? "device_del" : "sysfs",
+		       (unsigned long long)(L.st->runs_done - runs0));
+		acc_check_device_works(0);
+		acc_check_device_works(1);
+		if (round == rounds - 1)
+			break;
+		CHECK_MSG(sh("rmmod acceldev") == 0, "rmmod acceldev failed");
+		wait_node(0, false, 10, "rmmod");
+		wait_node(1, false, 10, "rmmod");
+		snprintf(cmd, sizeof(cmd), "insmod %s", ko);
+		CHECK_MSG(sh(cmd) == 0, "%s failed", cmd);
+		wait_node(0, true, 10, "insmod");
+		wait_node(1, true, 10, "insmod");
+		reloads++;
+	}
+	acc_watchdog(0, "");
+	acc_load_print("stress_removal_under_load", &L);
+	printf("stress_removal_under_load: rounds=%d removals_sysfs=%d "
+	       "removals_device_del=%d module_reloads=%d wall_s=%.1f\n",
+	       rounds, by_sysfs, by_monitor, reloads, acc_now() - t0);
+	CHECK_MSG(L.st->enodev > 0, "the load never saw ENODEV: removals "
+		  "happened while nothing used the device?");
+	CHECK_MSG(L.st->runs_done > 100, "only %llu runs completed",
+		  (unsigned long long)L.st->runs_done);
+	return 0;
+}
