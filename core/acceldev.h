@@ -123,10 +123,13 @@ struct acceldev_cmd {
  * @val: the FENCE's VAL, compared with CMD_FENCE_LAST.
  * @covers: submission sequence number of the last command fed before it:
  *          once it executed, every command up to @covers has completed.
+ * @ctx_errors: &acceldev_stats.ctx_errors when it was fed: the RUNs of
+ *              those errors came before it, and so did their interrupts.
  */
 struct acceldev_fence_rec {
 	u32 val;
 	u64 covers;
+	unsigned long ctx_errors;
 };
 
 /**

@@ -31,9 +31,14 @@ irqreturn_t acceldev_irq_handler(int irq, void *data)
 		return IRQ_NONE;
 
 	intr &= ACCELDEV_INTR_ALL;
+	/*
+	 * Recorded before acknowledged: the work relies on every raised bit
+	 * being either still in INTR or in intr_pending (writel() orders
+	 * the atomic before the MMIO write).
+	 */
+	atomic_or(intr, &adev->intr_pending);
 	/* Write-1-to-clear only what we saw: later events stay pending. */
 	acceldev_write(adev, ACCELDEV_INTR, intr);
-	atomic_or(intr, &adev->intr_pending);
 	acceldev_dispatch_kick(adev);
 	return IRQ_HANDLED;
 }

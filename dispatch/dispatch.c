@@ -209,6 +209,12 @@ static void acceldev_wake_syncs_locked(struct acceldev_device *adev,
 	}
 }
 
+/* Context errors counted so far (see acceldev_error_explained_locked()). */
+static unsigned long acceldev_ctx_errors(struct acceldev_device *adev)
+{
+	return atomic_long_read(&adev->stats.ctx_errors);
+}
+
 /*
  * acceldev_retire_locked() - retire the FENCEs the device has executed
  *
@@ -279,6 +285,7 @@ static void acceldev_feed_fence(struct acceldev_device *adev)
 			  ACCELDEV_FENCE_RING];
 	rec->val = adev->fence_val;
 	rec->covers = adev->fed_seq;
+	rec->ctx_errors = acceldev_ctx_errors(adev);
 	adev->ring_len++;
 }
 
@@ -408,17 +415,19 @@ static void acceldev_scan_contexts_locked(struct acceldev_device *adev)
  * never more passes with error bits than errors. So each such pass uses up
  * one counted error; a pass that finds none left saw a device-level error.
  *
- * This never blames the device for a context's error. The price: a
- * device-level CMD_ERROR arriving while some coalesced context errors are
- * still unused is taken for one of them (DEVICE.md: bad device commands
- * are driver bugs; FEED_ERROR, the other device-level error, is always
- * seen).
+ * This never blames the device for a context's error. But coalesced bits
+ * leave counted errors unused, and an unused one would hide a real
+ * device-level CMD_ERROR: acceldev_settle_errors_locked() throws them away
+ * as soon as a FENCE proves their bits were all handled. Until then (about
+ * one queue drain after a context error) a device-level CMD_ERROR may be
+ * taken for a context's. DEVICE.md calls bad device commands driver bugs;
+ * FEED_ERROR, the other device-level error, is always seen.
  *
  * Context: the work, with adev->lock held, after the scan.
  */
 static bool acceldev_error_explained_locked(struct acceldev_device *adev)
 {
-	unsigned long seen = atomic_long_read(&adev->stats.ctx_errors);
+	unsigned long seen = acceldev_ctx_errors(adev);
 
 	lockdep_assert_held(&adev->lock);
 
@@ -426,6 +435,70 @@ static bool acceldev_error_explained_locked(struct acceldev_device *adev)
 		return false;
 	adev->ctx_errors_used++;
 	return true;
+}
+
+/* Counted context errors that have not explained an interrupt yet. */
+static bool acceldev_errors_unused(struct acceldev_device *adev)
+{
+	return acceldev_ctx_errors(adev) != adev->ctx_errors_used;
+}
+
+/*
+ * acceldev_pull_intr() - take the INTR bits the top half has not taken yet
+ *
+ * Used to be sure that every bit raised before some point is in hand. The
+ * top half records bits in intr_pending before it acknowledges them, so a
+ * bit is either still set in INTR or already in intr_pending.
+ *
+ * Context: the work, with adev->lock held.
+ * Return: the bits.
+ */
+static u32 acceldev_pull_intr(struct acceldev_device *adev)
+{
+	u32 intr = acceldev_read(adev, ACCELDEV_INTR);
+
+	lockdep_assert_held(&adev->lock);
+
+	if (intr == U32_MAX)	/* surprise removal: all ones */
+		intr = 0;
+	intr &= ACCELDEV_INTR_ALL;
+	if (intr)
+		acceldev_write(adev, ACCELDEV_INTR, intr);
+	return intr | atomic_xchg(&adev->intr_pending, 0);
+}
+
+/*
+ * acceldev_settle_errors_locked() - drop context errors whose bits are
+ * all handled
+ * @last: CMD_FENCE_LAST, read before acceldev_pull_intr().
+ *
+ * The device raises an error's bit before it starts the next command, so
+ * the bits of every error counted before a FENCE was fed were raised
+ * before that FENCE executed: handled by now if it executed before @last
+ * was read. Such errors can explain no future interrupt. (Each pass used
+ * at most one error, and passes that used more than these used errors
+ * counted later for bits of those errors: the count stays sound.)
+ *
+ * Context: the work, with adev->lock held, after this pass's errors were
+ * explained and before the ring is retired.
+ */
+static void acceldev_settle_errors_locked(struct acceldev_device *adev,
+					  u32 last)
+{
+	struct acceldev_fence_rec *rec;
+	unsigned int i;
+
+	lockdep_assert_held(&adev->lock);
+
+	for (i = adev->ring_len; i > 0; i--) {
+		rec = &adev->ring[(adev->ring_head + i - 1) %
+				  ACCELDEV_FENCE_RING];
+		if ((s32)(last - rec->val) >= 0) {
+			adev->ctx_errors_used = max(adev->ctx_errors_used,
+						    rec->ctx_errors);
+			return;
+		}
+	}
 }
 
 /*
@@ -509,14 +582,21 @@ void acceldev_dispatch_work(struct work_struct *work)
 	/* SAFETY: the work item is embedded in its device. */
 	struct acceldev_device *adev =
 		container_of(work, struct acceldev_device, work);
-	bool explained = false;
-	u32 intr;
+	bool explained = false, settle = false;
+	u32 intr, last = 0;
 
 	mutex_lock(&adev->lock);
 	if (adev->gone)
 		goto out;
 
 	intr = atomic_xchg(&adev->intr_pending, 0);
+
+	/* A FENCE ran: time to settle unused context errors, if any. */
+	if ((intr & ACCELDEV_INTR_FENCE_WAIT) && acceldev_errors_unused(adev)) {
+		last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
+		intr |= acceldev_pull_intr(adev);
+		settle = true;
+	}
 
 	/*
 	 * SAFETY: the device writes fence counters and status by DMA before
@@ -535,10 +615,17 @@ void acceldev_dispatch_work(struct work_struct *work)
 		dev_warn_ratelimited(&adev->pdev->dev,
 				     "unexplained MEM_ERROR\n");
 
+	if (settle)
+		acceldev_settle_errors_locked(adev, last);
 	if (intr & ACCELDEV_INTR_FENCE_WAIT)
 		acceldev_retire_locked(adev);
 
 	acceldev_feed_locked(adev);
+
+	/* Unused errors and no FENCE in flight to settle them: feed one. */
+	if (acceldev_errors_unused(adev) && !adev->ring_len &&
+	    (adev->credit || acceldev_refill_credit(adev, 1)))
+		acceldev_feed_fence(adev);
 out:
 	mutex_unlock(&adev->lock);
 }
