@@ -49,6 +49,9 @@
 #define ACCELDEV_INTR_CTX_ERRORS (ACCELDEV_INTR_CMD_ERROR | \
 				  ACCELDEV_INTR_MEM_ERROR | \
 				  ACCELDEV_INTR_SLOT_ERROR)
+/* Interrupts that may mean a device-level error. */
+#define ACCELDEV_INTR_DEVICE_ERRORS (ACCELDEV_INTR_FEED_ERROR | \
+				     ACCELDEV_INTR_CMD_ERROR)
 
 /*
  * Device queue entries kept free whatever FREE says, so that a device that
@@ -191,6 +194,8 @@ struct acceldev_stats {
  * @ring: (work) device FENCEs fed and not yet retired, oldest first.
  * @ring_head: (work) index of the oldest entry of @ring.
  * @ring_len: (work) number of entries in @ring.
+ * @scan_counter: (work) fence counters read by the current scan, by
+ *                device context id.
  * @fed_run_seq: (work) sequence number of the last RUN fed, by device
  *               context id: the RUNs a device-level error may have lost.
  * @ctx_errors_used: (work) context errors that already explained an
@@ -237,6 +242,7 @@ struct acceldev_device {
 	struct acceldev_fence_rec ring[ACCELDEV_FENCE_RING];
 	unsigned int ring_head;
 	unsigned int ring_len;
+	u32 scan_counter[ACCELDEV_MAX_CONTEXTS];
 	u64 fed_run_seq[ACCELDEV_MAX_CONTEXTS];
 	unsigned long ctx_errors_used;
 
@@ -253,7 +259,11 @@ struct acceldev_device {
  * @lock: protects every field below.
  * @detached: the device context was given back (file closed or device
  *            removed): @id and the config entry are no longer ours.
- * @broken: the device reported an error for this context.
+ * @broken: the device reported an error for this context, or a device
+ *          restart failed it.
+ * @lost: a device-level error may have lost one of its RUNs, so later
+ *        fences would be counted against the wrong runs: @counter is
+ *        frozen. Implies @broken.
  * @waiters: &struct acceldev_fence_waiter sleeping in WAIT.
  * @counter: last fence_counter read from the config entry.
  * @fences_seen: user FENCEs observed so far (@counter without the wrap).
@@ -273,6 +283,7 @@ struct acceldev_context {
 	spinlock_t lock; /* every field below */
 	bool detached;
 	bool broken;
+	bool lost;
 	struct list_head waiters;
 	u32 counter;
 	u64 fences_seen;
@@ -356,7 +367,8 @@ int acceldev_dispatch_inject_bad(struct acceldev_device *adev, unsigned int n);
 /* dispatch/fence.c */
 int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg);
 int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg);
-void acceldev_context_update_locked(struct acceldev_context *ctx);
+void acceldev_context_advance_locked(struct acceldev_context *ctx, u32 counter);
+void acceldev_context_complete_locked(struct acceldev_context *ctx);
 void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
 					  int err);
 

@@ -216,23 +216,55 @@ static unsigned long acceldev_ctx_errors(struct acceldev_device *adev)
 }
 
 /*
+ * acceldev_pull_intr() - take the INTR bits the top half has not taken yet
+ *
+ * Used to be sure that every bit raised before some point is in hand. The
+ * top half records bits in intr_pending before it acknowledges them, so a
+ * bit is either still set in INTR or already in intr_pending.
+ *
+ * Context: the work, with adev->lock held.
+ * Return: the bits.
+ */
+static u32 acceldev_pull_intr(struct acceldev_device *adev)
+{
+	u32 intr = acceldev_read(adev, ACCELDEV_INTR);
+
+	lockdep_assert_held(&adev->lock);
+
+	if (intr == U32_MAX)	/* surprise removal: all ones */
+		intr = 0;
+	intr &= ACCELDEV_INTR_ALL;
+	if (intr)
+		acceldev_write(adev, ACCELDEV_INTR, intr);
+	return intr | atomic_xchg(&adev->intr_pending, 0);
+}
+
+/* Give bits taken with acceldev_pull_intr() back to the next pass. */
+static void acceldev_push_intr(struct acceldev_device *adev, u32 intr)
+{
+	if (intr) {
+		atomic_or(intr, &adev->intr_pending);
+		acceldev_dispatch_kick(adev);
+	}
+}
+
+/*
  * acceldev_retire_locked() - retire the FENCEs the device has executed
+ * @last: CMD_FENCE_LAST, read before the INTR bits were pulled and any
+ *        device-level error among them handled: a FENCE that executed
+ *        after a lost RUN must not mark that RUN done before the loss is
+ *        known (the restart fails the RUNs fed and not yet done).
  *
  * Context: the work, with adev->lock held.
  */
-static void acceldev_retire_locked(struct acceldev_device *adev)
+static void acceldev_retire_locked(struct acceldev_device *adev, u32 last)
 {
 	struct acceldev_fence_rec *rec;
 	bool retired = false;
 	u64 covers = 0;
-	u32 last;
 
 	lockdep_assert_held(&adev->lock);
 
-	if (!adev->ring_len)
-		return;
-
-	last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
 	while (adev->ring_len) {
 		rec = &adev->ring[adev->ring_head];
 		/* Wrap-safe: VALs in flight span far less than 2^31. */
@@ -269,10 +301,17 @@ static void acceldev_feed_fence(struct acceldev_device *adev)
 	/*
 	 * Fences in flight sit in the device queue, which has fewer entries
 	 * than the ring; a full ring means FENCEs executed and were not yet
-	 * retired, which reading FENCE_LAST takes care of.
+	 * retired: retire them now, unless a device-level error must be
+	 * handled first (the next pass does).
 	 */
-	if (adev->ring_len == ACCELDEV_FENCE_RING)
-		acceldev_retire_locked(adev);
+	if (adev->ring_len == ACCELDEV_FENCE_RING) {
+		u32 last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
+		u32 intr = acceldev_pull_intr(adev);
+
+		if (!(intr & ACCELDEV_INTR_DEVICE_ERRORS))
+			acceldev_retire_locked(adev, last);
+		acceldev_push_intr(adev, intr);
+	}
 	if (WARN_ON_ONCE(adev->ring_len == ACCELDEV_FENCE_RING))
 		return;
 
@@ -380,40 +419,15 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 }
 
 /*
- * acceldev_scan_contexts_locked() - read every context's fence counter and
- * status, wake its waiters
- *
- * Context: the work, with adev->lock held.
- */
-static void acceldev_scan_contexts_locked(struct acceldev_device *adev)
-{
-	struct acceldev_context *ctx;
-	unsigned int id;
-
-	lockdep_assert_held(&adev->lock);
-
-	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
-		ctx = adev->contexts[id];
-		if (!ctx)
-			continue;
-		spin_lock(&ctx->lock);
-		acceldev_context_update_locked(ctx);
-		spin_unlock(&ctx->lock);
-	}
-}
-
-/*
  * acceldev_error_explained_locked() - is an error interrupt a context's?
  *
  * CMD_ERROR comes both from a context's bad user command and from a bad
- * device command; only the second needs a restart. A context error is
- * counted in stats.ctx_errors by whoever reads the context's status first
- * (this work's scan, or RUN and WAIT, which may well be first), and the
- * device writes the status before it raises the bit, so by the time the
- * work handles the bit (after its scan) the error is counted. Bits
- * coalesce: one pass may carry the bits of several errors, but there are
- * never more passes with error bits than errors. So each such pass uses up
- * one counted error; a pass that finds none left saw a device-level error.
+ * device command; only the second needs a restart. The scan counts each
+ * context error in stats.ctx_errors once, reading the statuses after the
+ * bits, so every error bit in hand has its error counted. Bits coalesce:
+ * one pass may carry the bits of several errors, but there are never more
+ * passes with error bits than errors. So each such pass uses up one
+ * counted error; a pass that finds none left saw a device-level error.
  *
  * This never blames the device for a context's error. But coalesced bits
  * leave counted errors unused, and an unused one would hide a real
@@ -444,27 +458,89 @@ static bool acceldev_errors_unused(struct acceldev_device *adev)
 }
 
 /*
- * acceldev_pull_intr() - take the INTR bits the top half has not taken yet
+ * acceldev_scan_locked() - read what the device wrote to the config array
+ * @intr: the INTR bits of this pass.
  *
- * Used to be sure that every bit raised before some point is in hand. The
- * top half records bits in intr_pending before it acknowledges them, so a
- * bit is either still set in INTR or already in intr_pending.
+ * In this order: every context's fence counter; then every INTR bit not
+ * yet in hand; then every status. Each order matters:
+ *
+ * - A FEED_ERROR is raised when the command is fed, before any later RUN
+ *   of the same context can execute and count its FENCEs as the lost
+ *   RUN's. So when the counters are read first, any drop that could have
+ *   made them lie is in hand, and the caller's restart can discard them
+ *   (the context is then "lost") before anyone believes them.
+ * - The device writes a status before it raises the error bit, so reading
+ *   the statuses after the bits means every error bit in hand has its
+ *   error counted: see acceldev_error_explained_locked().
+ * - A context that went into error runs nothing more, so its counter is
+ *   read again then: the FENCEs it executed before the error count.
+ *
+ * Nothing is applied yet: acceldev_apply_scan_locked() does that after the
+ * caller has handled device-level errors.
+ *
+ * SAFETY: a context listed in adev->contexts is attached and its config
+ * entry ours (detach unlists it under adev->lock, which we hold). The
+ * device writes the entries concurrently: READ_ONCE() takes one snapshot
+ * of each field.
  *
  * Context: the work, with adev->lock held.
- * Return: the bits.
+ * Return: @intr with the bits pulled in.
  */
-static u32 acceldev_pull_intr(struct acceldev_device *adev)
+static u32 acceldev_scan_locked(struct acceldev_device *adev, u32 intr)
 {
-	u32 intr = acceldev_read(adev, ACCELDEV_INTR);
+	struct acceldev_context *ctx;
+	struct acceldev_hw_context *hw;
+	unsigned int id;
 
 	lockdep_assert_held(&adev->lock);
 
-	if (intr == U32_MAX)	/* surprise removal: all ones */
-		intr = 0;
-	intr &= ACCELDEV_INTR_ALL;
-	if (intr)
-		acceldev_write(adev, ACCELDEV_INTR, intr);
-	return intr | atomic_xchg(&adev->intr_pending, 0);
+	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++)
+		if (adev->contexts[id])
+			adev->scan_counter[id] =
+				le32_to_cpu(READ_ONCE(adev->configs[id].fence_counter));
+
+	intr |= acceldev_pull_intr(adev);
+
+	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
+		ctx = adev->contexts[id];
+		if (!ctx)
+			continue;
+		hw = &adev->configs[id];
+		spin_lock(&ctx->lock);
+		if (!ctx->broken &&
+		    (READ_ONCE(hw->status) & ACCELDEV_CONTEXT_STATUS_ERROR)) {
+			ctx->broken = true;
+			atomic_long_inc(&adev->stats.ctx_errors);
+			adev->scan_counter[id] =
+				le32_to_cpu(READ_ONCE(hw->fence_counter));
+		}
+		spin_unlock(&ctx->lock);
+	}
+	return intr;
+}
+
+/*
+ * acceldev_apply_scan_locked() - take in the counters, end WAITs
+ *
+ * Context: the work, with adev->lock held, after acceldev_scan_locked()
+ * and the device-level error handling.
+ */
+static void acceldev_apply_scan_locked(struct acceldev_device *adev)
+{
+	struct acceldev_context *ctx;
+	unsigned int id;
+
+	lockdep_assert_held(&adev->lock);
+
+	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
+		ctx = adev->contexts[id];
+		if (!ctx)
+			continue;
+		spin_lock(&ctx->lock);
+		acceldev_context_advance_locked(ctx, adev->scan_counter[id]);
+		acceldev_context_complete_locked(ctx);
+		spin_unlock(&ctx->lock);
+	}
 }
 
 /*
@@ -530,8 +606,6 @@ static void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 			    "device error (INTR %#x), restarting (%ld)\n", intr,
 			    atomic_long_inc_return(&adev->stats.restarts));
 
-	/* FENCEs that executed prove their RUNs were not lost. */
-	acceldev_retire_locked(adev);
 	acceldev_hw_stop(adev);
 
 	spin_lock(&adev->queue_lock);
@@ -544,15 +618,13 @@ static void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 			continue;
 		hw = &adev->configs[id];
 		spin_lock(&ctx->lock);
-		if (!ctx->detached) {
-			for (slot = 0; slot < ACCELDEV_NUM_BUFFERS; slot++)
-				hw->slots[slot] = test_bit(slot, &ctx->slots) ?
-					cpu_to_le64(ctx->slot_buf[slot]->pt_dma) : 0;
-			if (adev->fed_run_seq[id] > done && !ctx->broken) {
-				ctx->broken = true;
-				hw->status = ACCELDEV_CONTEXT_STATUS_ERROR;
-				acceldev_context_fail_waiters_locked(ctx, -EIO);
-			}
+		for (slot = 0; slot < ACCELDEV_NUM_BUFFERS; slot++)
+			hw->slots[slot] = test_bit(slot, &ctx->slots) ?
+				cpu_to_le64(ctx->slot_buf[slot]->pt_dma) : 0;
+		if (adev->fed_run_seq[id] > done && !ctx->lost) {
+			ctx->broken = true;
+			ctx->lost = true;
+			hw->status = ACCELDEV_CONTEXT_STATUS_ERROR;
 		}
 		spin_unlock(&ctx->lock);
 	}
@@ -582,7 +654,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	/* SAFETY: the work item is embedded in its device. */
 	struct acceldev_device *adev =
 		container_of(work, struct acceldev_device, work);
-	bool explained = false, settle = false;
+	bool fenced, explained = false, scanned = false, settle = false;
 	u32 intr, last = 0;
 
 	mutex_lock(&adev->lock);
@@ -591,23 +663,31 @@ void acceldev_dispatch_work(struct work_struct *work)
 
 	intr = atomic_xchg(&adev->intr_pending, 0);
 
-	/* A FENCE ran: time to settle unused context errors, if any. */
-	if ((intr & ACCELDEV_INTR_FENCE_WAIT) && acceldev_errors_unused(adev)) {
+	/*
+	 * First read the device's state (FENCE_LAST, fence counters), then
+	 * pull in the INTR bits raised until then, and only then believe the
+	 * state: a device-level error among those bits may make some of it
+	 * lie. Bits pulled that this pass has no state for go to the next.
+	 */
+	fenced = intr & ACCELDEV_INTR_FENCE_WAIT;
+	if (fenced) {
 		last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
 		intr |= acceldev_pull_intr(adev);
-		settle = true;
+		/* A FENCE ran: time to settle unused context errors. */
+		settle = acceldev_errors_unused(adev);
+	}
+	if (intr & (ACCELDEV_INTR_USER_FENCE_WAIT | ACCELDEV_INTR_CTX_ERRORS |
+		    ACCELDEV_INTR_FEED_ERROR) || settle) {
+		intr = acceldev_scan_locked(adev, intr);
+		scanned = true;
+	}
+	if (!fenced && (intr & ACCELDEV_INTR_FENCE_WAIT)) {
+		acceldev_push_intr(adev, ACCELDEV_INTR_FENCE_WAIT);
+		intr &= ~ACCELDEV_INTR_FENCE_WAIT;
 	}
 
-	/*
-	 * SAFETY: the device writes fence counters and status by DMA before
-	 * raising the interrupt; the handler's readl() of INTR and the
-	 * workqueue hand-off order those writes before our reads.
-	 */
-	if (intr & (ACCELDEV_INTR_USER_FENCE_WAIT | ACCELDEV_INTR_CTX_ERRORS))
-		acceldev_scan_contexts_locked(adev);
 	if (intr & ACCELDEV_INTR_CTX_ERRORS)
 		explained = acceldev_error_explained_locked(adev);
-
 	if ((intr & ACCELDEV_INTR_FEED_ERROR) ||
 	    ((intr & ACCELDEV_INTR_CMD_ERROR) && !explained))
 		acceldev_restart_locked(adev, intr);
@@ -615,10 +695,12 @@ void acceldev_dispatch_work(struct work_struct *work)
 		dev_warn_ratelimited(&adev->pdev->dev,
 				     "unexplained MEM_ERROR\n");
 
+	if (scanned)
+		acceldev_apply_scan_locked(adev);
 	if (settle)
 		acceldev_settle_errors_locked(adev, last);
 	if (intr & ACCELDEV_INTR_FENCE_WAIT)
-		acceldev_retire_locked(adev);
+		acceldev_retire_locked(adev, last);
 
 	acceldev_feed_locked(adev);
 

@@ -7,7 +7,10 @@
  * USER_FENCE_WAIT after each. A WAIT sleeps on a completion of its own,
  * listed on its context; the dispatcher work reads the counters after each
  * USER_FENCE_WAIT or error interrupt and completes the waiters whose fence
- * was reached or whose context broke.
+ * was reached or whose context broke. Only the work reads the config
+ * array (see acceldev_scan_locked()): RUN and WAIT go by what it took in,
+ * so that no fence is believed before the work knows that no RUN of the
+ * context was lost on the way.
  */
 
 #include <linux/file.h>
@@ -77,47 +80,38 @@ void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
 }
 
 /**
- * acceldev_context_update_locked() - take in the device's view of a context
+ * acceldev_context_advance_locked() - take in a new fence counter value
+ * @ctx: the context.
+ * @counter: fence_counter as the work read it from the config entry.
+ *
+ * Context: the work; caller holds @ctx->lock.
+ */
+void acceldev_context_advance_locked(struct acceldev_context *ctx, u32 counter)
+{
+	lockdep_assert_held(&ctx->lock);
+
+	if (ctx->lost || counter == ctx->counter)
+		return;
+	ctx->fences_seen += counter - ctx->counter;
+	atomic_long_add(counter - ctx->counter,
+			&ctx->adev->stats.fences_signalled);
+	ctx->counter = counter;
+}
+
+/**
+ * acceldev_context_complete_locked() - end the WAITs that can end
  * @ctx: the context.
  *
- * Reads fence_counter and status from the context's config entry, then
- * completes the waiters whose fence was reached (0) and, if the context
+ * Completes the waiters whose fence was reached (0) and, if the context
  * broke, all others (-EIO).
  *
  * Context: any; caller holds @ctx->lock.
  */
-void acceldev_context_update_locked(struct acceldev_context *ctx)
+void acceldev_context_complete_locked(struct acceldev_context *ctx)
 {
 	struct acceldev_fence_waiter *w, *tmp;
-	struct acceldev_hw_context *hw;
-	u32 counter;
 
 	lockdep_assert_held(&ctx->lock);
-
-	if (ctx->detached)
-		return;
-
-	/*
-	 * SAFETY: the config array lives until the device is removed, and
-	 * removal marks every context detached under its lock first; !detached
-	 * under ctx->lock therefore keeps the entry valid. The device writes
-	 * these fields concurrently: READ_ONCE() takes one snapshot of each.
-	 */
-	hw = &ctx->adev->configs[ctx->id];
-	counter = le32_to_cpu(READ_ONCE(hw->fence_counter));
-	if (counter != ctx->counter) {
-		ctx->fences_seen += counter - ctx->counter;
-		atomic_long_add(counter - ctx->counter,
-				&ctx->adev->stats.fences_signalled);
-		ctx->counter = counter;
-	}
-
-	if (!ctx->broken && (READ_ONCE(hw->status) &
-			     ACCELDEV_CONTEXT_STATUS_ERROR)) {
-		ctx->broken = true;
-		/* Explains an error interrupt: see dispatch/dispatch.c. */
-		atomic_long_inc(&ctx->adev->stats.ctx_errors);
-	}
 
 	list_for_each_entry_safe(w, tmp, &ctx->waiters, node) {
 		if (acceldev_fence_reached(ctx, w->target))
@@ -178,7 +172,6 @@ int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg)
 	cmd->words[4] = args.size;
 
 	spin_lock(&ctx->lock);
-	acceldev_context_update_locked(ctx);
 	if (ctx->broken)
 		ret = -EIO;
 	else if (ctx->detached)
@@ -212,7 +205,6 @@ static int acceldev_wait_check_locked(struct acceldev_context *ctx,
 
 	if (ctx->detached)
 		return -ENODEV;
-	acceldev_context_update_locked(ctx);
 	if (acceldev_fence_reached(ctx, target))
 		return 0;
 	if (ctx->broken)
