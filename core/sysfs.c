@@ -3,7 +3,8 @@
  * Acceldev sysfs: counters in /sys/class/acceldev/acceldevN/.
  *
  * Documentation/ABI/testing/sysfs-class-acceldev describes each file. All
- * but queue_depth are lock-free reads of &struct acceldev_stats.
+ * but queue_depth (which reads the device) are lock-free reads of
+ * &struct acceldev_stats.
  */
 
 #include <linux/device.h>
@@ -11,6 +12,7 @@
 #include <linux/sysfs.h>
 
 #include "acceldev.h"
+#include "regs.h"
 
 /*
  * SAFETY: the class device is created with its acceldev_device as driver
@@ -74,22 +76,19 @@ static ssize_t device_restarts_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(device_restarts);
 
-/*
- * Device commands fed whose completion the driver has not yet seen: the
- * FENCE that will tell may not have executed, or not been fed yet.
- */
+/* Commands in the device's queue now, from CMD_MANUAL_FREE. */
 static ssize_t queue_depth_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
 	struct acceldev_device *adev = acceldev_from_dev(dev);
-	u64 depth;
+	u32 free = CMDS_BUFFER_SIZE;
 
 	mutex_lock(&adev->lock);
-	spin_lock(&adev->queue_lock);
-	depth = adev->fed_seq - min(adev->done_seq, adev->fed_seq);
-	spin_unlock(&adev->queue_lock);
+	if (!adev->gone)
+		free = min_t(u32, acceldev_read(adev, CMD_MANUAL_FREE),
+			     CMDS_BUFFER_SIZE);
 	mutex_unlock(&adev->lock);
-	return sysfs_emit(buf, "%llu\n", depth);
+	return sysfs_emit(buf, "%u\n", CMDS_BUFFER_SIZE - free);
 }
 static DEVICE_ATTR_RO(queue_depth);
 

@@ -28,7 +28,7 @@ static const char *const counters[] = {
 	"contexts",		/* contexts open now */
 	"runs_submitted",	/* RUNs accepted since the device appeared */
 	"runs_backlogged",	/* RUNs waiting in the driver for queue room */
-	"queue_depth",		/* device commands fed, not known complete */
+	"queue_depth",		/* commands in the device queue now */
 	"fences_signalled",	/* user FENCEs seen completed */
 	"context_errors",	/* contexts that went into error */
 	"device_restarts",	/* device restarts after device-level errors */
