@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reproducer: a WAIT for a run lost to a device-level error must end
+ * promptly with EIO (DRIVER.md: "fail what cannot be completed", "a
+ * waiter must never sleep past an error"), or with 0 if the run did
+ * complete, its data then written. The model drops every 7th fed command
+ * with FEED_ERROR. Contexts one after another submit 4 runs back to back
+ * (run k FILLs word k and FENCEs), then WAIT for each, 600 times.
+ *  - Up to 5d98dff/2943db0: when the dropped command is one of those
+ *    RUNs, the next RUN of the same context still executes and its FENCE
+ *    brings the fence counter to the lost run's number; WAIT returns 0
+ *    for the lost run, whose word was never written (first batches).
+ *  - At 07f9c3e: that is fixed (no lost run reported done in 15 runs),
+ *    but twice a WAIT slept for good ("WAIT(4) of batch 73" blocked
+ *    100 s, "WAIT(3) of batch 30" 60 s; 2 hangs in 15 runs, none in the
+ *    last 9). On a hang the watchdog dumps debugfs queue and contexts.
+ */
+// vmtest: device-opts=feed-error-every=7 timeout=120
+#include "acceldev_test.h"
+
+#define BATCH 4
+
+static char where[80];
+
+/* Watchdog: say where, dump the driver's debugfs state, fail. */
+static void stuck(int sig)
+{
+	static const char *const files[] = {
+		"/sys/kernel/debug/acceldev/acceldev0/queue",
+		"/sys/kernel/debug/acceldev/acceldev0/contexts",
+	};
+	char buf[4096];
+
+	(void)sig;
+	if (write(2, "FAIL: still blocked in ", 23) < 0 ||
+	    write(2, where, strlen(where)) < 0 || write(2, "\n", 1) < 0)
+		_exit(1);
+	for (int i = 0; i < 2; i++) {
+		int fd = open(files[i], O_RDONLY);
+		ssize_t n;
+
+		while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0)
+			if (write(2, buf, (size_t)n) < 0)
+				break;
+		if (fd >= 0)
+			close(fd);
+	}
+	_exit(1);
+}
+#define BATCHES 600
+
+int main(void)
+{
+	int lost = 0, done = 0, failed = 0;
+
+	acc_require_devices(1);
+	signal(SIGALRM, stuck);
+	alarm(60);
+	for (int b = 0; b < BATCHES && !lost; b++) {
+		int ctx = acc_open(0);
+		int code = acc_create_buffer(ctx, 4096, BUFFER_TYPE_CODE, NULL);
+		uint32_t slot;
+		int data = acc_create_buffer(ctx, 4096, BUFFER_TYPE_DATA, &slot);
+		uint32_t *cmds = acc_map(code, 4096), *d = acc_map(data, 4096);
+		int ok = 0;
+
+		for (int k = 0; k < BATCH; k++)
+			acc_put_fence(cmds, acc_put_fill(cmds, 10 * k, 0x700 + k,
+							 slot, 4 * k, 4));
+		for (int k = 0; k < BATCH; k++)
+			if (acc_try_run(ctx, code, 40 * k, 40) != 0)
+				CHECK_MSG(errno == EIO, "RUN: %s",
+					  acc_errname(errno));
+		for (int k = 0; k < BATCH; k++) {
+			snprintf(where, sizeof(where), "WAIT(%d) of batch %d "
+				 "(%d runs completed so far)", k + 1, b, done);
+			if (acc_try_wait(ctx, k + 1) != 0) {
+				CHECK_MSG(errno == EIO, "WAIT: %s",
+					  acc_errname(errno));
+				failed++;
+				break;
+			}
+			if (d[k] != 0x700u + k) {
+				printf("batch %d: WAIT(%d) returned 0 but run "
+				       "%d never wrote (word %d is %#x)\n", b,
+				       k + 1, k + 1, k, d[k]);
+				lost++;
+				break;
+			}
+			ok++;
+		}
+		done += ok;
+		snprintf(where, sizeof(where), "close of batch %d", b);
+		munmap(cmds, 4096);
+		munmap(d, 4096);
+		close(code);
+		close(data);
+		close(ctx);
+	}
+	printf("device_error_lost_run: runs_completed=%d "
+	       "contexts_failed=%d lost_runs_reported_done=%d\n", done, failed,
+	       lost);
+	CHECK_MSG(lost == 0, "a WAIT returned 0 for a run that was lost");
+	CHECK_MSG(failed > 0, "no device error seen: is the knob working?");
+	return 0;
+}
