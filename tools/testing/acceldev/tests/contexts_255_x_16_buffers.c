@@ -73,12 +73,15 @@ int main(void)
 			munmap(d, 4096);
 		}
 	}
+	/* Contexts first: one unbind sync each rather than one per buffer;
+	 * the buffers outlive them. */
 	for (int c = 0; c < CTXS; c++) {
-		for (int b = 0; b < BUFS; b++)
-			CHECK(close(data[c][b]) == 0);
 		CHECK(close(code[c]) == 0);
 		CHECK(close(ctx[c]) == 0);
 	}
+	for (int c = 0; c < CTXS; c++)
+		for (int b = 0; b < BUFS; b++)
+			CHECK(close(data[c][b]) == 0);
 	acc_check_device_works(0);
 	printf("contexts_255_x_16_buffers: contexts=%d data_buffers=%d "
 	       "words_checked=%llu wall_s=%.1f\n", CTXS, CTXS * BUFS,

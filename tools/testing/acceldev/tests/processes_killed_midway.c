@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Processes SIGKILLed at random points. Child processes (4 alive at a
- * time, 40 in all) do random things on both devices without end: open
+ * time, 24 in all) do random things on both devices without end: open
  * contexts (some left with no buffer), create code and data buffers of
  * random sizes up to 4 MiB, map them, queue runs of long FILLs + FENCE,
  * WAIT, close buffers and contexts. Each is killed with SIGKILL after a
@@ -93,7 +93,7 @@ static void child(void *arg)
 
 int main(void)
 {
-	int total = ACC_SETTING(40, 400), alive = 4, started = 0, reaped = 0;
+	int total = ACC_SETTING(24, 400), alive = 4, started = 0, reaped = 0;
 	uint64_t seed = acc_seed("ACCELDEV_KILL_SEED");
 	struct acc_rng r = { seed };
 	pid_t pids[4];
@@ -102,7 +102,7 @@ int main(void)
 
 	acc_require_devices(2);
 	cnt = acc_shared(sizeof(*cnt));
-	acc_watchdog(ACC_SETTING(100, 1000), "killing children");
+	acc_watchdog(ACC_SETTING(220, 2200), "killing children");
 	for (int i = 0; i < alive; i++) {
 		pids[i] = acc_fork(child, (void *)(uintptr_t)(seed + started++));
 		kill_at[i] = acc_now() + (50 + acc_rng_below(&r, 550)) / 1e3;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Device-level faults under load. The model drops every 41st command fed
+ * Device-level faults under load. The model drops every 29th command fed
  * to it with FEED_ERROR (knob feed-error-every), and, through debugfs
  * (inject_bad_command), the driver is made to feed invalid device
  * commands every 0.3 s (CMD_ERROR): both need a restart of the device.
@@ -16,8 +16,9 @@
  *    before the load) were not failed: a new run on each works;
  *  - afterwards new contexts work on both devices.
  * ACCELDEV_LONG=1: 90 s of load (default 8 s). ACCELDEV_LOAD_SEED replays.
+ * (The knob's setting is device_error_recovery's: one VM for both.)
  */
-// vmtest: device-opts=feed-error-every=41 timeout=120
+// vmtest: device-opts=feed-error-every=29 timeout=120
 #include "acceldev_stress.h"
 
 #define IDLE 4	/* idle contexts per device */

@@ -70,7 +70,7 @@ int main(void)
 		.seed = acc_seed("ACCELDEV_LOAD_SEED"),
 	};
 	char cmd[160], bdf[64], path[PATH_MAX];
-	double t0 = acc_now();
+	double t0 = acc_now(), t_rm;
 
 	acc_require_devices(2);
 	if (access(ko, R_OK) != 0)
@@ -91,6 +91,7 @@ int main(void)
 		acc_load_start(&L);
 		usleep(1500 * 1000);
 		CHECK(acc_dev_bdf(dev, bdf, sizeof(bdf)));
+		t_rm = acc_now();
 		if (by_mon) {
 			/* The new device takes the old one's slot, so that
 			 * the probe order (and the numbers) stay the same
@@ -102,12 +103,20 @@ int main(void)
 				 " >/dev/null", ids[dev]);
 			CHECK_MSG(sh(cmd) == 0, "%s failed", cmd);
 			wait_node(dev, false, 30, "device_del");
-			usleep(500 * 1000);
+			/* QEMU frees the slot once the guest has ejected it,
+			 * after the driver's remove: retry until then. */
+			snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s",
+				 bdf);
+			CHECK_MSG(acc_wait_for_path(path, false, 60), "%s still "
+				  "there 60 s after device_del", path);
 			snprintf(ids[dev], sizeof(ids[dev]), "accr%d", round);
 			snprintf(cmd, sizeof(cmd), "vmtest-monitor device_add "
 				 "acceldev,id=%s,addr=%#x >/dev/null", ids[dev],
 				 slot);
-			CHECK_MSG(sh(cmd) == 0, "%s failed", cmd);
+			for (int i = 0; sh(cmd) != 0; i++) {
+				CHECK_MSG(i < 60, "%s failed for 30 s", cmd);
+				usleep(500 * 1000);
+			}
 			if (!acc_wait_for_path(dev ? "/dev/acceldev1" :
 					       "/dev/acceldev0", true, 5))
 				acc_write_file("/sys/bus/pci/rescan", "1");
@@ -122,12 +131,13 @@ int main(void)
 			by_sysfs++;
 		}
 		wait_node(dev, true, 30, "re-adding");
+		t_rm = acc_now() - t_rm;
 		usleep(1000 * 1000);	/* load on the new device too */
 		acc_load_stop(&L);
 		acc_load_finish(&L);
 		printf("stress_removal_under_load: round=%d removed=acceldev%d "
-		       "how=%s runs_completed=%llu\n", round, dev,
-		       by_mon ? "device_del" : "sysfs",
+		       "how=%s remove_readd_s=%.1f runs_completed=%llu\n",
+		       round, dev, by_mon ? "device_del" : "sysfs", t_rm,
 		       (unsigned long long)(L.st->runs_done - runs0));
 		acc_check_device_works(0);
 		acc_check_device_works(1);
