@@ -196,6 +196,11 @@ struct acceldev_stats {
  * @ring_len: (work) number of entries in @ring.
  * @scan_counter: (work) fence counters read by the current scan, by
  *                device context id.
+ * @accepted_seq: (work) every command up to this one reached the device
+ *                queue (no FEED_ERROR was raised before a later pull of
+ *                INTR).
+ * @injected: (work) invalid commands fed by fault injection and not yet
+ *            answered by a restart.
  * @fed_run_seq: (work) sequence number of the last RUN fed, by device
  *               context id: the RUNs a device-level error may have lost.
  * @ctx_errors_used: (work) context errors that already explained an
@@ -242,6 +247,8 @@ struct acceldev_device {
 	struct acceldev_fence_rec ring[ACCELDEV_FENCE_RING];
 	unsigned int ring_head;
 	unsigned int ring_len;
+	u64 accepted_seq;
+	unsigned int injected;
 	u32 scan_counter[ACCELDEV_MAX_CONTEXTS];
 	u64 fed_run_seq[ACCELDEV_MAX_CONTEXTS];
 	unsigned long ctx_errors_used;
@@ -334,6 +341,7 @@ struct acceldev_buffer {
 struct acceldev_device *acceldev_device_lookup(unsigned int minor);
 void acceldev_device_put(struct acceldev_device *adev);
 void acceldev_hw_start(struct acceldev_device *adev);
+void acceldev_hw_restart(struct acceldev_device *adev);
 void acceldev_hw_stop(struct acceldev_device *adev);
 
 /* core/context.c */

@@ -94,6 +94,21 @@ struct acceldev_device *acceldev_device_lookup(unsigned int minor)
 void acceldev_hw_start(struct acceldev_device *adev)
 {
 	acceldev_write(adev, ACCELDEV_INTR, U32_MAX);
+	acceldev_hw_restart(adev);
+}
+
+/**
+ * acceldev_hw_restart() - the start-up sequence without clearing INTR
+ * @adev: the device; stopped.
+ *
+ * After a device-level error the bits in INTR are real events (the
+ * command being executed when the device stopped was finished): they
+ * raise the interrupt as soon as it is enabled.
+ *
+ * Context: process; the work with &acceldev_device.lock held.
+ */
+void acceldev_hw_restart(struct acceldev_device *adev)
+{
 	acceldev_write(adev, ACCELDEV_INTR_ENABLE, ACCELDEV_INTR_ALL);
 	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS,
 		       lower_32_bits(adev->configs_dma));

@@ -401,6 +401,9 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 				atomic_long_dec(&adev->stats.runs_pending);
 				/* Word 0 holds the context id above the type. */
 				adev->fed_run_seq[cmd->words[0] >> 4] = cmd->seq;
+			} else if (cmd->words[0] ==
+				   ACCELDEV_DEVICE_CMD_TYPE_INVALID) {
+				adev->injected++;
 			}
 			acceldev_feed_cmd(adev, cmd->words);
 			adev->credit--;
@@ -491,6 +494,7 @@ static u32 acceldev_scan_locked(struct acceldev_device *adev, u32 intr)
 	struct acceldev_context *ctx;
 	struct acceldev_hw_context *hw;
 	unsigned int id;
+	u32 fresh;
 
 	lockdep_assert_held(&adev->lock);
 
@@ -499,7 +503,14 @@ static u32 acceldev_scan_locked(struct acceldev_device *adev, u32 intr)
 			adev->scan_counter[id] =
 				le32_to_cpu(READ_ONCE(adev->configs[id].fence_counter));
 
-	intr |= acceldev_pull_intr(adev);
+	fresh = acceldev_pull_intr(adev);
+	intr |= fresh;
+	/*
+	 * A USER_FENCE_WAIT pulled now may be for a FENCE counted after the
+	 * counters were read: the next pass looks again, or its waiter would
+	 * sleep on with the interrupt spent.
+	 */
+	acceldev_push_intr(adev, fresh & ACCELDEV_INTR_USER_FENCE_WAIT);
 
 	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
 		ctx = adev->contexts[id];
@@ -582,14 +593,22 @@ static void acceldev_settle_errors_locked(struct acceldev_device *adev,
  *
  * FEED_ERROR means a command was dropped, an unexplained CMD_ERROR that a
  * device command was rejected: either way some command we fed did not
- * run, and we cannot tell which. Repeat the start-up sequence, and while
- * the device is stopped rewrite every context's slots from the driver's
- * own table (a dropped BIND_SLOT must not leave a stale slot) and fail
- * the contexts with a RUN fed and not yet covered by an executed FENCE:
- * that RUN may be the lost one, and its fences might never come. Their
- * status is set too, so the device skips their RUNs still queued. Every
- * other context keeps its state: its RUNs are either done or not yet fed.
- * A fresh FENCE then retires whatever was in flight, dropped or not.
+ * run. Repeat the start-up sequence, and while the device is stopped
+ * rewrite every context's slots from the driver's own table (a dropped
+ * BIND_SLOT must not leave a stale slot) and fail the contexts that may
+ * have lost a RUN: their fences might never come, or be miscounted. Their
+ * status is set too, so the device skips their RUNs still queued.
+ *
+ * Which RUNs may be lost: a FEED_ERROR is raised when the command is fed,
+ * so the dropped one was fed after @adev->accepted_seq (the last pull of
+ * INTR without FEED_ERROR). A rejected command is only known to be after
+ * the last retired FENCE; but when the driver itself fed invalid commands
+ * (debugfs fault injection), those are what the device rejected. Every
+ * other context keeps its state.
+ *
+ * The INTR bits that come in meanwhile (the command being executed when
+ * the device stops is finished) are not cleared, as the power-on sequence
+ * would: they are handed to the next pass.
  *
  * Context: the work, with adev->lock held.
  */
@@ -598,7 +617,8 @@ static void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 	struct acceldev_context *ctx;
 	struct acceldev_hw_context *hw;
 	unsigned int id, slot;
-	u64 done;
+	u64 suspect;
+	u32 pulled;
 
 	lockdep_assert_held(&adev->lock);
 
@@ -609,8 +629,13 @@ static void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 	acceldev_hw_stop(adev);
 
 	spin_lock(&adev->queue_lock);
-	done = adev->done_seq;
+	suspect = adev->done_seq;
 	spin_unlock(&adev->queue_lock);
+	if (intr & ACCELDEV_INTR_FEED_ERROR)
+		suspect = max(suspect, adev->accepted_seq);
+	else if (adev->injected)
+		suspect = adev->fed_seq;	/* nothing of ours rejected */
+	adev->injected = 0;
 
 	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
 		ctx = adev->contexts[id];
@@ -621,7 +646,7 @@ static void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 		for (slot = 0; slot < ACCELDEV_NUM_BUFFERS; slot++)
 			hw->slots[slot] = test_bit(slot, &ctx->slots) ?
 				cpu_to_le64(ctx->slot_buf[slot]->pt_dma) : 0;
-		if (adev->fed_run_seq[id] > done && !ctx->lost) {
+		if (adev->fed_run_seq[id] > suspect && !ctx->lost) {
 			ctx->broken = true;
 			ctx->lost = true;
 			hw->status = ACCELDEV_CONTEXT_STATUS_ERROR;
@@ -629,11 +654,16 @@ static void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 		spin_unlock(&ctx->lock);
 	}
 
+	/* Every command fed so far has been judged. */
+	adev->accepted_seq = adev->fed_seq;
+
 	/* The device may have dropped a command: trust only FREE now. */
 	if (intr & ACCELDEV_INTR_FEED_ERROR)
 		adev->credit = 0;
 
-	acceldev_hw_start(adev);
+	pulled = acceldev_pull_intr(adev);
+	acceldev_hw_restart(adev);
+	acceldev_push_intr(adev, pulled);
 
 	if (adev->ring_len && (adev->credit || acceldev_refill_credit(adev, 1)))
 		acceldev_feed_fence(adev);
@@ -655,6 +685,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	struct acceldev_device *adev =
 		container_of(work, struct acceldev_device, work);
 	bool fenced, explained = false, scanned = false, settle = false;
+	bool pulled = false;
 	u32 intr, last = 0;
 
 	mutex_lock(&adev->lock);
@@ -673,6 +704,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	if (fenced) {
 		last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
 		intr |= acceldev_pull_intr(adev);
+		pulled = true;
 		/* A FENCE ran: time to settle unused context errors. */
 		settle = acceldev_errors_unused(adev);
 	}
@@ -680,7 +712,11 @@ void acceldev_dispatch_work(struct work_struct *work)
 		    ACCELDEV_INTR_FEED_ERROR) || settle) {
 		intr = acceldev_scan_locked(adev, intr);
 		scanned = true;
+		pulled = true;
 	}
+	/* No FEED_ERROR until the pull: everything fed before it arrived. */
+	if (pulled && !(intr & ACCELDEV_INTR_FEED_ERROR))
+		adev->accepted_seq = adev->fed_seq;
 	if (!fenced && (intr & ACCELDEV_INTR_FENCE_WAIT)) {
 		acceldev_push_intr(adev, ACCELDEV_INTR_FENCE_WAIT);
 		intr &= ~ACCELDEV_INTR_FENCE_WAIT;
