@@ -55,6 +55,7 @@ SPLAT_RES = [re.compile(p) for p in (
 IGNORE_RES = [re.compile(p) for p in (
     r"^DMA-API: preallocated \d+ debug entries",    # boot info of DMA_API_DEBUG
     r"^DMA-API: debugging enabled by kernel config",
+    r"^DMA-API: dma_debug_entry pool grown to \d+",  # many live mappings: info
 )]
 
 PSEUDO = ("insmod", "rmmod", "kmemleak", "devices")
