@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reproducer: device restarts fail a context that had nothing in flight,
- * if it ever ran something. With the model dropping every 41st fed
+ * Device restarts spare a context that has nothing in flight, even if it
+ * ran something before (regression test; it used to be failed). With the model dropping every 41st fed
  * command (feed-error-every=41), an idle context does one FILL + FENCE
  * run and WAITs for it (0: done), then sits idle while a worker context
  * runs FILL + FENCE + WAIT rounds (reopened when a device error fails
  * it). After several restarts the idle context's next RUN must be
  * accepted (DRIVER.md: restart "without losing the other contexts'
- * state"). tests/device_error_recovery checks this for an idle context
- * that only bound a slot and passes; one that ran once is failed with
- * EIO (every idle context of stress_device_faults is).
+ * state"). tests/device_error_recovery checks an idle context that only
+ * bound a slot.
  */
 // vmtest: device-opts=feed-error-every=41 timeout=120
 #include "acceldev_test.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reproducer: a WAIT for a run lost to a device-level error must end
+ * Regression test: a WAIT for a run lost to a device-level error must end
  * promptly with EIO (DRIVER.md: "fail what cannot be completed", "a
  * waiter must never sleep past an error"), or with 0 if the run did
  * complete, its data then written. The model drops every 7th fed command
@@ -10,10 +10,9 @@
  *    RUNs, the next RUN of the same context still executes and its FENCE
  *    brings the fence counter to the lost run's number; WAIT returns 0
  *    for the lost run, whose word was never written (first batches).
- *  - At 07f9c3e: that is fixed (no lost run reported done in 15 runs),
- *    but twice a WAIT slept for good ("WAIT(4) of batch 73" blocked
- *    100 s, "WAIT(3) of batch 30" 60 s; 2 hangs in 15 runs, none in the
- *    last 9). On a hang the watchdog dumps debugfs queue and contexts.
+ *  - Then a WAIT sometimes slept for good (2 hangs in 15 runs): the
+ *    scan spent a USER_FENCE_WAIT pulled after it had read the counters.
+ * On a hang the watchdog dumps the driver's debugfs queue and contexts.
  */
 // vmtest: device-opts=feed-error-every=7 timeout=120
 #include "acceldev_test.h"
