@@ -16,10 +16,13 @@
  *     -> acceldev_context.lock (spinlock)
  *       -> acceldev_device.queue_lock (spinlock)
  *
- * No lock is ever taken in hard-IRQ context: the interrupt handler only
+ *   acceldev_device.intr_lock (spinlock, a leaf: nothing nests inside,
+ *   and it may be taken under any of the above)
+ *
+ * Only intr_lock is taken in hard-IRQ context: the interrupt handler only
  * reads and acknowledges INTR, records the bits in an atomic and queues
- * the device's work. All spinlocks are therefore taken with plain
- * spin_lock().
+ * the device's work; the work takes it with interrupts off. The other
+ * spinlocks are never taken in IRQ context, so plain spin_lock() does.
  */
 #ifndef _ACCELDEV_CORE_ACCELDEV_H
 #define _ACCELDEV_CORE_ACCELDEV_H
@@ -178,8 +181,11 @@ struct acceldev_stats {
  * @configs_dma: its bus address.
  * @wq: ordered workqueue running @work; lives until release.
  * @work: the dispatcher (dispatch/dispatch.c).
- * @intr_pending: INTR bits acknowledged by the IRQ handler and not yet
- *                processed by @work.
+ * @intr_lock: makes reading and acknowledging INTR one step, in the IRQ
+ *             handler and in the work's acceldev_pull_intr(), so that each
+ *             raised bit is taken exactly once.
+ * @intr_pending: INTR bits acknowledged by the IRQ handler (or pushed
+ *                back by the work) and not yet processed by @work.
  * @queue_lock: protects @pending, @queued_seq, @done_seq, @fence_qseq,
  *              @sync_waiters and, with @lock, @gone.
  * @pending: device commands waiting to be fed, in submission order.
@@ -231,6 +237,7 @@ struct acceldev_device {
 
 	struct workqueue_struct *wq;
 	struct work_struct work;
+	spinlock_t intr_lock; /* reading + acknowledging INTR */
 	atomic_t intr_pending;
 
 	spinlock_t queue_lock; /* the pending list, see @queue_lock above */

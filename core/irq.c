@@ -3,7 +3,9 @@
  * Acceldev interrupt top half.
  *
  * The handler does the minimum: read INTR, acknowledge exactly the bits it
- * saw, hand them to the dispatcher work and queue it. Everything else
+ * saw, hand them to the dispatcher work and queue it. The work may take
+ * bits from INTR itself (acceldev_pull_intr()); intr_lock makes sure each
+ * raised bit is taken exactly once, by one or the other. Everything else
  * (fences, errors, feeding, restarts) happens in process context.
  */
 
@@ -17,7 +19,7 @@
  * @irq: the interrupt number.
  * @data: the &struct acceldev_device registered with request_irq().
  *
- * Context: hard IRQ. Takes no locks.
+ * Context: hard IRQ. Takes &acceldev_device.intr_lock.
  * Return: IRQ_HANDLED if the device had active interrupt bits.
  */
 irqreturn_t acceldev_irq_handler(int irq, void *data)
@@ -25,20 +27,20 @@ irqreturn_t acceldev_irq_handler(int irq, void *data)
 	struct acceldev_device *adev = data;
 	u32 intr;
 
+	/* Against the work's acceldev_pull_intr(): each bit is taken once. */
+	spin_lock(&adev->intr_lock);
 	intr = acceldev_read(adev, ACCELDEV_INTR);
 	/* Not ours (shared line), or the device is gone (reads all ones). */
-	if (!(intr & ACCELDEV_INTR_ALL) || intr == U32_MAX)
+	if (!(intr & ACCELDEV_INTR_ALL) || intr == U32_MAX) {
+		spin_unlock(&adev->intr_lock);
 		return IRQ_NONE;
-
+	}
 	intr &= ACCELDEV_INTR_ALL;
-	/*
-	 * Recorded before acknowledged: the work relies on every raised bit
-	 * being either still in INTR or in intr_pending (writel() orders
-	 * the atomic before the MMIO write).
-	 */
-	atomic_or(intr, &adev->intr_pending);
 	/* Write-1-to-clear only what we saw: later events stay pending. */
 	acceldev_write(adev, ACCELDEV_INTR, intr);
+	atomic_or(intr, &adev->intr_pending);
+	spin_unlock(&adev->intr_lock);
+
 	acceldev_dispatch_kick(adev);
 	return IRQ_HANDLED;
 }

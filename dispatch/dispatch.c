@@ -58,6 +58,7 @@ struct acceldev_sync_waiter {
 void acceldev_dispatch_init(struct acceldev_device *adev)
 {
 	spin_lock_init(&adev->queue_lock);
+	spin_lock_init(&adev->intr_lock);
 	INIT_LIST_HEAD(&adev->pending);
 	INIT_LIST_HEAD(&adev->sync_waiters);
 	INIT_WORK(&adev->work, acceldev_dispatch_work);
@@ -218,25 +219,32 @@ static unsigned long acceldev_ctx_errors(struct acceldev_device *adev)
 /*
  * acceldev_pull_intr() - take the INTR bits the top half has not taken yet
  *
- * Used to be sure that every bit raised before some point is in hand. The
- * top half records bits in intr_pending before it acknowledges them, so a
- * bit is either still set in INTR or already in intr_pending.
+ * Used to be sure that every bit raised before some point is in hand:
+ * under intr_lock, a raised bit is either still set in INTR or already in
+ * intr_pending, and the top half cannot be half-way through taking it.
  *
- * Context: the work, with adev->lock held.
+ * Context: the work, with adev->lock held; takes intr_lock with
+ * interrupts off.
  * Return: the bits.
  */
 static u32 acceldev_pull_intr(struct acceldev_device *adev)
 {
-	u32 intr = acceldev_read(adev, ACCELDEV_INTR);
+	unsigned long flags;
+	u32 intr;
 
 	lockdep_assert_held(&adev->lock);
 
+	/* Taken once: a bit read by both of us would be two events. */
+	spin_lock_irqsave(&adev->intr_lock, flags);
+	intr = acceldev_read(adev, ACCELDEV_INTR);
 	if (intr == U32_MAX)	/* surprise removal: all ones */
 		intr = 0;
 	intr &= ACCELDEV_INTR_ALL;
 	if (intr)
 		acceldev_write(adev, ACCELDEV_INTR, intr);
-	return intr | atomic_xchg(&adev->intr_pending, 0);
+	intr |= atomic_xchg(&adev->intr_pending, 0);
+	spin_unlock_irqrestore(&adev->intr_lock, flags);
+	return intr;
 }
 
 /* Give bits taken with acceldev_pull_intr() back to the next pass. */
