@@ -26,7 +26,7 @@ int main(void)
 {
 	struct rlimit rl = { 8192, 8192 };
 	uint64_t words = 0;
-	double t0 = acc_now();
+	double t0 = acc_now(), t_create, t_run, t_check, t_close;
 
 	acc_require_devices(1);
 	CHECK_MSG(setrlimit(RLIMIT_NOFILE, &rl) == 0, "RLIMIT_NOFILE: %s",
@@ -45,6 +45,7 @@ int main(void)
 			seen |= 1u << slot[c][b];
 		}
 	}
+	t_create = acc_now() - t0;
 	EXPECT_ERRNO(acc_try_open(0), EBUSY);
 	EXPECT_ERRNO2(acc_try_create_buffer(ctx[0], 4096, BUFFER_TYPE_DATA,
 					    NULL), ENOSPC, EBUSY);
@@ -60,8 +61,12 @@ int main(void)
 		acc_run(ctx[c], code[c], 0, (uint32_t)w * 4);
 		munmap(cmds, 4096);
 	}
-	for (int c = 0; c < CTXS; c++) {
+	t_run = acc_now();
+	for (int c = 0; c < CTXS; c++)
 		acc_wait(ctx[c], 1);
+	t_run = acc_now() - t_run;
+	t_check = acc_now();
+	for (int c = 0; c < CTXS; c++) {
 		for (int b = 0; b < BUFS; b++) {
 			uint32_t *d = acc_map(data[c][b], 4096);
 
@@ -73,6 +78,8 @@ int main(void)
 			munmap(d, 4096);
 		}
 	}
+	t_check = acc_now() - t_check;
+	t_close = acc_now();
 	/* Contexts first: one unbind sync each rather than one per buffer;
 	 * the buffers outlive them. */
 	for (int c = 0; c < CTXS; c++) {
@@ -82,9 +89,12 @@ int main(void)
 	for (int c = 0; c < CTXS; c++)
 		for (int b = 0; b < BUFS; b++)
 			CHECK(close(data[c][b]) == 0);
+	t_close = acc_now() - t_close;
 	acc_check_device_works(0);
 	printf("contexts_255_x_16_buffers: contexts=%d data_buffers=%d "
-	       "words_checked=%llu wall_s=%.1f\n", CTXS, CTXS * BUFS,
-	       (unsigned long long)words, acc_now() - t0);
+	       "words_checked=%llu create_s=%.1f run_wait_s=%.1f check_s=%.1f "
+	       "close_s=%.1f wall_s=%.1f\n", CTXS, CTXS * BUFS,
+	       (unsigned long long)words, t_create, t_run, t_check, t_close,
+	       acc_now() - t0);
 	return 0;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Processes SIGKILLed at random points. Child processes (4 alive at a
- * time, 24 in all) do random things on both devices without end: open
+ * time, 16 in all) do random things on both devices without end: open
  * contexts (some left with no buffer), create code and data buffers of
- * random sizes up to 4 MiB, map them, queue runs of long FILLs + FENCE,
+ * random sizes up to 1 MiB, map them, queue runs of long FILLs + FENCE,
  * WAIT, close buffers and contexts. Each is killed with SIGKILL after a
  * random 50..600 ms, whatever it is doing (asleep in WAIT or in a close,
  * with runs in flight, mappings open, a context half set up). Checked:
@@ -47,7 +47,7 @@ static void child(void *arg)
 			code[c] = acc_create_buffer(ctx[c], 4096,
 						    BUFFER_TYPE_CODE, NULL);
 		} else if (what < 3 && nd[c] < 4) {
-			int size = 4096 << acc_rng_below(&r, 11);
+			int size = 4096 << acc_rng_below(&r, 9);
 			int fd = acc_create_buffer(ctx[c], size,
 						   BUFFER_TYPE_DATA,
 						   &slot[c][nd[c]]);
@@ -93,7 +93,7 @@ static void child(void *arg)
 
 int main(void)
 {
-	int total = ACC_SETTING(24, 400), alive = 4, started = 0, reaped = 0;
+	int total = ACC_SETTING(16, 400), alive = 4, started = 0, reaped = 0;
 	uint64_t seed = acc_seed("ACCELDEV_KILL_SEED");
 	struct acc_rng r = { seed };
 	pid_t pids[4];
