@@ -202,6 +202,7 @@ struct acceldev_stats {
  * @ring_len: (work) number of entries in @ring.
  * @scan_counter: (work) fence counters read by the current scan, by
  *                device context id.
+ * @scan_broke: (work) contexts the current scan found newly in error.
  * @accepted_seq: (work) every command up to this one reached the device
  *                queue (no FEED_ERROR was raised before a later pull of
  *                INTR).
@@ -257,6 +258,7 @@ struct acceldev_device {
 	u64 accepted_seq;
 	unsigned int injected;
 	u32 scan_counter[ACCELDEV_MAX_CONTEXTS];
+	DECLARE_BITMAP(scan_broke, ACCELDEV_MAX_CONTEXTS);
 	u64 fed_run_seq[ACCELDEV_MAX_CONTEXTS];
 	unsigned long ctx_errors_used;
 

@@ -528,7 +528,8 @@ static u32 acceldev_scan_locked(struct acceldev_device *adev, u32 intr)
 		spin_lock(&ctx->lock);
 		if (!ctx->broken &&
 		    (READ_ONCE(hw->status) & ACCELDEV_CONTEXT_STATUS_ERROR)) {
-			ctx->broken = true;
+			/* Published with its final counter, in the apply. */
+			__set_bit(id, adev->scan_broke);
 			atomic_long_inc(&adev->stats.ctx_errors);
 			adev->scan_counter[id] =
 				le32_to_cpu(READ_ONCE(hw->fence_counter));
@@ -557,6 +558,12 @@ static void acceldev_apply_scan_locked(struct acceldev_device *adev)
 			continue;
 		spin_lock(&ctx->lock);
 		acceldev_context_advance_locked(ctx, adev->scan_counter[id]);
+		/*
+		 * INVARIANT: a WAIT that finds the context broken also finds
+		 * every FENCE it executed before the error counted.
+		 */
+		if (__test_and_clear_bit(id, adev->scan_broke))
+			ctx->broken = true;
 		acceldev_context_complete_locked(ctx);
 		spin_unlock(&ctx->lock);
 	}
