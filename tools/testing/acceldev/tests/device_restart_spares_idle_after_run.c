@@ -78,7 +78,7 @@ int main(void)
 		fence = 0;
 	}
 	restarts = acc_sysfs_read(0, "device_restarts") - restarts0;
-	printf("device_restart_fails_idle_after_run: restarts=%ld "
+	printf("device_restart_spares_idle_after_run: restarts=%ld "
 	       "worker_contexts_failed=%d\n", restarts, failed);
 	CHECK_MSG(restarts > 0, "no restart: is the knob working?");
 	CHECK_MSG(acc_try_run(idle.fd, idle.code, 0, 2 * ACC_CMD_BYTES) == 0,
