@@ -30,51 +30,24 @@ static ssize_t acceldev_stat_emit(char *buf, atomic_long_t *stat)
 	return sysfs_emit(buf, "%ld\n", atomic_long_read(stat));
 }
 
-static ssize_t contexts_show(struct device *dev, struct device_attribute *attr,
-			     char *buf)
-{
-	return acceldev_stat_emit(buf, &acceldev_from_dev(dev)->stats.contexts);
-}
-static DEVICE_ATTR_RO(contexts);
+/*
+ * One read-only file per counter of struct acceldev_stats:
+ * <name>_show() prints stats.<field>, dev_attr_<name> is the attribute.
+ */
+#define ACCELDEV_STAT_ATTR(name, field)					\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	return acceldev_stat_emit(buf, &acceldev_from_dev(dev)->stats.field); \
+}									\
+static DEVICE_ATTR_RO(name)
 
-static ssize_t runs_submitted_show(struct device *dev,
-				   struct device_attribute *attr, char *buf)
-{
-	return acceldev_stat_emit(buf,
-				  &acceldev_from_dev(dev)->stats.runs_submitted);
-}
-static DEVICE_ATTR_RO(runs_submitted);
-
-static ssize_t runs_backlogged_show(struct device *dev,
-				    struct device_attribute *attr, char *buf)
-{
-	return acceldev_stat_emit(buf,
-				  &acceldev_from_dev(dev)->stats.runs_pending);
-}
-static DEVICE_ATTR_RO(runs_backlogged);
-
-static ssize_t fences_signalled_show(struct device *dev,
-				     struct device_attribute *attr, char *buf)
-{
-	return acceldev_stat_emit(buf,
-				  &acceldev_from_dev(dev)->stats.fences_signalled);
-}
-static DEVICE_ATTR_RO(fences_signalled);
-
-static ssize_t context_errors_show(struct device *dev,
-				   struct device_attribute *attr, char *buf)
-{
-	return acceldev_stat_emit(buf,
-				  &acceldev_from_dev(dev)->stats.ctx_errors);
-}
-static DEVICE_ATTR_RO(context_errors);
-
-static ssize_t device_restarts_show(struct device *dev,
-				    struct device_attribute *attr, char *buf)
-{
-	return acceldev_stat_emit(buf, &acceldev_from_dev(dev)->stats.restarts);
-}
-static DEVICE_ATTR_RO(device_restarts);
+ACCELDEV_STAT_ATTR(contexts, contexts);
+ACCELDEV_STAT_ATTR(runs_submitted, runs_submitted);
+ACCELDEV_STAT_ATTR(runs_backlogged, runs_pending);
+ACCELDEV_STAT_ATTR(fences_signalled, fences_signalled);
+ACCELDEV_STAT_ATTR(context_errors, ctx_errors);
+ACCELDEV_STAT_ATTR(device_restarts, restarts);
 
 /* Commands in the device's queue now, from CMD_MANUAL_FREE. */
 static ssize_t queue_depth_show(struct device *dev,

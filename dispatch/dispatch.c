@@ -724,7 +724,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 		settle = acceldev_errors_unused(adev);
 	}
 	if (intr & (ACCELDEV_INTR_USER_FENCE_WAIT | ACCELDEV_INTR_CTX_ERRORS |
-		    ACCELDEV_INTR_FEED_ERROR) || settle) {
+		    ACCELDEV_INTR_FEED_ERROR)) {
 		intr = acceldev_scan_locked(adev, intr);
 		scanned = true;
 		pulled = true;
