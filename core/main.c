@@ -132,6 +132,8 @@ void acceldev_hw_stop(struct acceldev_device *adev)
 
 /* Longest a drain may take: a full queue of slow commands, and then some. */
 #define ACCELDEV_DRAIN_TIMEOUT_US	(30 * USEC_PER_SEC)
+/* FENCEs a drain feeds before it gives up on a device dropping them all. */
+#define ACCELDEV_DRAIN_FEEDS		8
 
 static bool acceldev_drained(struct acceldev_device *adev, u32 val)
 {
@@ -148,17 +150,19 @@ static bool acceldev_drained(struct acceldev_device *adev, u32 val)
  * The device queue outlives the driver: commands left in it by a removed
  * driver instance would run against the next one's contexts, through
  * page tables long freed. So every context is marked in error (the device
- * skips their RUNs) and unbound, a FENCE is fed behind whatever is queued,
- * and we sleep until it executed. Polled: interrupts are off here.
+ * skips their RUNs) and unbound, a FENCE is fed behind whatever is queued
+ * (again if the device dropped it with FEED_ERROR), and we sleep until it
+ * executed. Polled: interrupts are off here.
  *
- * Context: process, may sleep (up to %ACCELDEV_DRAIN_TIMEOUT_US).
+ * Context: process, may sleep (up to %ACCELDEV_DRAIN_TIMEOUT_US, and as
+ * long again for each FENCE fed while there is no room).
  * Return: 0 once the device is idle and stopped, -ETIMEDOUT if it never
  * drained; then its DMA memory must not be freed.
  */
 static int acceldev_hw_drain(struct acceldev_device *adev)
 {
+	unsigned int id, tries;
 	bool drained;
-	unsigned int id;
 	u32 free, val;
 
 	acceldev_hw_stop(adev);
@@ -173,15 +177,23 @@ static int acceldev_hw_drain(struct acceldev_device *adev)
 		       upper_32_bits(adev->configs_dma));
 	acceldev_write(adev, ACCELDEV_ENABLE, 1);
 
-	/*
-	 * Room for the FENCE: FREE above the reserve means a real free entry
-	 * even on a device that over-reports by one.
-	 */
-	read_poll_timeout(acceldev_read, free, free > ACCELDEV_QUEUE_RESERVE,
-			  USEC_PER_MSEC, ACCELDEV_DRAIN_TIMEOUT_US, false,
-			  adev, CMD_MANUAL_FREE);
-	val = ++adev->fence_val;
-	acceldev_feed_fence_cmd(adev, val);
+	for (tries = 0; tries < ACCELDEV_DRAIN_FEEDS; tries++) {
+		/*
+		 * Room for the FENCE: FREE above the reserve means a real
+		 * free entry even on a device that over-reports by one.
+		 */
+		read_poll_timeout(acceldev_read, free,
+				  free > ACCELDEV_QUEUE_RESERVE, USEC_PER_MSEC,
+				  ACCELDEV_DRAIN_TIMEOUT_US, false,
+				  adev, CMD_MANUAL_FREE);
+		acceldev_write(adev, ACCELDEV_INTR, U32_MAX);
+		val = ++adev->fence_val;
+		acceldev_feed_fence_cmd(adev, val);
+		/* A FENCE the device dropped never executes: feed another. */
+		if (!(acceldev_read(adev, ACCELDEV_INTR) &
+		      ACCELDEV_INTR_FEED_ERROR))
+			break;
+	}
 	read_poll_timeout(acceldev_drained, drained, drained,
 			  USEC_PER_MSEC, ACCELDEV_DRAIN_TIMEOUT_US, false,
 			  adev, val);
