@@ -8,8 +8,8 @@
  * context with a BIND_SLOT command, queued like any other device command
  * so that it takes effect in order with the context's runs.
  *
- * User space reaches a buffer through its own file: mmap (shared) with
- * pages supplied by a fault handler, and close, which waits for the
+ * User space reaches a buffer through its own file: mmap (shared), which
+ * maps all its pages at once, and close, which waits for the
  * context's earlier runs before unbinding and freeing.
  */
 
@@ -322,6 +322,15 @@ err_buf:
 	return fd;
 }
 
+/*
+ * acceldev_buffer_fault() - supply a page that is not mapped
+ *
+ * mmap maps every page of the buffer at once; this serves the part of a
+ * mapping past the buffer's end (SIGBUS) and pages whose entries were
+ * zapped since (MADV_DONTNEED).
+ *
+ * Context: process, mmap_lock held for reading (page fault).
+ */
 static vm_fault_t acceldev_buffer_fault(struct vm_fault *vmf)
 {
 	struct acceldev_buffer *buf = vmf->vma->vm_file->private_data;
@@ -341,15 +350,41 @@ static const struct vm_operations_struct acceldev_buffer_vm_ops = {
 	.fault = acceldev_buffer_fault,
 };
 
+/*
+ * acceldev_buffer_mmap() - map a buffer's pages into user space
+ *
+ * The pages exist for the buffer's whole life, so all of them that fall
+ * inside the mapping are entered now, in one call, instead of one fault
+ * per page (a quarter of the time of a 1 MiB buffer's life cycle in
+ * acceldev-bench). The mapping may reach past the buffer's end; that
+ * part is left to the fault handler, which refuses it.
+ *
+ * Context: process, mmap_lock held for writing.
+ * Return: 0, -EINVAL for a private mapping, or -ENOMEM.
+ */
 static int acceldev_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	struct acceldev_buffer *buf = file->private_data;
+	unsigned long num;
+
 	/* Private (copy-on-write) mappings would not share with the device. */
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 
-	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	/* VM_MIXEDMAP: ordinary pages entered by vm_insert_pages(). */
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP);
 	vma->vm_ops = &acceldev_buffer_vm_ops;
-	return 0;
+
+	if (vma->vm_pgoff >= buf->npages)
+		return 0;
+	num = min(vma_pages(vma), buf->npages - vma->vm_pgoff);
+	/*
+	 * SAFETY: buf->pages[] stays allocated until the buffer file's
+	 * release, which cannot run while this mapping holds the file
+	 * (vm_file); each page entered takes its own reference.
+	 */
+	return vm_insert_pages(vma, vma->vm_start, buf->pages + vma->vm_pgoff,
+			       &num);
 }
 
 /*
