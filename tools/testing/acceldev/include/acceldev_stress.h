@@ -53,6 +53,16 @@ static inline bool acc_long(void)
 
 #define ACC_SETTING(short_val, long_val) (acc_long() ? (long_val) : (short_val))
 
+/*
+ * A kernel with the memory debuggers (the bench's debug kernel: kmemleak,
+ * KASAN) runs removal and reload ten times slower; tests that repeat them
+ * take fewer rounds there in the short setting.
+ */
+static inline bool acc_debug_kernel(void)
+{
+	return access("/sys/kernel/debug/kmemleak", F_OK) == 0;
+}
+
 /* ---------------------------------------------------------------- */
 /* Random numbers (splitmix64: small, good enough, replayable)        */
 /* ---------------------------------------------------------------- */

@@ -5,7 +5,7 @@
  * limited to 128 MiB (buffer pages are charged to it, GFP_ACCOUNT), so
  * that this stays quick; with ACCELDEV_LONG=1 the whole guest (2 GiB) is
  * run out of memory (250 s on the debug kernel). A kernel without memory
- * cgroups (the debug kernel) skips the default setting. The failing
+ * cgroups skips the default setting. The failing
  * CREATE_BUFFER must return ENOMEM: not kill anything (the OOM killer's
  * count in /proc/vmstat stays the same; this process volunteers as its
  * first victim, oom_score_adj 1000, so that a driver that wakes it fails

@@ -16,9 +16,10 @@
  * hang (watchdog) and exit 0; every run whose WAIT returned 0 is verified.
  * Between rounds the module is unloaded and loaded again
  * ($ACCELDEV_MODULE), and after every round both devices work.
- * ACCELDEV_LONG=1: 10 rounds (default 2).
+ * Rounds: 8 (4 on a debug kernel: each device both ways, 3 reloads);
+ * ACCELDEV_LONG=1: 20.
  */
-// vmtest: timeout=240
+// vmtest: timeout=300
 #include <dirent.h>
 
 #include "acceldev_stress.h"
@@ -35,6 +36,27 @@ static bool have_monitor(void)
 		closedir(d);
 	return slots && getenv("VMTEST_MONITOR") &&
 	       system("command -v vmtest-monitor >/dev/null") == 0;
+}
+
+/*
+ * Fill @ids (QEMU device ids by PCI slot on bus 0) from the monitor's
+ * "info pci": a "Bus  0, device  N, function 0:" line, later an
+ * 'id "NAME"' line for devices created with an id.
+ */
+static void monitor_ids(char ids[32][32])
+{
+	FILE *f = popen("vmtest-monitor info pci", "r");
+	unsigned int bus, slot = 32;
+	char line[256], id[32];
+
+	CHECK(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " Bus %u, device %u,", &bus, &slot) == 2)
+			slot = bus ? 32 : slot;
+		else if (slot < 32 && sscanf(line, " id \"%31[^\"]\"", id) == 1)
+			snprintf(ids[slot], 32, "%s", id);
+	}
+	CHECK_MSG(pclose(f) == 0, "vmtest-monitor info pci failed");
 }
 
 static int sh(const char *cmd)
@@ -56,10 +78,17 @@ static void wait_node(int dev, bool present, int seconds, const char *what)
 int main(void)
 {
 	const char *ko = getenv("ACCELDEV_MODULE") ?: "/acceldev.ko";
-	int rounds = ACC_SETTING(2, 10);
+	int rounds = ACC_SETTING(acc_debug_kernel() ? 4 : 8, 20);
 	bool monitor;
-	/* QEMU ids of the devices behind /dev/acceldev0 and 1. */
-	char ids[2][32] = { "acc0", "acc1" };
+	/*
+	 * QEMU ids by PCI slot. A rescan re-adds a function at the end of
+	 * the bus's list, so after a reload the numbers of the devices may
+	 * swap: the id to device_del is found from the node's PCI address.
+	 * An earlier run in the same VM may have replaced the bench's acc0
+	 * and acc1, so the ids come from the monitor.
+	 */
+	char ids[32][32] = { 0 };
+	unsigned int slot;
 	int by_sysfs = 0, by_monitor = 0, reloads = 0;
 	struct acc_load L = {
 		.mode = ACC_LOAD_REMOVAL,
@@ -80,6 +109,8 @@ int main(void)
 	       (unsigned long long)L.seed, monitor ? "yes" : "no");
 	L.st = acc_shared(sizeof(*L.st));
 	L.stop = acc_shared(sizeof(*L.stop));
+	if (monitor)
+		monitor_ids(ids);
 
 	for (int round = 0; round < rounds; round++) {
 		int dev = round / 2 % 2 ? 0 : 1;
@@ -93,14 +124,12 @@ int main(void)
 		CHECK(acc_dev_bdf(dev, bdf, sizeof(bdf)));
 		t_rm = acc_now();
 		if (by_mon) {
-			/* The new device takes the old one's slot, so that
-			 * the probe order (and the numbers) stay the same
-			 * after a module reload. */
-			unsigned int slot = 0;
-
-			CHECK(sscanf(bdf, "%*x:%*x:%x", &slot) == 1);
+			/* The new device takes the old one's slot. */
+			CHECK(sscanf(bdf, "%*x:%*x:%x", &slot) == 1 &&
+			      slot < 32);
+			CHECK_MSG(ids[slot][0], "no QEMU id for slot %u", slot);
 			snprintf(cmd, sizeof(cmd), "vmtest-monitor device_del %s"
-				 " >/dev/null", ids[dev]);
+				 " >/dev/null", ids[slot]);
 			CHECK_MSG(sh(cmd) == 0, "%s failed", cmd);
 			wait_node(dev, false, 30, "device_del");
 			/* QEMU frees the slot once the guest has ejected it,
@@ -109,9 +138,10 @@ int main(void)
 				 bdf);
 			CHECK_MSG(acc_wait_for_path(path, false, 60), "%s still "
 				  "there 60 s after device_del", path);
-			snprintf(ids[dev], sizeof(ids[dev]), "accr%d", round);
+			snprintf(ids[slot], sizeof(ids[slot]), "acc%dr%d",
+				 (int)getpid(), round);
 			snprintf(cmd, sizeof(cmd), "vmtest-monitor device_add "
-				 "acceldev,id=%s,addr=%#x >/dev/null", ids[dev],
+				 "acceldev,id=%s,addr=%#x >/dev/null", ids[slot],
 				 slot);
 			for (int i = 0; sh(cmd) != 0; i++) {
 				CHECK_MSG(i < 60, "%s failed for 30 s", cmd);
