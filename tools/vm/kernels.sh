@@ -62,7 +62,7 @@ build_debug_kernel() {
 		debug_kernel_make "$dir" "$src" "$jobs" "$t0"
 		return 0
 	fi
-	vm_log "building the debug kernel in $dir (once; ~10-15 min on 2 cores)"
+	vm_log "building the debug kernel in $dir (once; 20-25 min on 2 cores)"
 	rm -rf "$dir"
 	mkdir -p "$dir/x"
 	dpkg -x "$(compgen -G "$CACHE/downloads/linux-source-6.12_${KVER_DEB}_*.deb" | head -n 1)" "$dir/x"

@@ -8,7 +8,7 @@
  * in error. So afterwards: WAIT on the last fence succeeds, and D2 holds
  * every value. The close took a while (it waited).
  */
-// vmtest: device-opts=cmd-delay-us=20000 timeout=120
+// vmtest: device-opts=cmd-delay-us=50000 timeout=120
 #include "acceldev_test.h"
 
 #define RUNS 40

@@ -8,7 +8,7 @@
  * gone; the code buffer too. Closing everything afterwards is clean, and
  * all 255 contexts can then be opened (nothing stays held).
  */
-// vmtest: device-opts=cmd-delay-us=20000
+// vmtest: device-opts=cmd-delay-us=50000
 #include <sys/resource.h>
 
 #include "acceldev_test.h"

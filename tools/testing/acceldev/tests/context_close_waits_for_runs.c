@@ -9,7 +9,7 @@
  * A second round closes contexts with runs still pending but their
  * buffers kept open until after the context close.
  */
-// vmtest: device-opts=cmd-delay-us=2000 timeout=180
+// vmtest: device-opts=cmd-delay-us=50000 timeout=180
 #include <sys/resource.h>
 
 #include "acceldev_test.h"

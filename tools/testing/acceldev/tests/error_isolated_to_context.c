@@ -6,7 +6,7 @@
  * EIO, B's 30 runs all complete with correct data, and a context opened
  * after the error (reusing the device's context slots) works too.
  */
-// vmtest: device-opts=cmd-delay-us=5000
+// vmtest: device-opts=cmd-delay-us=50000
 #include "acceldev_test.h"
 
 #define RUNS 30

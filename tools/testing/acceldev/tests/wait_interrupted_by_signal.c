@@ -8,13 +8,13 @@
  * each interruption the context is fine: a new WAIT on the same fence
  * succeeds once the runs finish.
  */
-// vmtest: device-opts=cmd-delay-us=100000 timeout=120
+// vmtest: device-opts=cmd-delay-us=50000 timeout=120
 #include <pthread.h>
 #include <sys/time.h>
 
 #include "acceldev_test.h"
 
-#define RUNS 15
+#define RUNS 30
 
 static volatile sig_atomic_t got_signal;
 static pthread_t waiter;

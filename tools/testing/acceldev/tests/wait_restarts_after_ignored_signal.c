@@ -12,13 +12,13 @@
  * not fail with EINTR. EINTR is for signals that run a handler
  * (wait_interrupted_by_signal).
  */
-// vmtest: device-opts=cmd-delay-us=100000 timeout=120
+// vmtest: device-opts=cmd-delay-us=50000 timeout=120
 #include <pthread.h>
 #include <sys/wait.h>
 
 #include "acceldev_test.h"
 
-#define RUNS 10
+#define RUNS 20
 
 static int ctx, code;
 static uint32_t target;
