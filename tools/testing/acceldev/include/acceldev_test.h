@@ -413,6 +413,13 @@ static const char *acc_watchdog_what;
 static inline void acc_watchdog_fired(int sig)
 {
 	static const char msg[] = "FAIL: watchdog: still blocked in: ";
+	static const char *const files[] = {
+		"/sys/kernel/debug/acceldev/acceldev0/queue",
+		"/sys/kernel/debug/acceldev/acceldev1/queue",
+		"/sys/kernel/debug/acceldev/acceldev0/contexts",
+		"/sys/kernel/debug/acceldev/acceldev1/contexts",
+	};
+	char buf[4096];
 
 	(void)sig;
 	/* Only async-signal-safe calls here. */
@@ -420,6 +427,21 @@ static inline void acc_watchdog_fired(int sig)
 	    write(2, acc_watchdog_what, strlen(acc_watchdog_what)) < 0 ||
 	    write(2, "\n", 1) < 0)
 		_exit(1);
+	/* The driver's state, for the hang's diagnosis (debugfs, if any). */
+	for (unsigned int i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		int fd = open(files[i], O_RDONLY);
+		ssize_t n;
+
+		if (fd < 0)
+			continue;
+		if (write(2, files[i], strlen(files[i])) < 0 ||
+		    write(2, ":\n", 2) < 0)
+			_exit(1);
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			if (write(2, buf, (size_t)n) < 0)
+				break;
+		close(fd);
+	}
 	_exit(1);
 }
 
