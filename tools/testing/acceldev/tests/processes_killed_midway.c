@@ -29,6 +29,8 @@ static void child(void *arg)
 {
 	struct acc_rng r = { (uint64_t)(uintptr_t)arg };
 	int ctx[3] = { -1, -1, -1 }, code[3], data[3][4], nd[3] = { 0 };
+	/* Data buffers closed with their mapping left: they keep a slot. */
+	int held[3] = { 0 };
 	uint32_t slot[3][4], bytes[3][4], runs[3] = { 0 };
 
 	for (;;) {
@@ -38,6 +40,7 @@ static void child(void *arg)
 			ctx[c] = acc_open((int)acc_rng_below(&r, 2));
 			code[c] = -1;
 			nd[c] = 0;
+			held[c] = 0;
 			runs[c] = 0;
 			acc_add(&cnt->contexts, 1);
 			continue;
@@ -46,7 +49,8 @@ static void child(void *arg)
 		if (code[c] < 0 && what < 5) {
 			code[c] = acc_create_buffer(ctx[c], 4096,
 						    BUFFER_TYPE_CODE, NULL);
-		} else if (what < 3 && nd[c] < 4) {
+		} else if (what < 3 && nd[c] < 4 &&
+			   nd[c] + held[c] < ACCELDEV_NUM_BUFFERS) {
 			int size = 4096 << acc_rng_below(&r, 9);
 			int fd = acc_create_buffer(ctx[c], size,
 						   BUFFER_TYPE_DATA,
@@ -82,6 +86,7 @@ static void child(void *arg)
 			acc_add(&cnt->waits, 1);
 		} else if (what < 9 && nd[c] > 0) {
 			close(data[c][--nd[c]]);	/* its mapping stays */
+			held[c]++;
 			acc_add(&cnt->closes, 1);
 		} else if (acc_rng_pct(&r, 30)) {
 			close(ctx[c]);	/* buffers outlive it */
