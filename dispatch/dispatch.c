@@ -592,6 +592,8 @@ static void acceldev_settle_errors_locked(struct acceldev_device *adev,
 
 	lockdep_assert_held(&adev->lock);
 
+	if (!acceldev_errors_unused(adev))
+		return;
 	for (i = adev->ring_len; i > 0; i--) {
 		rec = &adev->ring[(adev->ring_head + i - 1) %
 				  ACCELDEV_FENCE_RING];
@@ -699,8 +701,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	/* SAFETY: the work item is embedded in its device. */
 	struct acceldev_device *adev =
 		container_of(work, struct acceldev_device, work);
-	bool fenced, explained = false, scanned = false, settle = false;
-	bool pulled = false;
+	bool fenced, explained = false, scanned = false, pulled = false;
 	u32 intr, last = 0;
 
 	mutex_lock(&adev->lock);
@@ -720,8 +721,6 @@ void acceldev_dispatch_work(struct work_struct *work)
 		last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
 		intr |= acceldev_pull_intr(adev);
 		pulled = true;
-		/* A FENCE ran: time to settle unused context errors. */
-		settle = acceldev_errors_unused(adev);
 	}
 	if (intr & (ACCELDEV_INTR_USER_FENCE_WAIT | ACCELDEV_INTR_CTX_ERRORS |
 		    ACCELDEV_INTR_FEED_ERROR)) {
@@ -748,7 +747,8 @@ void acceldev_dispatch_work(struct work_struct *work)
 
 	if (scanned)
 		acceldev_apply_scan_locked(adev);
-	if (settle)
+	/* A FENCE ran: time to settle unused context errors. */
+	if (fenced)
 		acceldev_settle_errors_locked(adev, last);
 	if (intr & ACCELDEV_INTR_FENCE_WAIT)
 		acceldev_retire_locked(adev, last);
