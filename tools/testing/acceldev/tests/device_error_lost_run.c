@@ -21,31 +21,6 @@
 
 static char where[80];
 
-/* Watchdog: say where, dump the driver's debugfs state, fail. */
-static void stuck(int sig)
-{
-	static const char *const files[] = {
-		"/sys/kernel/debug/acceldev/acceldev0/queue",
-		"/sys/kernel/debug/acceldev/acceldev0/contexts",
-	};
-	char buf[4096];
-
-	(void)sig;
-	if (write(2, "FAIL: still blocked in ", 23) < 0 ||
-	    write(2, where, strlen(where)) < 0 || write(2, "\n", 1) < 0)
-		_exit(1);
-	for (int i = 0; i < 2; i++) {
-		int fd = open(files[i], O_RDONLY);
-		ssize_t n;
-
-		while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0)
-			if (write(2, buf, (size_t)n) < 0)
-				break;
-		if (fd >= 0)
-			close(fd);
-	}
-	_exit(1);
-}
 #define BATCHES 600
 
 int main(void)
@@ -53,8 +28,9 @@ int main(void)
 	int lost = 0, done = 0, failed = 0;
 
 	acc_require_devices(1);
-	signal(SIGALRM, stuck);
-	alarm(60);
+	/* @where says which call, as the loop goes; on a hang the watchdog
+	 * also dumps the driver's debugfs state. */
+	acc_watchdog(60, where);
 	for (int b = 0; b < BATCHES && !lost; b++) {
 		int ctx = acc_open(0);
 		int code = acc_create_buffer(ctx, 4096, BUFFER_TYPE_CODE, NULL);
