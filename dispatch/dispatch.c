@@ -470,7 +470,6 @@ static bool acceldev_errors_unused(struct acceldev_device *adev)
 
 /*
  * acceldev_scan_locked() - read what the device wrote to the config array
- * @intr: the INTR bits of this pass.
  *
  * In this order: every context's fence counter; then every INTR bit not
  * yet in hand; then every status. Each order matters:
@@ -495,9 +494,9 @@ static bool acceldev_errors_unused(struct acceldev_device *adev)
  * of each field.
  *
  * Context: the work, with adev->lock held.
- * Return: @intr with the bits pulled in.
+ * Return: the bits pulled in.
  */
-static u32 acceldev_scan_locked(struct acceldev_device *adev, u32 intr)
+static u32 acceldev_scan_locked(struct acceldev_device *adev)
 {
 	struct acceldev_context *ctx;
 	struct acceldev_hw_context *hw;
@@ -512,7 +511,6 @@ static u32 acceldev_scan_locked(struct acceldev_device *adev, u32 intr)
 				le32_to_cpu(READ_ONCE(adev->configs[id].fence_counter));
 
 	fresh = acceldev_pull_intr(adev);
-	intr |= fresh;
 	/*
 	 * A USER_FENCE_WAIT pulled now may be for a FENCE counted after the
 	 * counters were read: the next pass looks again, or its waiter would
@@ -536,7 +534,7 @@ static u32 acceldev_scan_locked(struct acceldev_device *adev, u32 intr)
 		}
 		spin_unlock(&ctx->lock);
 	}
-	return intr;
+	return fresh;
 }
 
 /*
@@ -702,7 +700,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	struct acceldev_device *adev =
 		container_of(work, struct acceldev_device, work);
 	bool fenced, explained = false, scanned = false, pulled = false;
-	u32 intr, last = 0;
+	u32 intr, fresh = 0, last = 0;
 
 	mutex_lock(&adev->lock);
 	if (adev->gone)
@@ -719,22 +717,28 @@ void acceldev_dispatch_work(struct work_struct *work)
 	fenced = intr & ACCELDEV_INTR_FENCE_WAIT;
 	if (fenced) {
 		last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
-		intr |= acceldev_pull_intr(adev);
+		fresh = acceldev_pull_intr(adev);
 		pulled = true;
 	}
-	if (intr & (ACCELDEV_INTR_USER_FENCE_WAIT | ACCELDEV_INTR_CTX_ERRORS |
-		    ACCELDEV_INTR_FEED_ERROR)) {
-		intr = acceldev_scan_locked(adev, intr);
+	if ((intr | fresh) & (ACCELDEV_INTR_USER_FENCE_WAIT |
+			      ACCELDEV_INTR_CTX_ERRORS |
+			      ACCELDEV_INTR_FEED_ERROR)) {
+		fresh |= acceldev_scan_locked(adev);
 		scanned = true;
 		pulled = true;
 	}
+	/*
+	 * Only a FENCE_WAIT taken before FENCE_LAST was read is covered by
+	 * @last. One pulled since may be for a FENCE that executed after the
+	 * read: typically the FENCE fed behind the one that interrupted.
+	 * Nothing else would ever interrupt for it, so it goes to the next
+	 * pass, which reads FENCE_LAST again.
+	 */
+	acceldev_push_intr(adev, fresh & ACCELDEV_INTR_FENCE_WAIT);
+	intr |= fresh & ~ACCELDEV_INTR_FENCE_WAIT;
 	/* No FEED_ERROR until the pull: everything fed before it arrived. */
 	if (pulled && !(intr & ACCELDEV_INTR_FEED_ERROR))
 		adev->accepted_seq = adev->fed_seq;
-	if (!fenced && (intr & ACCELDEV_INTR_FENCE_WAIT)) {
-		acceldev_push_intr(adev, ACCELDEV_INTR_FENCE_WAIT);
-		intr &= ~ACCELDEV_INTR_FENCE_WAIT;
-	}
 
 	if (intr & ACCELDEV_INTR_CTX_ERRORS)
 		explained = acceldev_error_explained_locked(adev);
@@ -747,11 +751,11 @@ void acceldev_dispatch_work(struct work_struct *work)
 
 	if (scanned)
 		acceldev_apply_scan_locked(adev);
-	/* A FENCE ran: time to settle unused context errors. */
-	if (fenced)
+	/* A FENCE ran: time to settle unused context errors, and retire. */
+	if (fenced) {
 		acceldev_settle_errors_locked(adev, last);
-	if (intr & ACCELDEV_INTR_FENCE_WAIT)
 		acceldev_retire_locked(adev, last);
+	}
 
 	acceldev_feed_locked(adev);
 
