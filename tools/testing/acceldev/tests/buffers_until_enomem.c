@@ -60,14 +60,18 @@ static long oom_kills(void)
 
 static int bufs[MAXBUFS];
 
+static char cg_dir[64];	/* this run's cgroup, under CG */
+
 /* Move this process into a fresh cgroup limited to @mib; false if the
  * kernel has no cgroup2 memory controller. */
 static bool enter_memcg(int mib)
 {
-	char text[32];
+	char text[32], path[128];
 
 	mkdir(CG, 0755);
-	if (mount("none", CG, "cgroup2", 0, NULL) != 0)
+	/* Mounted already if the test ran before in this VM. */
+	if (access(CG "/cgroup.controllers", F_OK) != 0 &&
+	    mount("none", CG, "cgroup2", 0, NULL) != 0)
 		return false;
 	FILE *f = fopen(CG "/cgroup.controllers", "r");
 	char line[256] = "";
@@ -80,19 +84,26 @@ static bool enter_memcg(int mib)
 	if (!strstr(line, "memory"))
 		return false;	/* a kernel without CONFIG_MEMCG */
 	acc_write_file(CG "/cgroup.subtree_control", "+memory");
-	CHECK(mkdir(CG "/t", 0755) == 0 || errno == EEXIST);
+	/* Its own cgroup per run: nothing charged by an earlier one. */
+	snprintf(cg_dir, sizeof(cg_dir), CG "/t%d", (int)getpid());
+	CHECK(mkdir(cg_dir, 0755) == 0);
 	snprintf(text, sizeof(text), "%dM", mib);
-	acc_write_file(CG "/t/memory.max", text);
-	snprintf(text, sizeof(text), "%d", getpid());
-	acc_write_file(CG "/t/cgroup.procs", text);
+	snprintf(path, sizeof(path), "%s/memory.max", cg_dir);
+	acc_write_file(path, text);
+	snprintf(text, sizeof(text), "%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg_dir);
+	acc_write_file(path, text);
 	return true;
 }
 
 static long memcg_current(void)
 {
+	char path[128];
 	long v = -1;
-	FILE *f = fopen(CG "/t/memory.current", "r");
+	FILE *f;
 
+	snprintf(path, sizeof(path), "%s/memory.current", cg_dir);
+	f = fopen(path, "r");
 	CHECK(f && fscanf(f, "%ld", &v) == 1);
 	fclose(f);
 	return v;
