@@ -427,12 +427,11 @@ static inline void ld_flush(struct ld_thread *t, struct ld_view *v)
 			pthread_mutex_unlock(&c->lock);
 		}
 		acc_add(&L->st->runs_failed, 1);
-		if (p->bad)
-			continue;	/* may have written part of its range */
 		for (uint32_t w = w0; w < w1; w++) {
 			bool old = b->map[w] == b->shadow[w];
 
-			if (L->mode == ACC_LOAD_STRICT)
+			/* A bad run's range is what it may have written. */
+			if (L->mode == ACC_LOAD_STRICT && !p->bad)
 				CHECK_MSG(old, "a run skipped after the error "
 					  "wrote: slot %u word %u is %#x, "
 					  "expected %#x", b->slot, w, b->map[w],
@@ -541,6 +540,8 @@ static inline void ld_submit(struct ld_thread *t, struct ld_view *v)
 		uint32_t unbound = 0;
 
 		p->bad = true;
+		/* What it may write: nothing, but for case 1. */
+		p->len = 0;
 		switch (acc_rng_below(&t->rng, c->shared ? 3 : 4)) {
 		case 0:		/* no slot 19 */
 			w = acc_put_fill(cmd, w, p->value, 19, 0, 4);
@@ -548,6 +549,9 @@ static inline void ld_submit(struct ld_thread *t, struct ld_view *v)
 		case 1:		/* past the end of our buffer */
 			w = acc_put_fill(cmd, w, p->value, b->slot,
 					 b->size - 4, 8);
+			/* The last word is written before the MEM_ERROR. */
+			p->off = b->size - 4;
+			p->len = 4;
 			break;
 		case 2:		/* an unknown user command */
 			w = acc_put_cmd(cmd, w, 7, 1, 2, 3, 4);
