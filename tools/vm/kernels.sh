@@ -31,6 +31,15 @@ prepare_debian_kernel() {
 			die "extracted headers: unexpected $hdr/Makefile"
 		touch "$dir/.ready"
 	fi
+	# A cache folder moved (or reached by another path) since extraction:
+	# point the include at where the -common tree is now.
+	if ! grep -q "^include $root/usr/src/" "$hdr/Makefile"; then
+		vm_log "re-pointing the extracted headers' Makefile into $root"
+		sed -i "s|^include .*/usr/src/linux-headers-|include $root/usr/src/linux-headers-|" \
+			"$hdr/Makefile"
+		grep -q "^include $root/usr/src/" "$hdr/Makefile" ||
+			die "extracted headers: unexpected $hdr/Makefile"
+	fi
 	KERNEL_IMAGE=$root/boot/vmlinuz-$KVER_PKG
 	KERNEL_BUILD=$hdr
 	KERNEL_ID=debian-$KVER_PKG
