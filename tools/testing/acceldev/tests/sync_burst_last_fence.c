@@ -24,6 +24,7 @@ struct dev_state {
 	int dev;
 	pthread_barrier_t start, end;
 	int ctx[THREADS];
+	bool stop;		/* written by thread 0 before each start */
 	uint64_t rounds;
 	double slowest;
 };
@@ -69,13 +70,17 @@ static void *worker_main(void *arg)
 	}
 	for (uint32_t round = 1;; round++) {
 		double t0;
-		int bfd, stop;
+		int bfd;
 
+		/*
+		 * One decision for all: thread 0 writes it before the start
+		 * barrier, the others read it after, and thread 0 writes the
+		 * next one only after all passed the end barrier.
+		 */
+		if (w->t == 0)
+			d->stop = acc_now() >= t_end;
 		pthread_barrier_wait(&d->start);
-		stop = acc_now() >= t_end;
-		/* Everyone saw the same decision before anyone acts on it. */
-		pthread_barrier_wait(&d->end);
-		if (stop)
+		if (d->stop)
 			break;
 		t0 = acc_now();
 		/* A few microseconds apart, so the FENCEs interleave. */
