@@ -699,7 +699,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	/* SAFETY: the work item is embedded in its device. */
 	struct acceldev_device *adev =
 		container_of(work, struct acceldev_device, work);
-	bool fenced, explained = false, scanned = false, pulled = false;
+	bool fenced, explained = false, scanned = false;
 	u32 intr, fresh = 0, last = 0;
 
 	mutex_lock(&adev->lock);
@@ -718,14 +718,12 @@ void acceldev_dispatch_work(struct work_struct *work)
 	if (fenced) {
 		last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
 		fresh = acceldev_pull_intr(adev);
-		pulled = true;
 	}
 	if ((intr | fresh) & (ACCELDEV_INTR_USER_FENCE_WAIT |
 			      ACCELDEV_INTR_CTX_ERRORS |
 			      ACCELDEV_INTR_FEED_ERROR)) {
 		fresh |= acceldev_scan_locked(adev);
 		scanned = true;
-		pulled = true;
 	}
 	/*
 	 * Only a FENCE_WAIT taken before FENCE_LAST was read is covered by
@@ -736,8 +734,8 @@ void acceldev_dispatch_work(struct work_struct *work)
 	 */
 	acceldev_push_intr(adev, fresh & ACCELDEV_INTR_FENCE_WAIT);
 	intr |= fresh & ~ACCELDEV_INTR_FENCE_WAIT;
-	/* No FEED_ERROR until the pull: everything fed before it arrived. */
-	if (pulled && !(intr & ACCELDEV_INTR_FEED_ERROR))
+	/* No FEED_ERROR until a pull: everything fed before it arrived. */
+	if ((fenced || scanned) && !(intr & ACCELDEV_INTR_FEED_ERROR))
 		adev->accepted_seq = adev->fed_seq;
 
 	if (intr & ACCELDEV_INTR_CTX_ERRORS)
