@@ -20,21 +20,17 @@ prepare_debian_kernel() {
 				die "missing $d .deb in $CACHE/downloads"
 			dpkg -x "$(compgen -G "$CACHE/downloads/${d}_${KVER_DEB}_*.deb" | head -n 1)" "$root"
 		done
-		# The arch headers' Makefile includes the -common tree's Makefile
-		# by absolute /usr/src path: point it into the cache instead.
 		# (scripts/ and tools/ are relative links into usr/lib/linux-kbuild-*
 		# and resolve inside the extracted tree as they are.)
-		sed -i "s|^include /usr/src/|include $root/usr/src/|" "$hdr/Makefile"
 		[ -e "$hdr/scripts/Makefile.build" ] ||
 			die "extracted headers: $hdr/scripts does not resolve to the kbuild package"
-		grep -q "^include $root/" "$hdr/Makefile" ||
-			die "extracted headers: unexpected $hdr/Makefile"
 		touch "$dir/.ready"
 	fi
-	# A cache folder moved (or reached by another path) since extraction:
-	# point the include at where the -common tree is now.
+	# The arch headers' Makefile includes the -common tree's Makefile by
+	# absolute path (/usr/src/... as packaged): point it into the cache,
+	# and again whenever the cache folder moved or is reached by another
+	# path.
 	if ! grep -q "^include $root/usr/src/" "$hdr/Makefile"; then
-		vm_log "re-pointing the extracted headers' Makefile into $root"
 		sed -i "s|^include .*/usr/src/linux-headers-|include $root/usr/src/linux-headers-|" \
 			"$hdr/Makefile"
 		grep -q "^include $root/usr/src/" "$hdr/Makefile" ||
