@@ -332,10 +332,21 @@ def sock_dir(rundir):
 
 
 def qemu_cmd(a, sdir, interactive):
+    append, machine, platform_devs = a.append, "pc", []
+    if a.platform == "swiotlb":
+        # every streaming DMA mapping bounces through the swiotlb pool
+        append += " swiotlb=force"
+    elif a.platform == "iommu":
+        # an emulated Intel IOMMU in strict mode (no lazy IOTLB flush);
+        # it must come before the devices it translates for
+        machine = "q35"
+        platform_devs = ["-device", "intel-iommu"]
+        append += " intel_iommu=on iommu.strict=1"
     cmd = [a.qemu, "-nodefaults", "-nographic", "-no-reboot",
-           "-machine", "pc", "-smp", str(a.smp), "-m", a.mem,
+           "-machine", machine, "-smp", str(a.smp), "-m", a.mem,
            "-L", "/usr/share/seabios", "-L", "/usr/share/qemu",
-           "-kernel", a.kernel, "-initrd", a.initrd, "-append", a.append]
+           "-kernel", a.kernel, "-initrd", a.initrd, "-append", append]
+    cmd += platform_devs
     if a.kvm:
         cmd += ["-accel", "kvm", "-cpu", "host"]
     else:
@@ -535,6 +546,8 @@ def main():
     p.add_argument("--tests", help="file with 'name timeout' lines")
     p.add_argument("--devices", type=int, default=2)
     p.add_argument("--device-opts", default="")
+    p.add_argument("--platform", choices=("pc", "swiotlb", "iommu"), default="pc",
+                   help="DMA platform: plain pc, pc with swiotlb=force, q35 with a strict Intel IOMMU")
     p.add_argument("--smp", type=int, default=2)
     p.add_argument("--mem", default="2G")
     p.add_argument("--kvm", action="store_true")
