@@ -87,6 +87,12 @@
  *    RUN raises MEM_ERROR at device level. Nothing is written to memory
  *    and no FENCE-counter update happens in that case; device FENCEs,
  *    which need no DMA, still complete.
+ *  - Clearing Bus Master Enable takes effect at once: the config write
+ *    completes only after the command being executed, if any, has finished
+ *    (its next transfer fails, so a RUN ends with MEM_ERROR), or after at
+ *    most 5 s (then a guest error is logged). Once the write completed,
+ *    the device reaches no memory: a driver may free everything it gave
+ *    the device, whatever was left in the queue.
  *
  * Reset
  *  - Device reset (and realize) empties the queue, zeroes all registers
@@ -204,6 +210,8 @@ struct AcceldevState {
     QemuThread thread;
     QemuMutex lock;             /* protects everything below, to "props" */
     QemuCond cond;              /* queue, ENABLE or stopping changed */
+    QemuCond idle_cond;         /* the worker finished a command */
+    bool executing;             /* the worker is executing a command */
     QEMUBH *irq_bh;
     bool thread_running;
     bool stopping;
@@ -670,11 +678,14 @@ static void *acceldev_thread(void *opaque)
         }
         cmd = s->queue[s->q_head];
         job.configs = s->configs;
+        s->executing = true;
         qemu_mutex_unlock(&s->lock);
 
         acceldev_execute(&job, &cmd);
 
         qemu_mutex_lock(&s->lock);
+        s->executing = false;
+        qemu_cond_broadcast(&s->idle_cond);
         if (s->generation == job.generation) {
             /* Completed: now, and only now, free its entry. */
             s->q_head = (s->q_head + 1) % ACD_QUEUE_MAX;
@@ -879,6 +890,43 @@ static void acceldev_reset(DeviceState *dev)
     acceldev_update_irq(s);
 }
 
+/* Longest a config write waits for the command in flight (see above). */
+#define ACD_MASTER_OFF_WAIT_MS  5000
+
+/*
+ * Clearing Bus Master Enable: once the write completes, the device
+ * reaches no memory. Transfers fail from the moment the bus-master
+ * address space is disabled, so only the command being executed can still
+ * be in the middle of one: wait until the worker is done with it (its
+ * next transfer fails, so a RUN ends at once).
+ */
+static void acceldev_write_config(PCIDevice *pdev, uint32_t addr,
+                                  uint32_t val, int len)
+{
+    AcceldevState *s = ACCELDEV(pdev);
+    bool was_master = pci_get_word(pdev->config + PCI_COMMAND) &
+                      PCI_COMMAND_MASTER;
+    int64_t deadline;
+
+    pci_default_write_config(pdev, addr, val, len);
+    if (!was_master ||
+        (pci_get_word(pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
+        return;
+    }
+    deadline = g_get_monotonic_time() + ACD_MASTER_OFF_WAIT_MS * 1000;
+    qemu_mutex_lock(&s->lock);
+    while (s->executing &&
+           g_get_monotonic_time() < deadline) {
+        qemu_cond_timedwait(&s->idle_cond, &s->lock, 100);
+    }
+    if (s->executing) {
+        qemu_log_mask(LOG_GUEST_ERROR, "acceldev: bus mastering cleared "
+                      "while a command was still executing after %d ms\n",
+                      ACD_MASTER_OFF_WAIT_MS);
+    }
+    qemu_mutex_unlock(&s->lock);
+}
+
 static void acceldev_realize(PCIDevice *pdev, Error **errp)
 {
     AcceldevState *s = ACCELDEV(pdev);
@@ -897,6 +945,8 @@ static void acceldev_realize(PCIDevice *pdev, Error **errp)
 
     qemu_mutex_init(&s->lock);
     qemu_cond_init(&s->cond);
+    qemu_cond_init(&s->idle_cond);
+    s->executing = false;
     s->irq_bh = qemu_bh_new_guarded(acceldev_irq_bh, s,
                                     &DEVICE(s)->mem_reentrancy_guard);
 
@@ -924,6 +974,7 @@ static void acceldev_exit(PCIDevice *pdev)
     qemu_bh_delete(s->irq_bh);
     s->irq_bh = NULL;
     qemu_cond_destroy(&s->cond);
+    qemu_cond_destroy(&s->idle_cond);
     qemu_mutex_destroy(&s->lock);
 }
 
@@ -949,6 +1000,7 @@ static void acceldev_class_init(ObjectClass *klass, void *data)
 
     k->realize = acceldev_realize;
     k->exit = acceldev_exit;
+    k->config_write = acceldev_write_config;
     k->vendor_id = ACD_VENDOR_ID;
     k->device_id = ACD_DEVICE_ID;
     k->revision = 0;
