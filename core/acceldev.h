@@ -12,9 +12,10 @@
  *
  * Lock order (outermost first). Nothing else nests:
  *
- *   acceldev_device.lock (mutex)
- *     -> acceldev_context.lock (spinlock)
- *       -> acceldev_device.queue_lock (spinlock)
+ *   acceldev_device.remove_sem (rw_semaphore, read: buffer creation)
+ *     -> acceldev_device.lock (mutex)
+ *       -> acceldev_context.lock (spinlock)
+ *         -> acceldev_device.queue_lock (spinlock)
  *
  *   acceldev_device.intr_lock (spinlock, a leaf: nothing nests inside,
  *   and it may be taken under any of the above)
@@ -33,6 +34,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -170,10 +172,25 @@ struct acceldev_stats {
  * @minor: number N of /dev/acceldevN; given back at remove.
  * @cdev: character device (separately allocated: open files pin it).
  * @chardev: the class device of /dev/acceldevN.
- * @lock: protects @gone (together with @queue_lock), @contexts, @ctx_ids,
- *        @buffers, @configs and the dispatcher state below marked "work".
- * @gone: set once by remove; afterwards nothing touches the hardware or
- *        @configs, and new requests fail with -ENODEV.
+ * @lock: protects @gone and @stopped (together with @queue_lock),
+ *        @contexts, @ctx_ids, @buffers, @configs and the dispatcher state
+ *        below marked "work".
+ * @gone: set once, first thing in remove: nothing more is queued or fed,
+ *        the dispatcher no longer touches the hardware (remove does, to
+ *        drain it), and new requests fail with -ENODEV. Sleepers keep
+ *        sleeping until @stopped.
+ * @stopped: set once by remove after @gone, when the device can no longer
+ *           reach memory (drained and stopped, bus mastering off) and its
+ *           DMA memory was given back: sleepers are then woken with
+ *           -ENODEV, and may free what they own.
+ * @remove_sem: held for reading by buffer creation from its @gone check
+ *              until the new buffer is on @buffers; remove takes it for
+ *              writing once, after setting @gone, to wait for those.
+ * @drained: completed by the IRQ handler for FENCE_WAIT while @draining.
+ * @draining: acceldev_hw_drain() is waiting for its FENCE; the IRQ handler
+ *            wakes it instead of the work.
+ * @intr_mask: the INTR bits enabled now (what INTR_ENABLE was last set
+ *             to); the IRQ handler takes only these.
  * @contexts: live contexts by device context id.
  * @ctx_ids: allocator of device context ids 0..254.
  * @buffers: every &struct acceldev_buffer whose pages are DMA-mapped.
@@ -230,6 +247,11 @@ struct acceldev_device {
 
 	struct mutex lock; /* device state, see @lock above */
 	bool gone;
+	bool stopped;
+	struct rw_semaphore remove_sem;
+	struct completion drained;
+	bool draining;
+	u32 intr_mask;
 	struct acceldev_context *contexts[ACCELDEV_MAX_CONTEXTS];
 	struct ida ctx_ids;
 	struct list_head buffers;
@@ -315,12 +337,17 @@ struct acceldev_context {
  * @type: %BUFFER_TYPE_CODE or %BUFFER_TYPE_DATA.
  * @size: bytes, a multiple of the page size.
  * @npages: @size in pages.
- * @pages: the backing pages, allocated one by one.
+ * @pages: the page behind each coherent allocation; the buffer holds a
+ *         reference on each until its file's release.
+ * @vaddr: CPU address of each page's coherent allocation, valid while
+ *         @mapped.
  * @dma: bus address of each page, valid while @mapped.
- * @pt: the device page table (one page of 1024 PTEs).
+ * @pt: the device page table (one coherent page of 1024 PTEs), valid
+ *      while @mapped.
  * @pt_dma: bus address of @pt, valid while @mapped.
- * @mapped: @dma and @pt_dma are live DMA mappings; cleared under
- *          &acceldev_device.lock when the device is removed.
+ * @mapped: the coherent allocations are live (the device may have been
+ *          given their addresses); cleared under &acceldev_device.lock
+ *          when they are freed, by release or, device stopped, by removal.
  * @node: link in &acceldev_device.buffers while @mapped.
  * @slot: slot it was bound to, or -1.
  * @bind: the BIND_SLOT command that binds it.
@@ -336,8 +363,9 @@ struct acceldev_buffer {
 	size_t size;
 	unsigned int npages;
 	struct page **pages;
+	void **vaddr;
 	dma_addr_t *dma;
-	struct page *pt;
+	__le32 *pt;
 	dma_addr_t pt_dma;
 	bool mapped;
 	struct list_head node;
@@ -379,6 +407,7 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 int acceldev_sync(struct acceldev_device *adev, u64 seq);
 int acceldev_context_sync(struct acceldev_context *ctx);
 void acceldev_dispatch_abort(struct acceldev_device *adev);
+void acceldev_dispatch_stopped(struct acceldev_device *adev);
 int acceldev_dispatch_inject_bad(struct acceldev_device *adev, unsigned int n);
 
 /* dispatch/fence.c */

@@ -13,7 +13,7 @@
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
-#include <linux/iopoll.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -85,11 +85,31 @@ struct acceldev_device *acceldev_device_lookup(unsigned int minor)
 	return adev;
 }
 
+/*
+ * How long the device may make no progress on the work it holds before the
+ * driver stops waiting for it. Today: how long removal and probe wait for
+ * the device to drain its queue.
+ */
+static unsigned int hang_timeout_ms = 10000;
+module_param(hang_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(hang_timeout_ms,
+		 "Give up on a device that drains nothing for this long (ms, default 10000)");
+
+/* Enable interrupt bits, and tell the IRQ handler which bits are ours. */
+static void acceldev_hw_set_intr(struct acceldev_device *adev, u32 mask)
+{
+	WRITE_ONCE(adev->intr_mask, mask);
+	acceldev_write(adev, ACCELDEV_INTR_ENABLE, mask);
+}
+
 /**
  * acceldev_hw_start() - the start-up sequence of DEVICE.md section 7
  * @adev: the device; stopped.
  *
- * Context: process; probe, or the work with &acceldev_device.lock held.
+ * Clears INTR first: a bit may be set at power-on, and after a drain
+ * nothing in it is an event the dispatcher must see.
+ *
+ * Context: process; probe, before the device is visible.
  */
 void acceldev_hw_start(struct acceldev_device *adev)
 {
@@ -105,11 +125,12 @@ void acceldev_hw_start(struct acceldev_device *adev)
  * command being executed when the device stopped was finished): they
  * raise the interrupt as soon as it is enabled.
  *
- * Context: process; the work with &acceldev_device.lock held.
+ * Context: process; probe (through acceldev_hw_start()), or the work with
+ * &acceldev_device.lock held.
  */
 void acceldev_hw_restart(struct acceldev_device *adev)
 {
-	acceldev_write(adev, ACCELDEV_INTR_ENABLE, ACCELDEV_INTR_ALL);
+	acceldev_hw_set_intr(adev, ACCELDEV_INTR_ALL);
 	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS,
 		       lower_32_bits(adev->configs_dma));
 	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS + sizeof(u32),
@@ -119,51 +140,153 @@ void acceldev_hw_restart(struct acceldev_device *adev)
 }
 
 /**
- * acceldev_hw_stop() - stop processing and interrupts
+ * acceldev_hw_stop() - stop starting commands, and interrupts
  * @adev: the device.
+ *
+ * The command being executed, if any, still runs to its end: this alone
+ * does not keep the device from memory (see acceldev_remove()).
  *
  * Context: process; probe/remove, or the work with the lock held.
  */
 void acceldev_hw_stop(struct acceldev_device *adev)
 {
 	acceldev_write(adev, ACCELDEV_ENABLE, 0);
-	acceldev_write(adev, ACCELDEV_INTR_ENABLE, 0);
+	acceldev_hw_set_intr(adev, 0);
 }
 
-/* Longest a drain may take: a full queue of slow commands, and then some. */
-#define ACCELDEV_DRAIN_TIMEOUT_US	(30 * USEC_PER_SEC)
 /* FENCEs a drain feeds before it gives up on a device dropping them all. */
 #define ACCELDEV_DRAIN_FEEDS		8
+/* How often a drain looks at FREE when no FENCE can tell it of room. */
+#define ACCELDEV_DRAIN_POLL_MS		10
 
-static bool acceldev_drained(struct acceldev_device *adev, u32 val)
+/**
+ * struct acceldev_drain_watch - is a draining device making progress?
+ * @deadline: when the device is declared hung unless it moved.
+ * @free: CMD_MANUAL_FREE when last looked at.
+ * @last: CMD_FENCE_LAST when last looked at.
+ *
+ * A drain may legitimately take long (a full queue of slow commands, a
+ * long RUN being executed), so it is not bounded as a whole: the device
+ * is hung only when neither register moved for hang_timeout_ms.
+ * Owner: acceldev_hw_drain(), on its stack.
+ */
+struct acceldev_drain_watch {
+	unsigned long deadline;
+	u32 free;
+	u32 last;
+};
+
+static void acceldev_drain_watch_init(struct acceldev_device *adev,
+				      struct acceldev_drain_watch *w)
 {
-	/* All ones from INTR: the device is gone and does no more DMA. */
-	return acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST) == val ||
-	       acceldev_read(adev, ACCELDEV_INTR) == U32_MAX;
+	w->free = acceldev_read(adev, CMD_MANUAL_FREE);
+	w->last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
+	w->deadline = jiffies + msecs_to_jiffies(hang_timeout_ms);
+}
+
+/* Return: false once the device made no progress for hang_timeout_ms. */
+static bool acceldev_drain_alive(struct acceldev_device *adev,
+				 struct acceldev_drain_watch *w)
+{
+	u32 free = acceldev_read(adev, CMD_MANUAL_FREE);
+	u32 last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
+
+	if (free != w->free || last != w->last) {
+		w->free = free;
+		w->last = last;
+		w->deadline = jiffies + msecs_to_jiffies(hang_timeout_ms);
+	}
+	return time_before(jiffies, w->deadline);
+}
+
+/*
+ * acceldev_hw_wait_fence() - sleep until FENCE @val has executed
+ *
+ * CMD_FENCE_WAIT is @val, and only FENCE_WAIT is enabled: the IRQ handler
+ * completes &acceldev_device.drained for it. Each wake-up reads
+ * CMD_FENCE_LAST again, so a completion left over from an earlier FENCE
+ * costs one look and no wake-up is lost; between interrupts the sleep
+ * ends only to see whether the device is still making progress.
+ *
+ * Return: 0 once it executed (or the device vanished from the bus and
+ * reads all ones: it does no DMA either), -ETIMEDOUT if the device made
+ * no progress for hang_timeout_ms.
+ */
+static int acceldev_hw_wait_fence(struct acceldev_device *adev, u32 val,
+				  struct acceldev_drain_watch *w)
+{
+	for (;;) {
+		/*
+		 * Equal, not "at or past": at probe, FENCEs an earlier
+		 * driver instance left may still set other VALs.
+		 */
+		if (acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST) == val ||
+		    acceldev_read(adev, ACCELDEV_INTR) == U32_MAX)
+			return 0;
+		if (!acceldev_drain_alive(adev, w))
+			return -ETIMEDOUT;
+		wait_for_completion_timeout(&adev->drained,
+					    max_t(long, w->deadline - jiffies, 1));
+	}
+}
+
+/*
+ * acceldev_hw_wait_room() - sleep until a FENCE fits in the device queue
+ *
+ * FREE above the reserve means a real free entry even on a device that
+ * over-reports by one. Without room, the dispatcher's watermark (its last
+ * command fed is a FENCE whose interrupt comes once the queue is empty)
+ * says when; only without one (probe, after an earlier driver instance)
+ * is FREE looked at every %ACCELDEV_DRAIN_POLL_MS: nothing else would
+ * tell.
+ *
+ * Return: true once there is room, false if the device made no progress
+ * for hang_timeout_ms.
+ */
+static bool acceldev_hw_wait_room(struct acceldev_device *adev,
+				  struct acceldev_drain_watch *w)
+{
+	bool watermark = adev->tail_is_fence;
+
+	while (acceldev_read(adev, CMD_MANUAL_FREE) <= ACCELDEV_QUEUE_RESERVE) {
+		if (!acceldev_drain_alive(adev, w))
+			return false;
+		if (watermark)
+			acceldev_hw_wait_fence(adev, adev->fence_val, w);
+		else
+			msleep(ACCELDEV_DRAIN_POLL_MS);
+		/* Executed and still no room: only FREE can tell now. */
+		watermark = false;
+	}
+	return true;
 }
 
 /**
  * acceldev_hw_drain() - empty the device queue without running anything
- * @adev: the device; nobody else touches the hardware (probe, or remove
- *        after the IRQ was freed and the work cancelled).
+ * @adev: the device; nobody else touches the hardware (probe before the
+ *        device is visible, or remove after @adev->gone was set, which
+ *        stops the dispatcher), and the IRQ handler is registered.
  *
  * The device queue outlives the driver: commands left in it by a removed
  * driver instance would run against the next one's contexts, through
  * page tables long freed. So every context is marked in error (the device
  * skips their RUNs) and unbound, a FENCE is fed behind whatever is queued
- * (again if the device dropped it with FEED_ERROR), and we sleep until it
- * executed. Polled: interrupts are off here.
+ * (again if the device dropped it with FEED_ERROR), and we sleep until its
+ * FENCE_WAIT interrupt: once it executed, the device has finished every
+ * command before it and is idle.
  *
- * Context: process, may sleep (up to %ACCELDEV_DRAIN_TIMEOUT_US, and as
- * long again for each FENCE fed while there is no room).
- * Return: 0 once the device is idle and stopped, -ETIMEDOUT if it never
- * drained; then its DMA memory must not be freed.
+ * Context: process, may sleep as long as the device makes progress.
+ * Return: 0 once the device is idle and stopped, -ETIMEDOUT if it made no
+ * progress for hang_timeout_ms; it is stopped then too, but the command it was executing
+ * may still run (the caller turns bus mastering off before freeing
+ * anything the device could reach).
  */
 static int acceldev_hw_drain(struct acceldev_device *adev)
 {
+	struct acceldev_drain_watch watch;
 	unsigned int id, tries;
-	bool drained;
-	u32 free, val;
+	int ret = -ETIMEDOUT;
+	u32 val;
 
 	acceldev_hw_stop(adev);
 	/* Stopped: entries may be rewritten (DEVICE.md section 3). */
@@ -175,34 +298,34 @@ static int acceldev_hw_drain(struct acceldev_device *adev)
 		       lower_32_bits(adev->configs_dma));
 	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS + sizeof(u32),
 		       upper_32_bits(adev->configs_dma));
+	acceldev_write(adev, ACCELDEV_INTR, U32_MAX);
+	reinit_completion(&adev->drained);
+	WRITE_ONCE(adev->draining, true);
+	acceldev_hw_set_intr(adev, ACCELDEV_INTR_FENCE_WAIT);
 	acceldev_write(adev, ACCELDEV_ENABLE, 1);
 
+	acceldev_drain_watch_init(adev, &watch);
 	for (tries = 0; tries < ACCELDEV_DRAIN_FEEDS; tries++) {
-		/*
-		 * Room for the FENCE: FREE above the reserve means a real
-		 * free entry even on a device that over-reports by one.
-		 */
-		read_poll_timeout(acceldev_read, free,
-				  free > ACCELDEV_QUEUE_RESERVE, USEC_PER_MSEC,
-				  ACCELDEV_DRAIN_TIMEOUT_US, false,
-				  adev, CMD_MANUAL_FREE);
-		acceldev_write(adev, ACCELDEV_INTR, U32_MAX);
+		if (!acceldev_hw_wait_room(adev, &watch))
+			goto out;
 		val = ++adev->fence_val;
 		acceldev_feed_fence_cmd(adev, val);
 		/* A FENCE the device dropped never executes: feed another. */
-		if (!(acceldev_read(adev, ACCELDEV_INTR) &
-		      ACCELDEV_INTR_FEED_ERROR))
+		adev->tail_is_fence = !(acceldev_read(adev, ACCELDEV_INTR) &
+					ACCELDEV_INTR_FEED_ERROR);
+		if (adev->tail_is_fence) {
+			ret = acceldev_hw_wait_fence(adev, val, &watch);
 			break;
+		}
+		acceldev_write(adev, ACCELDEV_INTR, ACCELDEV_INTR_FEED_ERROR);
 	}
-	read_poll_timeout(acceldev_drained, drained, drained,
-			  USEC_PER_MSEC, ACCELDEV_DRAIN_TIMEOUT_US, false,
-			  adev, val);
-
+out:
 	acceldev_hw_stop(adev);
+	WRITE_ONCE(adev->draining, false);
 	acceldev_write(adev, ACCELDEV_INTR, U32_MAX);
 	memset(adev->configs, 0,
 	       sizeof(*adev->configs) * ACCELDEV_MAX_CONTEXTS);
-	return drained ? 0 : -ETIMEDOUT;
+	return ret;
 }
 
 static int acceldev_chardev_register(struct acceldev_device *adev)
@@ -271,6 +394,8 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENOMEM;
 	kref_init(&adev->ref);
 	mutex_init(&adev->lock);
+	init_rwsem(&adev->remove_sem);
+	init_completion(&adev->drained);
 	ida_init(&adev->ctx_ids);
 	INIT_LIST_HEAD(&adev->buffers);
 	acceldev_dispatch_init(adev);
@@ -284,7 +409,7 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	ret = pci_enable_device(pdev);
 	if (ret)
-		goto err_wq;
+		goto err_free;
 	ret = pci_request_regions(pdev, ACCELDEV_NAME);
 	if (ret)
 		goto err_disable;
@@ -297,7 +422,6 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(40));
 	if (ret)
 		goto err_iounmap;
-	pci_set_master(pdev);
 
 	adev->configs = dma_alloc_coherent(&pdev->dev,
 					   sizeof(*adev->configs) *
@@ -305,23 +429,30 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 					   &adev->configs_dma, GFP_KERNEL);
 	if (!adev->configs) {
 		ret = -ENOMEM;
-		goto err_master;
+		goto err_iounmap;
 	}
+	pci_set_master(pdev);
 
-	/* Commands a previous driver instance left behind must not run. */
-	ret = acceldev_hw_drain(adev);
-	if (ret) {
-		dev_err(&pdev->dev, "device does not drain its queue\n");
-		goto err_configs;
-	}
-
-	/* Stopped with INTR clear until the handler is in place. */
+	/* Takes no bit until a drain or the start-up enables some. */
 	ret = request_irq(pdev->irq, acceldev_irq_handler, IRQF_SHARED,
 			  ACCELDEV_NAME, adev);
 	if (ret)
-		goto err_configs;
+		goto err_master;
+
+	/*
+	 * Commands a previous driver instance left behind must not run.
+	 * Their FENCEs carry VALs near CMD_FENCE_LAST: ours start far away.
+	 */
+	adev->fence_val = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST) + BIT(31);
+	ret = acceldev_hw_drain(adev);
+	if (ret) {
+		dev_err(&pdev->dev, "device does not drain its queue\n");
+		goto err_irq;
+	}
 
 	acceldev_write(adev, ACCELDEV_CMD_FENCE_LAST, adev->fence_val);
+	/* The drain's FENCE executed: no watermark FENCE is in flight. */
+	adev->tail_is_fence = false;
 	acceldev_hw_start(adev);
 
 	pci_set_drvdata(pdev, adev);
@@ -335,20 +466,25 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 err_stop:
 	acceldev_hw_stop(adev);
+err_irq:
 	free_irq(pdev->irq, adev);
-err_configs:
+	/* The handler may have queued the work; it uses the config array. */
+	cancel_work_sync(&adev->work);
+err_master:
+	/*
+	 * SAFETY: stopped, and with bus mastering off the device reaches
+	 * no memory (what the drain did not prove, this makes so).
+	 */
+	pci_clear_master(pdev);
 	dma_free_coherent(&pdev->dev,
 			  sizeof(*adev->configs) * ACCELDEV_MAX_CONTEXTS,
 			  adev->configs, adev->configs_dma);
-err_master:
-	pci_clear_master(pdev);
 err_iounmap:
 	pci_iounmap(pdev, adev->regs);
 err_regions:
 	pci_release_regions(pdev);
 err_disable:
 	pci_disable_device(pdev);
-err_wq:
 err_free:
 	acceldev_device_put(adev);
 	return ret;
@@ -357,14 +493,27 @@ err_free:
 /*
  * acceldev_remove() - the device goes away, possibly while in use
  *
- * Order matters: first no new opens; then, under the device lock, mark it
- * gone, drop the pending list and wake every sleeper (sync waiters with
- * -ENODEV, WAITs with -ENODEV) and mask interrupts; then make sure the
- * interrupt handler and the work are finished; then drain the device
- * queue, so that no command fed earlier can still touch memory; then take
- * the DMA mappings away from buffers that are still open (their pages stay
- * for user mappings) and free the config array. Open files keep the
- * structure until they close.
+ * In this order:
+ *
+ * 1. No new opens (the character device goes), and, under the device
+ *    lock, @gone: nothing more is queued, fed or allocated, and the
+ *    pending list (never seen by the device) is dropped. Nobody is woken
+ *    yet: a close waiting for its runs must not free their memory while
+ *    the device may still be executing them.
+ * 2. Buffer creations already past their @gone check finish (remove_sem),
+ *    so that the list of buffers is complete.
+ * 3. The device drains its queue (acceldev_hw_drain(): contexts marked in
+ *    error, a FENCE behind everything, its interrupt), is stopped and
+ *    loses bus mastering. Once a drained FENCE executed the device was
+ *    idle; if it did not drain in time, clearing bus mastering is what
+ *    keeps it from memory: the model documents that the command register
+ *    write completes only after the transfer in flight, if any.
+ * 4. Then the IRQ and the work go, the coherent memory of every buffer
+ *    still open (their pages stay for user mappings) and the config array
+ *    are given back, and only now are the sleepers told: @stopped, sync
+ *    waiters and WAITs end with -ENODEV.
+ *
+ * Open files keep the structure until they close.
  */
 static void acceldev_remove(struct pci_dev *pdev)
 {
@@ -381,7 +530,31 @@ static void acceldev_remove(struct pci_dev *pdev)
 	adev->gone = true;
 	acceldev_dispatch_abort(adev);
 	spin_unlock(&adev->queue_lock);
+	mutex_unlock(&adev->lock);
 
+	down_write(&adev->remove_sem);
+	up_write(&adev->remove_sem);
+
+	/*
+	 * The work saw @gone under adev->lock, or will, and touches the
+	 * hardware no more: its state (fence_val, tail_is_fence) is ours.
+	 */
+	if (acceldev_hw_drain(adev))
+		dev_warn(&pdev->dev,
+			 "device made no progress draining its queue for %u ms; stopping it with bus mastering off\n",
+			 hang_timeout_ms);
+	pci_clear_master(pdev);
+	free_irq(pdev->irq, adev);
+	cancel_work_sync(&adev->work);
+
+	mutex_lock(&adev->lock);
+	/* SAFETY: drained or not, the device reaches no memory any more. */
+	list_for_each_entry_safe(buf, tmp, &adev->buffers, node)
+		acceldev_buffer_unmap_locked(buf);
+	dma_free_coherent(&pdev->dev,
+			  sizeof(*adev->configs) * ACCELDEV_MAX_CONTEXTS,
+			  adev->configs, adev->configs_dma);
+	adev->configs = NULL;
 	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
 		ctx = adev->contexts[id];
 		if (!ctx)
@@ -391,36 +564,9 @@ static void acceldev_remove(struct pci_dev *pdev)
 		acceldev_context_fail_waiters_locked(ctx, -ENODEV);
 		spin_unlock(&ctx->lock);
 	}
-	acceldev_write(adev, ACCELDEV_INTR_ENABLE, 0);
+	acceldev_dispatch_stopped(adev);
 	mutex_unlock(&adev->lock);
 
-	free_irq(pdev->irq, adev);
-	/* Queued again after this? It will see @gone and do nothing. */
-	cancel_work_sync(&adev->work);
-
-	/*
-	 * Runs already fed may still be executing: only once the queue is
-	 * drained may their memory go. A device that never drains keeps its
-	 * DMA memory for good rather than scribbling over freed pages.
-	 */
-	if (acceldev_hw_drain(adev)) {
-		dev_err(&pdev->dev,
-			"device does not drain its queue; leaking its DMA memory\n");
-		goto out_release;
-	}
-
-	mutex_lock(&adev->lock);
-	list_for_each_entry_safe(buf, tmp, &adev->buffers, node)
-		acceldev_buffer_unmap_locked(buf);
-	dma_free_coherent(&pdev->dev,
-			  sizeof(*adev->configs) * ACCELDEV_MAX_CONTEXTS,
-			  adev->configs, adev->configs_dma);
-	adev->configs = NULL;
-	mutex_unlock(&adev->lock);
-
-out_release:
-
-	pci_clear_master(pdev);
 	pci_iounmap(pdev, adev->regs);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);

@@ -132,11 +132,12 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
  * until a FENCE covering @seq has executed. The sleep is uninterruptible:
  * callers free memory the device may still use, and the wait is bounded
  * because the device always drains its queue, and removal or a device
- * restart completes every waiter.
+ * restart completes every waiter. During removal (@adev->gone) nothing is
+ * fed any more: the caller sleeps until the device is stopped.
  *
  * Context: process, may sleep; no locks held.
- * Return: 0 once done, -ENODEV if the device was removed (then nothing
- * will ever touch the memory again either).
+ * Return: 0 once done, -ENODEV once the device was removed: then it is
+ * stopped, bus mastering is off, and it can no longer reach any memory.
  */
 int acceldev_sync(struct acceldev_device *adev, u64 seq)
 {
@@ -144,7 +145,7 @@ int acceldev_sync(struct acceldev_device *adev, u64 seq)
 	struct acceldev_sync_waiter w;
 
 	spin_lock(&adev->queue_lock);
-	if (adev->gone) {
+	if (adev->stopped) {
 		spin_unlock(&adev->queue_lock);
 		return -ENODEV;
 	}
@@ -153,7 +154,7 @@ int acceldev_sync(struct acceldev_device *adev, u64 seq)
 		return 0;
 	}
 	w.target = seq;
-	if (adev->fence_qseq < seq) {
+	if (!adev->gone && adev->fence_qseq < seq) {
 		fence.seq = ++adev->queued_seq;
 		list_add_tail(&fence.node, &adev->pending);
 		adev->fence_qseq = fence.seq;
@@ -161,7 +162,9 @@ int acceldev_sync(struct acceldev_device *adev, u64 seq)
 		 * SAFETY: @fence lives on this stack. Waiting for its own
 		 * sequence number means we return only after the dispatcher
 		 * fed it (a FENCE covering it comes after it in the FIFO) or
-		 * removal unlinked it, so it is never referenced after return.
+		 * removal unlinked it (acceldev_dispatch_abort() runs before
+		 * acceldev_dispatch_stopped() wakes us), so it is never
+		 * referenced after return.
 		 */
 		w.target = fence.seq;
 	}
@@ -817,9 +820,10 @@ err_free:
  * acceldev_dispatch_abort() - stop dispatching for good (device removal)
  * @adev: the device, with @adev->gone just set.
  *
- * Drops every pending command and wakes every sync waiter with -ENODEV.
- * Runs in the same queue_lock section that sets @adev->gone, so anyone who
- * sees @gone knows that no command of theirs is still listed.
+ * Drops every pending command: the device never saw them. Runs in the
+ * same queue_lock section that sets @adev->gone, so anyone who sees @gone
+ * knows that no command of theirs is still listed. Nobody is woken: that
+ * waits until the device is stopped (acceldev_dispatch_stopped()).
  *
  * Context: process; caller holds &acceldev_device.lock and
  *          &acceldev_device.queue_lock.
@@ -838,5 +842,25 @@ void acceldev_dispatch_abort(struct acceldev_device *adev)
 		if (cmd->kind == ACCELDEV_CMD_OWNED)
 			kfree(cmd);
 	}
+}
+
+/**
+ * acceldev_dispatch_stopped() - the removed device reaches no memory now
+ * @adev: the device, after acceldev_dispatch_abort(), drained or not,
+ *        stopped, with bus mastering off and its DMA memory given back.
+ *
+ * Sets @adev->stopped and wakes every sync waiter with -ENODEV: they may
+ * now free what they own.
+ *
+ * Context: process; caller holds &acceldev_device.lock; takes
+ *          &acceldev_device.queue_lock.
+ */
+void acceldev_dispatch_stopped(struct acceldev_device *adev)
+{
+	lockdep_assert_held(&adev->lock);
+
+	spin_lock(&adev->queue_lock);
+	adev->stopped = true;
 	acceldev_wake_syncs_locked(adev, -ENODEV);
+	spin_unlock(&adev->queue_lock);
 }

@@ -2,15 +2,19 @@
 /*
  * Acceldev buffers: pages, device page tables, slots, mmap.
  *
- * A buffer is up to 4 MiB of pages allocated one by one (never one large
- * contiguous block) and mapped for DMA page by page. A single page holds
- * its device page table. Data buffers are bound to a slot of their
- * context with a BIND_SLOT command, queued like any other device command
- * so that it takes effect in order with the context's runs.
+ * A buffer is up to 4 MiB of coherent DMA memory, allocated page by page
+ * (never one large contiguous block); one more coherent page holds its
+ * device page table. Coherent, not streaming: user space writes the pages
+ * through mmap at any time, with no system call at which a dma_sync_*()
+ * could run, so only memory the DMA API keeps coherent is the same memory
+ * for both sides wherever bounce buffering or an IOMMU is in effect. Data
+ * buffers are bound to a slot of their context with a BIND_SLOT command,
+ * queued like any other device command so that it takes effect in order
+ * with the context's runs.
  *
  * User space reaches a buffer through its own file: mmap (shared), which
- * maps all its pages at once, and close, which waits for the
- * context's earlier runs before unbinding and freeing.
+ * maps all its pages at once, and close, which waits for the context's
+ * earlier runs before unbinding and freeing.
  */
 
 #include <linux/anon_inodes.h>
@@ -18,6 +22,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/file.h>
 #include <linux/mm.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -50,69 +55,123 @@ static u32 acceldev_pte(dma_addr_t addr)
 }
 
 /*
- * acceldev_buffer_free_pages() - unmap and free pages [0, @n)
+ * acceldev_buffer_page() - the page behind one coherent allocation
  *
- * Context: process. The DMA mappings must still be live if @buf->mapped.
+ * dma_alloc_coherent() gives a CPU address, which need not be in the
+ * linear map (an IOMMU's allocator remaps); dma_get_sgtable() is the DMA
+ * API's way to name the page behind it, for user mappings.
+ *
+ * Return: the page, or NULL.
  */
-static void acceldev_buffer_free_pages(struct acceldev_buffer *buf,
-				       unsigned int n)
+static struct page *acceldev_buffer_page(struct device *dev, void *vaddr,
+					 dma_addr_t dma)
+{
+	struct page *page = NULL;
+	struct sg_table sgt;
+
+	if (dma_get_sgtable(dev, &sgt, vaddr, dma, PAGE_SIZE))
+		return NULL;
+	if (sgt.orig_nents == 1 && sgt.sgl->length == PAGE_SIZE &&
+	    !sgt.sgl->offset)
+		page = sg_page(sgt.sgl);
+	sg_free_table(&sgt);
+	return page;
+}
+
+/*
+ * acceldev_buffer_free_dma() - give the coherent memory back to the DMA API
+ * @buf: the buffer; @buf->mapped is set.
+ * @n: how many data pages were allocated.
+ *
+ * The pages themselves stay while the buffer holds its own references on
+ * them (see acceldev_buffer_put_pages()): user mappings, and the fault
+ * handler, keep working after a device removal.
+ *
+ * SAFETY: the device can no longer reach this memory: either nothing the
+ * device was given ever named it (an error path before the buffer was
+ * bound or run), or every RUN of the context that was fed before the
+ * buffer's unbind has completed (acceldev_buffer_release()), or the
+ * device is stopped with bus mastering off (device removal).
+ *
+ * Context: process.
+ */
+static void acceldev_buffer_free_dma(struct acceldev_buffer *buf,
+				     unsigned int n)
 {
 	struct device *dev = &buf->ctx->adev->pdev->dev;
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		if (buf->mapped)
-			dma_unmap_page(dev, buf->dma[i], PAGE_SIZE,
-				       DMA_BIDIRECTIONAL);
-		__free_page(buf->pages[i]);
-	}
-	kvfree(buf->dma);
+	for (i = 0; i < n; i++)
+		dma_free_coherent(dev, PAGE_SIZE, buf->vaddr[i], buf->dma[i]);
+	if (buf->pt)
+		dma_free_coherent(dev, PAGE_SIZE, buf->pt, buf->pt_dma);
+	buf->mapped = false;
+}
+
+/* Drop the buffer's own references on pages [0, @n) and free the arrays. */
+static void acceldev_buffer_put_pages(struct acceldev_buffer *buf,
+				      unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		put_page(buf->pages[i]);
 	kvfree(buf->pages);
+	kvfree(buf->vaddr);
+	kvfree(buf->dma);
 }
 
 /**
- * acceldev_buffer_unmap_locked() - tear down a buffer's DMA mappings
- * @buf: a mapped buffer.
+ * acceldev_buffer_unmap_locked() - take a buffer's memory from the device
+ * @buf: a buffer whose coherent memory is still allocated.
  *
- * Used by device removal: the pages stay (user mappings may still use
- * them) but the device can no longer reach them.
+ * Used by device removal once the device is stopped: the coherent
+ * allocations go back to the DMA API while the device can still be named,
+ * the pages stay (the buffer's own references) for user mappings.
  *
  * Context: process; caller holds &acceldev_device.lock.
  */
 void acceldev_buffer_unmap_locked(struct acceldev_buffer *buf)
 {
-	struct acceldev_device *adev = buf->ctx->adev;
-	struct device *dev = &adev->pdev->dev;
-	unsigned int i;
+	lockdep_assert_held(&buf->ctx->adev->lock);
 
-	lockdep_assert_held(&adev->lock);
-
-	for (i = 0; i < buf->npages; i++)
-		dma_unmap_page(dev, buf->dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
-	dma_unmap_page(dev, buf->pt_dma, PAGE_SIZE, DMA_TO_DEVICE);
-	buf->mapped = false;
+	acceldev_buffer_free_dma(buf, buf->npages);
 	list_del_init(&buf->node);
 }
 
 /*
- * acceldev_buffer_alloc() - allocate, zero and DMA-map a buffer
+ * acceldev_buffer_alloc() - allocate a buffer in coherent DMA memory
+ *
+ * Every page, and the page table, is its own dma_alloc_coherent()
+ * allocation (zeroed by the DMA API): never one large contiguous block,
+ * and never a streaming mapping, so that the memory user space maps is
+ * the memory the device reads and writes on every platform (bounce
+ * buffering with swiotlb=force, an IOMMU) without any sync.
  *
  * On success the buffer holds a reference on @ctx and is on the device's
  * buffer list.
  *
- * Context: process, may sleep.
- * Return: the buffer, or an ERR_PTR (-ENOMEM, -ENODEV).
+ * Context: process, may sleep; caller holds &acceldev_device.remove_sem
+ * for reading and has checked that the device is not gone.
+ * Return: the buffer, or an ERR_PTR (-ENOMEM).
  */
 static struct acceldev_buffer *
 acceldev_buffer_alloc(struct acceldev_context *ctx,
 		      enum acceldev_buffer_type type, size_t size)
 {
+	/*
+	 * Up to 1024 pages at a user's request: when memory runs out, fail
+	 * with ENOMEM rather than wake the OOM killer, and charge the
+	 * caller's memory cgroup.
+	 */
+	const gfp_t gfp = GFP_KERNEL | __GFP_ACCOUNT | __GFP_RETRY_MAYFAIL |
+			  __GFP_NOWARN;
 	struct acceldev_device *adev = ctx->adev;
 	struct device *dev = &adev->pdev->dev;
 	struct acceldev_buffer *buf;
 	unsigned int i = 0;
-	__le32 *ptes;
-	int ret = -ENOMEM;
+
+	lockdep_assert_held_read(&adev->remove_sem);
 
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
 	if (!buf)
@@ -127,63 +186,72 @@ acceldev_buffer_alloc(struct acceldev_context *ctx,
 
 	buf->pages = kvcalloc(buf->npages, sizeof(*buf->pages),
 			      GFP_KERNEL_ACCOUNT);
+	buf->vaddr = kvcalloc(buf->npages, sizeof(*buf->vaddr),
+			      GFP_KERNEL_ACCOUNT);
 	buf->dma = kvcalloc(buf->npages, sizeof(*buf->dma),
 			    GFP_KERNEL_ACCOUNT);
-	if (!buf->pages || !buf->dma)
+	if (!buf->pages || !buf->vaddr || !buf->dma)
+		goto err_pages;
+
+	/* The page table first: the PTEs are written as pages arrive. */
+	buf->pt = dma_alloc_coherent(dev, PAGE_SIZE, &buf->pt_dma, gfp);
+	if (!buf->pt)
 		goto err_pages;
 
 	for (i = 0; i < buf->npages; i++) {
-		/*
-		 * Up to 1024 pages at a user's request: when memory runs
-		 * out, fail with ENOMEM rather than wake the OOM killer.
-		 */
-		buf->pages[i] = alloc_page(GFP_HIGHUSER | __GFP_ZERO |
-					   __GFP_ACCOUNT | __GFP_RETRY_MAYFAIL |
-					   __GFP_NOWARN);
-		if (!buf->pages[i])
+		buf->vaddr[i] = dma_alloc_coherent(dev, PAGE_SIZE,
+						   &buf->dma[i], gfp);
+		if (!buf->vaddr[i])
 			goto err_pages;
-		buf->dma[i] = dma_map_page(dev, buf->pages[i], 0, PAGE_SIZE,
-					   DMA_BIDIRECTIONAL);
-		if (dma_mapping_error(dev, buf->dma[i])) {
-			__free_page(buf->pages[i]);
+		buf->pages[i] = acceldev_buffer_page(dev, buf->vaddr[i],
+						     buf->dma[i]);
+		if (!buf->pages[i]) {
+			dma_free_coherent(dev, PAGE_SIZE, buf->vaddr[i],
+					  buf->dma[i]);
 			goto err_pages;
 		}
+		/* Ours until release, whatever removal does meanwhile. */
+		get_page(buf->pages[i]);
+		buf->pt[i] = cpu_to_le32(acceldev_pte(buf->dma[i]));
 	}
-
-	/* Likewise: the last page may be the one that does not fit. */
-	buf->pt = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_ACCOUNT |
-			     __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
-	if (!buf->pt)
-		goto err_pages;
-	ptes = page_address(buf->pt);
-	for (i = 0; i < buf->npages; i++)
-		ptes[i] = cpu_to_le32(acceldev_pte(buf->dma[i]));
-	/* Written before mapping: the mapping hands the PTEs to the device. */
-	buf->pt_dma = dma_map_page(dev, buf->pt, 0, PAGE_SIZE, DMA_TO_DEVICE);
-	if (dma_mapping_error(dev, buf->pt_dma))
-		goto err_pt;
 
 	mutex_lock(&adev->lock);
-	if (adev->gone) {
-		mutex_unlock(&adev->lock);
-		ret = -ENODEV;
-		goto err_pt_map;
-	}
 	list_add(&buf->node, &adev->buffers);
 	mutex_unlock(&adev->lock);
 
 	acceldev_context_get(ctx);
 	return buf;
 
-err_pt_map:
-	dma_unmap_page(dev, buf->pt_dma, PAGE_SIZE, DMA_TO_DEVICE);
-err_pt:
-	__free_page(buf->pt);
-	i = buf->npages;
 err_pages:
-	acceldev_buffer_free_pages(buf, i);
+	acceldev_buffer_free_dma(buf, i);
+	acceldev_buffer_put_pages(buf, i);
 	kfree(buf);
-	return ERR_PTR(ret);
+	return ERR_PTR(-ENOMEM);
+}
+
+/*
+ * acceldev_buffer_destroy() - free a buffer the device no longer reaches
+ *
+ * Drops the buffer's context reference.
+ *
+ * SAFETY: see acceldev_buffer_free_dma(); the callers say why.
+ *
+ * Context: process; takes &acceldev_device.lock.
+ */
+static void acceldev_buffer_destroy(struct acceldev_buffer *buf)
+{
+	struct acceldev_context *ctx = buf->ctx;
+	struct acceldev_device *adev = ctx->adev;
+
+	/* Removal may have taken the coherent memory back already. */
+	mutex_lock(&adev->lock);
+	if (buf->mapped)
+		acceldev_buffer_unmap_locked(buf);
+	mutex_unlock(&adev->lock);
+
+	acceldev_buffer_put_pages(buf, buf->npages);
+	acceldev_context_put(ctx);
+	kfree(buf);
 }
 
 /*
@@ -283,7 +351,17 @@ int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 	if (args.type != BUFFER_TYPE_CODE && args.type != BUFFER_TYPE_DATA)
 		return -EINVAL;
 
-	buf = acceldev_buffer_alloc(ctx, args.type, args.size);
+	/*
+	 * Against removal: no coherent memory is allocated for a device
+	 * that is gone, and removal waits for allocations in progress
+	 * before it frees what the buffers list holds.
+	 */
+	down_read(&ctx->adev->remove_sem);
+	if (READ_ONCE(ctx->adev->gone))
+		buf = ERR_PTR(-ENODEV);
+	else
+		buf = acceldev_buffer_alloc(ctx, args.type, args.size);
+	up_read(&ctx->adev->remove_sem);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
@@ -313,14 +391,8 @@ int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 	return fd;
 
 err_buf:
-	mutex_lock(&ctx->adev->lock);
-	if (buf->mapped)
-		acceldev_buffer_unmap_locked(buf);
-	mutex_unlock(&ctx->adev->lock);
-	acceldev_buffer_free_pages(buf, buf->npages);
-	__free_page(buf->pt);
-	acceldev_context_put(ctx);
-	kfree(buf);
+	/* SAFETY: never bound nor named by a RUN: the device never saw it. */
+	acceldev_buffer_destroy(buf);
 	return fd;
 }
 
@@ -381,9 +453,11 @@ static int acceldev_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 		return 0;
 	num = min(vma_pages(vma), buf->npages - vma->vm_pgoff);
 	/*
-	 * SAFETY: buf->pages[] stays allocated until the buffer file's
-	 * release, which cannot run while this mapping holds the file
-	 * (vm_file); each page entered takes its own reference.
+	 * SAFETY: the buffer holds a reference on each of buf->pages[] until
+	 * the buffer file's release, which cannot run while this mapping
+	 * holds the file (vm_file); each page entered takes its own
+	 * reference too. Removal returning the coherent memory to the DMA
+	 * API does not free the pages.
 	 */
 	return vm_insert_pages(vma, vma->vm_start, buf->pages + vma->vm_pgoff,
 			       &num);
@@ -392,9 +466,9 @@ static int acceldev_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 /*
  * acceldev_buffer_release() - the buffer file's last reference went
  *
- * Waits until every run queued earlier on the context finished and the
- * slot is unbound, then frees the memory. Removal may have unmapped it
- * already.
+ * Queues the unbind of its slot, waits until every command queued earlier
+ * for the context (its RUNs and that unbind) has completed, then frees the
+ * memory. Removal may have taken the coherent memory back already.
  *
  * Context: process, may sleep (uninterruptibly, bounded by the device).
  */
@@ -402,7 +476,6 @@ static int acceldev_buffer_release(struct inode *inode, struct file *file)
 {
 	struct acceldev_buffer *buf = file->private_data;
 	struct acceldev_context *ctx = buf->ctx;
-	struct acceldev_device *adev = ctx->adev;
 
 	spin_lock(&ctx->lock);
 	if (buf->slot >= 0 && ctx->slot_buf[buf->slot] == buf) {
@@ -413,17 +486,14 @@ static int acceldev_buffer_release(struct inode *inode, struct file *file)
 	}
 	spin_unlock(&ctx->lock);
 
+	/*
+	 * SAFETY: acceldev_context_sync() returns once every command of the
+	 * context queued so far completed (0), or once removal has stopped
+	 * the device and turned bus mastering off (-ENODEV): either way the
+	 * device can no longer reach this buffer.
+	 */
 	acceldev_context_sync(ctx);
-
-	mutex_lock(&adev->lock);
-	if (buf->mapped)
-		acceldev_buffer_unmap_locked(buf);
-	mutex_unlock(&adev->lock);
-
-	acceldev_buffer_free_pages(buf, buf->npages);
-	__free_page(buf->pt);
-	acceldev_context_put(ctx);
-	kfree(buf);
+	acceldev_buffer_destroy(buf);
 	return 0;
 }
 

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Removal tells nobody the device is gone before it has stopped.
+ *
+ * A slow device holds a long queue of FILLs into a data buffer. One
+ * thread closes that buffer (its close waits for the context's runs, then
+ * frees the pages the FILLs write), another sleeps in WAIT. Then the
+ * device is removed through sysfs, whose write returns when the driver's
+ * remove has finished. The driver must first drain and stop the device
+ * (several seconds here), and only then wake the two sleepers: a close
+ * that returned earlier would have freed memory the device was still
+ * writing. So both must come back no earlier than shortly before the
+ * removal's write returned, and long after it started.
+ */
+// vmtest: device-opts=cmd-delay-us=20000 timeout=120
+#include "acceldev_stress.h"
+
+/* 20 ms each: about 4 s of queued work, far more than the slack below. */
+#define RUNS		200
+/* What remove may still do after waking the sleepers. */
+#define SLACK_S		0.5
+
+static int ctx, data;
+static double t_closed, t_waited;
+static int wait_ret, wait_errno;
+
+static void *closer(void *arg)
+{
+	(void)arg;
+	close(data);
+	t_closed = acc_now();
+	return NULL;
+}
+
+static void *waiter(void *arg)
+{
+	(void)arg;
+	wait_ret = acc_try_wait(ctx, RUNS);
+	wait_errno = errno;
+	t_waited = acc_now();
+	return NULL;
+}
+
+int main(void)
+{
+	char bdf[32], path[PATH_MAX];
+	pthread_t tc, tw;
+	uint32_t slot;
+	double t0, t1;
+
+	acc_require_devices(2);
+	CHECK(acc_dev_bdf(1, bdf, sizeof(bdf)));
+
+	ctx = acc_open(1);
+	int code = acc_create_buffer(ctx, 4096, BUFFER_TYPE_CODE, NULL);
+	uint32_t *cmds = acc_map(code, 4096);
+
+	data = acc_create_buffer(ctx, 4096, BUFFER_TYPE_DATA, &slot);
+	acc_put_fence(cmds, acc_put_fill(cmds, 0, 0x5eed, slot, 0, 4096));
+	for (int i = 0; i < RUNS; i++)
+		acc_run(ctx, code, 0, 2 * ACC_CMD_BYTES);
+
+	CHECK(pthread_create(&tw, NULL, waiter, NULL) == 0);
+	CHECK(pthread_create(&tc, NULL, closer, NULL) == 0);
+	usleep(300 * 1000);
+	CHECK_MSG(t_closed == 0 && t_waited == 0,
+		  "close or WAIT returned before the removal (device too fast)");
+
+	acc_watchdog(90, "device removal");
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", bdf);
+	t0 = acc_now();
+	acc_write_file(path, "1");
+	t1 = acc_now();
+	pthread_join(tc, NULL);
+	pthread_join(tw, NULL);
+	printf("remove took %.2f s; close returned at +%.2f s, WAIT at +%.2f s\n",
+	       t1 - t0, t_closed - t0, t_waited - t0);
+
+	CHECK_MSG(t1 - t0 > 4 * SLACK_S,
+		  "remove took %.2f s: nothing was left to drain", t1 - t0);
+	CHECK_MSG(t_closed >= t1 - SLACK_S,
+		  "the buffer close returned %.2f s before remove finished: "
+		  "its pages were freed while the device could still write them",
+		  t1 - t_closed);
+	CHECK_MSG(t_waited >= t1 - SLACK_S,
+		  "WAIT returned %.2f s before remove finished, while the "
+		  "device was still running", t1 - t_waited);
+	CHECK_MSG(wait_ret == -1 && (wait_errno == ENODEV || wait_errno == EIO),
+		  "WAIT returned %d (%s); want ENODEV or EIO", wait_ret,
+		  acc_errname(wait_errno));
+
+	munmap(cmds, 4096);
+	close(code);
+	close(ctx);
+	CHECK_MSG(acc_wait_for_path("/dev/acceldev1", false, 10),
+		  "/dev/acceldev1 still exists after removal");
+	acc_write_file("/sys/bus/pci/rescan", "1");
+	CHECK_MSG(acc_wait_for_path("/dev/acceldev1", true, 20),
+		  "/dev/acceldev1 did not come back after a rescan");
+	acc_watchdog(0, "");
+	acc_check_device_works(1);
+	return 0;
+}
