@@ -98,14 +98,13 @@ struct acceldev_hw_context {
  *                      once fed.
  * @ACCELDEV_CMD_EMBEDDED: part of a longer-lived object (a buffer's
  *                         BIND_SLOT); the dispatcher only unlinks it.
- * @ACCELDEV_CMD_FENCE: a synchronisation point requested by
- *                      acceldev_sync(); the dispatcher turns it into a
- *                      device FENCE and only unlinks it.
+ *
+ * Device FENCEs are not queued: the dispatcher feeds them itself, as
+ * watermarks and where &acceldev_device.fence_want asks for one.
  */
 enum acceldev_cmd_kind {
 	ACCELDEV_CMD_OWNED,
 	ACCELDEV_CMD_EMBEDDED,
-	ACCELDEV_CMD_FENCE,
 };
 
 /**
@@ -114,7 +113,7 @@ enum acceldev_cmd_kind {
  * @kind: ownership, see &enum acceldev_cmd_kind.
  * @seq: position in the device's submission order (queued_seq); set when
  *       queued.
- * @words: the five FEED words (unused for %ACCELDEV_CMD_FENCE).
+ * @words: the five FEED words.
  *
  * Owner: see @kind. While on the pending list the node is reachable only
  * under &acceldev_device.queue_lock, or by the dispatcher after splicing.
@@ -203,17 +202,20 @@ struct acceldev_stats {
  *             raised bit is taken exactly once.
  * @intr_pending: INTR bits acknowledged by the IRQ handler (or pushed
  *                back by the work) and not yet processed by @work.
- * @queue_lock: protects @pending, @queued_seq, @done_seq, @fence_qseq,
- *              @sync_waiters and, with @lock, @gone.
+ * @queue_lock: protects @pending, @queued_seq, @done_seq, @fence_want,
+ *              @sync_waiters and, with @lock, @gone and @stopped.
  * @pending: device commands waiting to be fed, in submission order.
  * @queued_seq: sequence number of the last command queued.
  * @done_seq: every command with a sequence number up to this completed.
- * @fence_qseq: newest sequence number that a queued or fed fence covers.
+ * @fence_want: a sync waiter wants a device FENCE behind every command up
+ *              to this sequence number.
  * @sync_waiters: &struct acceldev_sync_waiter, sleeping in acceldev_sync().
  * @credit: (work) commands that may still be fed without reading FREE.
  * @fence_val: (work) VAL of the last device FENCE fed.
  * @fed_seq: (work) sequence number of the last command fed.
  * @tail_is_fence: (work) the last command fed was a FENCE.
+ * @fenced_seq: (work) sequence number of the last command fed before the
+ *              last FENCE fed: what that FENCE covers.
  * @ring: (work) device FENCEs fed and not yet retired, oldest first.
  * @ring_head: (work) index of the oldest entry of @ring.
  * @ring_len: (work) number of entries in @ring.
@@ -267,13 +269,14 @@ struct acceldev_device {
 	struct list_head pending;
 	u64 queued_seq;
 	u64 done_seq;
-	u64 fence_qseq;
+	u64 fence_want;
 	struct list_head sync_waiters;
 
 	u32 credit;
 	u32 fence_val;
 	u64 fed_seq;
 	bool tail_is_fence;
+	u64 fenced_seq;
 	struct acceldev_fence_rec ring[ACCELDEV_FENCE_RING];
 	unsigned int ring_head;
 	unsigned int ring_len;
@@ -405,6 +408,7 @@ void acceldev_dispatch_kick(struct acceldev_device *adev);
 int acceldev_queue_locked(struct acceldev_context *ctx,
 			  struct acceldev_cmd *cmd);
 int acceldev_sync(struct acceldev_device *adev, u64 seq);
+int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq);
 int acceldev_context_sync(struct acceldev_context *ctx);
 void acceldev_dispatch_abort(struct acceldev_device *adev);
 void acceldev_dispatch_stopped(struct acceldev_device *adev);

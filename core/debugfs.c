@@ -49,10 +49,11 @@ static int acceldev_queue_show(struct seq_file *m, void *unused)
 	seq_printf(m, "fences_in_flight: %u\n", adev->ring_len);
 	seq_printf(m, "tail_is_fence: %d\n", adev->tail_is_fence);
 	seq_printf(m, "fed_seq: %llu\n", adev->fed_seq);
+	seq_printf(m, "fenced_seq: %llu\n", adev->fenced_seq);
 	spin_lock(&adev->queue_lock);
 	seq_printf(m, "queued_seq: %llu\n", adev->queued_seq);
 	seq_printf(m, "done_seq: %llu\n", adev->done_seq);
-	seq_printf(m, "fence_qseq: %llu\n", adev->fence_qseq);
+	seq_printf(m, "fence_want: %llu\n", adev->fence_want);
 	spin_unlock(&adev->queue_lock);
 	seq_printf(m, "runs_pending: %ld\n",
 		   atomic_long_read(&adev->stats.runs_pending));

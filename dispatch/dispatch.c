@@ -3,8 +3,9 @@
  * Acceldev dispatcher: the per-device pending list and the work that
  * drains it into CMD_MANUAL_FEED.
  *
- * Every device command (RUN, BIND_SLOT, FENCE) goes through one FIFO, the
- * pending list, and only the device's work item feeds the hardware. The
+ * Every device command (RUN, BIND_SLOT) goes through one FIFO, the pending
+ * list, and only the device's work item feeds the hardware; it adds the
+ * device FENCEs itself. The
  * work runs on an ordered workqueue, so it never runs concurrently with
  * itself, and it holds &acceldev_device.lock while it touches the device.
  *
@@ -19,7 +20,10 @@
  * Completion. Each FENCE fed covers every command fed before it. The work
  * keeps the FENCEs in flight in a ring; on FENCE_WAIT it reads
  * CMD_FENCE_LAST, retires the ring up to it and advances done_seq, waking
- * acceldev_sync() callers whose commands are covered.
+ * acceldev_sync() callers whose commands are covered. A sync caller asks
+ * for a FENCE behind its commands (fence_want), which the work feeds once
+ * those are fed; only then, and after taking in every interrupt raised
+ * before it, does the retire wake it.
  */
 
 #include <linux/device.h>
@@ -78,8 +82,7 @@ void acceldev_dispatch_kick(struct acceldev_device *adev)
 
 static bool acceldev_cmd_is_run(const struct acceldev_cmd *cmd)
 {
-	return cmd->kind != ACCELDEV_CMD_FENCE &&
-	       ACCELDEV_DEVICE_CMD_TYPE(cmd->words[0]) ==
+	return ACCELDEV_DEVICE_CMD_TYPE(cmd->words[0]) ==
 	       ACCELDEV_DEVICE_CMD_TYPE_RUN;
 }
 
@@ -123,25 +126,25 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 	return 0;
 }
 
-/**
- * acceldev_sync() - wait until every command up to a sequence number ran
- * @adev: the device.
- * @seq: submission sequence number (from &acceldev_cmd.seq).
+/*
+ * acceldev_sync_state() - wait until every command up to a sequence number
+ * completed, in a given task state
  *
- * Queues a device FENCE after @seq unless one is already queued, and sleeps
- * until a FENCE covering @seq has executed. The sleep is uninterruptible:
- * callers free memory the device may still use, and the wait is bounded
- * because the device always drains its queue, and removal or a device
- * restart completes every waiter. During removal (@adev->gone) nothing is
- * fed any more: the caller sleeps until the device is stopped.
+ * Asks the dispatcher for a device FENCE behind @seq (&fence_want) and
+ * sleeps until one covering @seq has executed: the work completes the
+ * waiter after it has taken in every interrupt that came before that
+ * FENCE, so context errors and fence counters of those commands are
+ * visible by then. During removal (@adev->gone) nothing is fed any more:
+ * the caller sleeps until the device is stopped.
  *
  * Context: process, may sleep; no locks held.
- * Return: 0 once done, -ENODEV once the device was removed: then it is
- * stopped, bus mastering is off, and it can no longer reach any memory.
+ * Return: 0 once done; -ENODEV once the device was removed: then it is
+ * stopped, bus mastering is off, and it can no longer reach any memory;
+ * -ERESTARTSYS if @state let a signal end the sleep first.
  */
-int acceldev_sync(struct acceldev_device *adev, u64 seq)
+static int acceldev_sync_state(struct acceldev_device *adev, u64 seq,
+			       unsigned int state)
 {
-	struct acceldev_cmd fence = { .kind = ACCELDEV_CMD_FENCE };
 	struct acceldev_sync_waiter w;
 
 	spin_lock(&adev->queue_lock);
@@ -153,29 +156,59 @@ int acceldev_sync(struct acceldev_device *adev, u64 seq)
 		spin_unlock(&adev->queue_lock);
 		return 0;
 	}
+	adev->fence_want = max(adev->fence_want, seq);
 	w.target = seq;
-	if (!adev->gone && adev->fence_qseq < seq) {
-		fence.seq = ++adev->queued_seq;
-		list_add_tail(&fence.node, &adev->pending);
-		adev->fence_qseq = fence.seq;
-		/*
-		 * SAFETY: @fence lives on this stack. Waiting for its own
-		 * sequence number means we return only after the dispatcher
-		 * fed it (a FENCE covering it comes after it in the FIFO) or
-		 * removal unlinked it (acceldev_dispatch_abort() runs before
-		 * acceldev_dispatch_stopped() wakes us), so it is never
-		 * referenced after return.
-		 */
-		w.target = fence.seq;
-	}
 	w.status = 0;
 	init_completion(&w.done);
 	list_add_tail(&w.node, &adev->sync_waiters);
 	spin_unlock(&adev->queue_lock);
 
 	acceldev_dispatch_kick(adev);
-	wait_for_completion(&w.done);
+	if (wait_for_completion_state(&w.done, state)) {
+		spin_lock(&adev->queue_lock);
+		/*
+		 * SAFETY: whoever completes @w unlinks it under queue_lock
+		 * first; still listed means nobody will, and we unlink it
+		 * before our stack frame goes away.
+		 */
+		if (!list_empty(&w.node)) {
+			list_del(&w.node);
+			w.status = -ERESTARTSYS;
+		}
+		spin_unlock(&adev->queue_lock);
+	}
 	return w.status;
+}
+
+/**
+ * acceldev_sync() - wait until every command up to a sequence number ran
+ * @adev: the device.
+ * @seq: submission sequence number (from &acceldev_cmd.seq).
+ *
+ * The sleep is uninterruptible: callers free memory the device may still
+ * use. It is bounded because the device always drains its queue, and
+ * removal or a device restart completes every waiter.
+ *
+ * Context: process, may sleep; no locks held.
+ * Return: 0 once done, -ENODEV once the device was removed (it is stopped
+ * then and can no longer reach any memory).
+ */
+int acceldev_sync(struct acceldev_device *adev, u64 seq)
+{
+	return acceldev_sync_state(adev, seq, TASK_UNINTERRUPTIBLE);
+}
+
+/**
+ * acceldev_sync_interruptible() - acceldev_sync() that a signal ends
+ * @adev: the device.
+ * @seq: submission sequence number.
+ *
+ * Context: process, may sleep; no locks held.
+ * Return: as acceldev_sync(), or -ERESTARTSYS on a signal.
+ */
+int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq)
+{
+	return acceldev_sync_state(adev, seq, TASK_INTERRUPTIBLE);
 }
 
 /**
@@ -319,11 +352,17 @@ static void acceldev_feed_fence(struct acceldev_device *adev)
 		u32 last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
 		u32 intr = acceldev_pull_intr(adev);
 
-		if (!(intr & ACCELDEV_INTR_DEVICE_ERRORS))
+		/*
+		 * Any other bit in hand may be a context error or a counter
+		 * those FENCEs cover: sync waiters must not learn that the
+		 * commands completed before the next pass has taken them
+		 * in. That pass (kicked by the push) retires, and feeds.
+		 */
+		if (!(intr & ~ACCELDEV_INTR_FENCE_WAIT))
 			acceldev_retire_locked(adev, last);
 		acceldev_push_intr(adev, intr);
 	}
-	if (WARN_ON_ONCE(adev->ring_len == ACCELDEV_FENCE_RING))
+	if (adev->ring_len == ACCELDEV_FENCE_RING)
 		return;
 
 	adev->fence_val++;
@@ -335,6 +374,7 @@ static void acceldev_feed_fence(struct acceldev_device *adev)
 			  ACCELDEV_FENCE_RING];
 	rec->val = adev->fence_val;
 	rec->covers = adev->fed_seq;
+	adev->fenced_seq = adev->fed_seq;
 	rec->ctx_errors = acceldev_ctx_errors(adev);
 	adev->ring_len++;
 }
@@ -378,19 +418,18 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 {
 	struct acceldev_cmd *cmd;
 	LIST_HEAD(batch);
-	u32 need;
+	u64 want;
 
 	lockdep_assert_held(&adev->lock);
 
 	spin_lock(&adev->queue_lock);
 	list_splice_init(&adev->pending, &batch);
+	want = adev->fence_want;
 	spin_unlock(&adev->queue_lock);
 
 	while (!list_empty(&batch)) {
 		cmd = list_first_entry(&batch, struct acceldev_cmd, node);
-		need = cmd->kind == ACCELDEV_CMD_FENCE ? 1 : 2;
-		if (adev->credit < need &&
-		    !acceldev_refill_credit(adev, need)) {
+		if (adev->credit < 2 && !acceldev_refill_credit(adev, 2)) {
 			if (adev->credit && !adev->tail_is_fence)
 				acceldev_feed_fence(adev);
 			break;
@@ -398,38 +437,34 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 
 		list_del(&cmd->node);
 		adev->fed_seq = cmd->seq;
-		switch (cmd->kind) {
-		case ACCELDEV_CMD_FENCE:
-			/*
-			 * SAFETY: the node may live on a sleeper's stack;
-			 * after list_del() above it is not touched again.
-			 */
-			acceldev_feed_fence(adev);
-			break;
-		case ACCELDEV_CMD_OWNED:
-		case ACCELDEV_CMD_EMBEDDED:
-			if (acceldev_cmd_is_run(cmd)) {
-				atomic_long_dec(&adev->stats.runs_pending);
-				/* Word 0 holds the context id above the type. */
-				adev->fed_run_seq[cmd->words[0] >> 4] = cmd->seq;
-			} else if (cmd->words[0] ==
-				   ACCELDEV_DEVICE_CMD_TYPE_INVALID) {
-				adev->injected++;
-			}
-			acceldev_feed_cmd(adev, cmd->words);
-			adev->credit--;
-			adev->tail_is_fence = false;
-			if (cmd->kind == ACCELDEV_CMD_OWNED)
-				kfree(cmd);
-			break;
+		if (acceldev_cmd_is_run(cmd)) {
+			atomic_long_dec(&adev->stats.runs_pending);
+			/* Word 0 holds the context id above the type. */
+			adev->fed_run_seq[cmd->words[0] >> 4] = cmd->seq;
+		} else if (cmd->words[0] == ACCELDEV_DEVICE_CMD_TYPE_INVALID) {
+			adev->injected++;
 		}
+		acceldev_feed_cmd(adev, cmd->words);
+		adev->credit--;
+		adev->tail_is_fence = false;
+		if (cmd->kind == ACCELDEV_CMD_OWNED)
+			kfree(cmd);
 	}
 
 	if (!list_empty(&batch)) {
 		spin_lock(&adev->queue_lock);
 		list_splice(&batch, &adev->pending);
 		spin_unlock(&adev->queue_lock);
+		return;
 	}
+	/*
+	 * Someone sleeps until commands fed now have completed: a FENCE
+	 * behind them tells when. (With commands left over, the watermark
+	 * FENCE above does, and the next pass feeds this one.)
+	 */
+	if (want > adev->fenced_seq && !adev->tail_is_fence &&
+	    (adev->credit || acceldev_refill_credit(adev, 1)))
+		acceldev_feed_fence(adev);
 }
 
 /*

@@ -195,8 +195,9 @@ out_fdput:
  * acceldev_wait_check_locked() - can a WAIT for @target return now?
  *
  * Return: 0 if reached, -EIO if the context broke first, -EINVAL if more
- * FENCEs would be needed than user commands were ever submitted, -ENODEV
- * if the device is gone, -EAGAIN if the caller must sleep.
+ * FENCEs would be needed than user commands were ever submitted (the
+ * caller then waits for the context's runs before it believes that),
+ * -ENODEV if the device is gone, -EAGAIN if the caller must sleep.
  */
 static int acceldev_wait_check_locked(struct acceldev_context *ctx,
 				      u32 target)
@@ -215,6 +216,38 @@ static int acceldev_wait_check_locked(struct acceldev_context *ctx,
 	return -EAGAIN;
 }
 
+/*
+ * acceldev_wait_unreachable() - WAIT for a fence nothing submitted reaches
+ *
+ * Not at once: the runs submitted before it may still break the context,
+ * and a caller that sees this WAIT fail must find the context broken at
+ * its next RUN (the course's example 7: garbage, WAIT(1000000), RUN). So
+ * sleep until every command queued for the context so far completed; the
+ * dispatcher has then taken in their errors and counters.
+ *
+ * Context: process, may sleep (interruptibly); no locks held.
+ * Return: as acceldev_ioctl_wait().
+ */
+static int acceldev_wait_unreachable(struct acceldev_context *ctx, u32 target)
+{
+	u64 seq;
+	int ret;
+
+	spin_lock(&ctx->lock);
+	seq = ctx->last_seq;
+	spin_unlock(&ctx->lock);
+
+	ret = acceldev_sync_interruptible(ctx->adev, seq);
+	if (ret)
+		return ret;
+
+	spin_lock(&ctx->lock);
+	ret = acceldev_wait_check_locked(ctx, target);
+	spin_unlock(&ctx->lock);
+	/* Later RUNs (another thread's) may have made it reachable. */
+	return ret == -EAGAIN ? -EINVAL : ret;
+}
+
 /**
  * acceldev_ioctl_wait() - ACCELDEV_IOCTL_WAIT: sleep until a user fence
  * @ctx: the context (its file is held by the caller).
@@ -222,7 +255,8 @@ static int acceldev_wait_check_locked(struct acceldev_context *ctx,
  *
  * Context: process, may sleep (interruptibly).
  * Return: 0 once the fence is reached (or for fence 0); -EIO if the
- * context broke before it; -EINVAL if it can never be reached;
+ * context broke before it; -EINVAL if what was submitted can never reach
+ * it, known once the context's earlier runs finished;
  * -ERESTARTSYS on a signal (seen as EINTR unless the ioctl is restarted);
  * -ENODEV if the device was removed; -EFAULT.
  */
@@ -246,6 +280,8 @@ int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg)
 	if (ret == -EAGAIN)
 		list_add_tail(&w.node, &ctx->waiters);
 	spin_unlock(&ctx->lock);
+	if (ret == -EINVAL)
+		return acceldev_wait_unreachable(ctx, w.target);
 	if (ret != -EAGAIN)
 		return ret;
 

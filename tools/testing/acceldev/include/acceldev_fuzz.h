@@ -17,7 +17,7 @@
  * Context 3's code buffer holds random words (so its runs may break it:
  * EIO allowed there); the others hold NOPs, so a WAIT they cannot reach
  * sleeps until a ticker thread's signal (EINTR, the only call that may
- * see it).
+ * see it, with a WAIT they cannot reach that waits for their runs).
  *
  * Phase 2, several threads: the same calls on a shared pool of fds while
  * threads close and re-create pool entries; each result must be in the
@@ -383,8 +383,13 @@ static uint64_t fz_expect(const struct fz_fd *t, struct fz_call *c)
 			return FZ_OK;
 		if (ci == 3)
 			return FZ_OK | FZ_E(EINVAL) | FZ_E(EIO) | FZ_E(EINTR);
-		/* NOPs only: no FENCE ever executes, the counter stays 0. */
-		return c->fence > fz_submitted[ci] ? FZ_E(EINVAL) : FZ_E(EINTR);
+		/*
+		 * NOPs only: no FENCE ever executes, the counter stays 0. A
+		 * fence beyond what was submitted fails with EINVAL once the
+		 * context's runs have finished, which a tick may interrupt.
+		 */
+		return c->fence > fz_submitted[ci] ? FZ_E(EINVAL) | FZ_E(EINTR) :
+						     FZ_E(EINTR);
 	default:
 		return FZ_E(ENOTTY);
 	}
