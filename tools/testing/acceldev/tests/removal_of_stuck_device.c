@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Removing a device that makes no progress: removal gives up on the drain
+ * after hang_timeout_ms without progress (not after a fixed, longer
+ * wait), stops the device, turns bus mastering off and frees everything:
+ * the buffer close and the WAIT asleep end with ENODEV/EIO, only then,
+ * a mapping stays usable, and the module unloads afterwards with nothing leaked
+ * (the bench's rmmod and, on the debug kernel, kmemleak check that).
+ *
+ * Every command starts 5 s late here (probe's drain takes that long, well
+ * within the default timeout), so with the timeout lowered to 1 s the
+ * device makes no progress as far as removal can tell, and the queued
+ * RUNs never run while the test lasts. The device is not brought back:
+ * its queue still holds the slow commands.
+ */
+// vmtest: device-opts=cmd-delay-us=5000000 timeout=90
+#include "acceldev_stress.h"
+
+#define PARAM		"/sys/module/acceldev/parameters/hang_timeout_ms"
+#define HANG_MS		1000
+
+static int ctx, data;
+static int wait_ret, wait_errno;
+static double t_closed;
+
+static void *closer(void *arg)
+{
+	(void)arg;
+	close(data);
+	t_closed = acc_now();
+	return NULL;
+}
+
+static void *waiter(void *arg)
+{
+	(void)arg;
+	wait_ret = acc_try_wait(ctx, 1);
+	wait_errno = errno;
+	return NULL;
+}
+
+static void set_hang_timeout(unsigned int ms)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "%u", ms);
+	acc_write_file(PARAM, text);
+}
+
+int main(void)
+{
+	char bdf[32], path[PATH_MAX];
+	pthread_t tc, tw;
+	uint32_t slot;
+	double t0, t1;
+
+	acc_require_devices(2);
+	bool have_param = access(PARAM, W_OK) == 0;
+
+	CHECK(acc_dev_bdf(1, bdf, sizeof(bdf)));
+	if (have_param)
+		set_hang_timeout(HANG_MS);
+	else
+		printf("no writable %s: timing removal as it is\n", PARAM);
+
+	ctx = acc_open(1);
+	int code = acc_create_buffer(ctx, 4096, BUFFER_TYPE_CODE, NULL);
+	uint32_t *cmds = acc_map(code, 4096);
+
+	data = acc_create_buffer(ctx, 8192, BUFFER_TYPE_DATA, &slot);
+
+	acc_put_fence(cmds, acc_put_fill(cmds, 0, 0x5eed, slot, 0, 8192));
+	for (int i = 0; i < 3; i++)
+		acc_run(ctx, code, 0, 2 * ACC_CMD_BYTES);
+	CHECK(pthread_create(&tw, NULL, waiter, NULL) == 0);
+	CHECK(pthread_create(&tc, NULL, closer, NULL) == 0);
+	usleep(300 * 1000);
+
+	acc_watchdog(60, "removal of a device that makes no progress");
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", bdf);
+	t0 = acc_now();
+	acc_write_file(path, "1");
+	t1 = acc_now();
+	pthread_join(tc, NULL);
+	pthread_join(tw, NULL);
+	if (have_param)
+		set_hang_timeout(10000);
+	printf("remove took %.2f s (hang_timeout_ms=%d)\n", t1 - t0, HANG_MS);
+
+	CHECK_MSG(t1 - t0 >= HANG_MS / 1000.0 - 0.1,
+		  "remove took %.2f s: it did not wait for the stuck device",
+		  t1 - t0);
+	CHECK_MSG(t1 - t0 < 4.0 * HANG_MS / 1000.0 + 2,
+		  "remove took %.2f s although the device made no progress "
+		  "for %d ms", t1 - t0, HANG_MS);
+	CHECK_MSG(t_closed >= t1 - 0.5,
+		  "the buffer close returned %.2f s before remove finished",
+		  t1 - t_closed);
+	CHECK_MSG(wait_ret == -1 && (wait_errno == ENODEV || wait_errno == EIO),
+		  "WAIT returned %d (%s); want ENODEV or EIO", wait_ret,
+		  acc_errname(wait_errno));
+	/* The code buffer's mapping is still memory we may use. */
+	CHECK(cmds[1] == 0x5eed && cmds[1023] == 0);
+	cmds[1023] = 1;
+	CHECK(cmds[1023] == 1);
+
+	munmap(cmds, 4096);
+	close(code);
+	close(ctx);
+	CHECK_MSG(acc_wait_for_path("/dev/acceldev1", false, 10),
+		  "/dev/acceldev1 still exists after removal");
+	acc_watchdog(0, "");
+	CHECK_MSG(have_param, "no writable %s: the hang timeout is not "
+		  "configurable", PARAM);
+	return 0;
+}
