@@ -117,6 +117,10 @@ build_selftest_module() {
 # ---- test programs ----------------------------------------------------
 
 TEST_CFLAGS=(-static -O2 -Wall -Wextra -Werror -pthread)
+# Other people's tests (--tests DIR) are compiled as their authors would:
+# warnings shown, never -Werror; a header beside them is found (-I DIR).
+OTHER_TEST_CFLAGS=(-static -O2 -pthread -Wall)
+OTHER_TEST_DIRS=()
 
 # vmtest_opt SRC KEY: value of KEY in the source's "// vmtest:" line
 vmtest_opt() {
@@ -158,8 +162,17 @@ build_tests() {
 	printf '%s\0' "$@" | OUT=$out CFLAGS_STR="${TEST_CFLAGS[*]} ${inc[*]}" \
 		USER_DIRS="${USER_TEST_DIRS[*]}" USER_BUILD="$USER_BUILD" \
 		USER_INC="$REPO/tools/lib/acceldev/include" \
+		OTHER_DIRS="${OTHER_TEST_DIRS[*]}" \
+		OTHER_CFLAGS="${OTHER_TEST_CFLAGS[*]} -I $REPO/uapi" \
 		xargs -0 -n 1 -P "$jobs" bash -c '
 			src=$1; name=$(basename "$src" .c)
+			for d in $OTHER_DIRS; do
+				[ "$(dirname "$src")" = "$d" ] || continue
+				# shellcheck disable=SC2086
+				gcc $OTHER_CFLAGS -I "$d" -o "$OUT/$name" "$src" >"$OUT/$name.log" 2>&1 ||
+					echo "$name" >>"$OUT/compile-failures"
+				exit 0
+			done
 			# "// vmtest: cflags=-m32,-DX": extra flags, comma-separated
 			extra=$(sed -n "s|^[[:space:]]*//[[:space:]]*vmtest:[[:space:]]*||p" "$src" |
 				head -n 1 | tr " \t" "\n\n" | sed -n "s|^cflags=||p" | head -n 1 | tr , " ")
