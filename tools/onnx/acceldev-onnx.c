@@ -66,6 +66,12 @@ static bool failed(OrtStatus *st, const char *what)
 	return true;
 }
 
+static void ort_ignore(OrtStatus *st)
+{
+	if (st)
+		ort->ReleaseStatus(st);
+}
+
 #define CHECK(call, what)                          \
 	do {                                       \
 		if (failed((call), (what)))        \
@@ -608,6 +614,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	CHECK(ort->CreateEnv(ORT_LOGGING_LEVEL_WARNING, "acceldev-onnx", &env), "CreateEnv");
+	ort_ignore(ort->DisableTelemetryEvents(env));	/* no uploads from a test tool */
 	CHECK(ort->RegisterExecutionProviderLibrary(env, "acceldev", o.ep_lib),
 	      "loading the Acceldev EP");
 	/* the same handle ORT loaded, for the EP's counters */
