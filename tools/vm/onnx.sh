@@ -68,3 +68,93 @@ fetch_onnxruntime() {
 		mv "$ORT_LIBDIR.tmp" "$ORT_LIBDIR"
 	fi
 }
+
+# ---- the "onnx" group (tools/vmtest --onnx) ----------------------------
+
+ONNX_DIR=$REPO/tools/onnx
+ONNX_TESTDATA=/usr/share/libonnx-testdata/data/node
+
+# build_onnx OUT: the EP and acceldev-onnx, dynamic, against the fetched
+# ONNX Runtime (make -C tools ... onnx); sets ONNX_BUILD
+build_onnx() {
+	ONNX_BUILD=$1
+	run_logged "$ONNX_BUILD.log" "building libacceldev_ep.so and acceldev-onnx" \
+		make -C "$REPO/tools" O="$ONNX_BUILD" ORT_INCLUDE="$ORT_INCLUDE" \
+		ORT_LIBDIR="$ORT_LIBDIR" -j"${ACCELDEV_JOBS:-$(nproc)}" onnx
+}
+
+# copy_with_libs STAGE FILE...: the shared libraries FILEs need (ldd),
+# and the dynamic loader, at their own paths inside STAGE
+copy_with_libs() {
+	local stage=$1 lib
+	shift
+	for lib in $(ldd "$@" | awk '/:$/ { next } $2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
+		sort -u); do
+		case $lib in
+		*/libonnxruntime.so.1) continue ;;	# installed in /usr/lib by the caller
+		esac
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+}
+
+# stage_onnx STAGE: the tree added to the initramfs: glibc's shared
+# libraries, libonnxruntime.so.1, the EP, the tool, the models built by
+# tools/onnx/tests/make_models.py (python3-onnx) and Debian's backend
+# node tests of ConstantOfShape, Expand and EyeLike
+stage_onnx() {
+	local stage=$1 d
+	rm -rf "$stage"
+	mkdir -p "$stage/usr/lib" "$stage/usr/bin" "$stage/onnx/testdata"
+	install -m 0755 "$ORT_LIBDIR/libonnxruntime.so.1" "$stage/usr/lib/"
+	install -m 0755 "$ONNX_BUILD/lib/libacceldev_ep.so" "$stage/usr/lib/"
+	install -m 0755 "$ONNX_BUILD/bin/acceldev-onnx" "$stage/usr/bin/"
+	copy_with_libs "$stage" "$ORT_LIBDIR/libonnxruntime.so.1" "$ONNX_BUILD/bin/acceldev-onnx" \
+		"$ONNX_BUILD/lib/libacceldev_ep.so"
+	install -m 0644 "$ONNX_DIR/tests/testlib.sh" "$stage/onnx/testlib.sh"
+	run_logged "$stage.models.log" "building the test models (python3-onnx)" \
+		"$PYTHON" "$ONNX_DIR/tests/make_models.py" "$stage/onnx/models" || return 1
+	for d in "$ONNX_TESTDATA"/test_constantofshape_* "$ONNX_TESTDATA"/test_expand_* \
+		"$ONNX_TESTDATA"/test_eyelike_*; do
+		[ -d "$d" ] && cp -r "$d" "$stage/onnx/testdata/"
+	done
+	return 0
+}
+
+# main_onnx: the onnx group, tools/onnx/tests/onnx_*.sh, in one VM
+main_onnx() {
+	local ko="" testdir name src names=()
+	use_debian_kernel
+	fetch_onnxruntime
+	if [ -n "$OPT_MODULE" ]; then
+		ko=$OPT_MODULE
+	elif have_module_sources && build_module; then
+		ko=$MODULE_KO
+	fi
+	[ -n "$ko" ] || { record FAIL "onnx/module" "no acceldev.ko"; return 0; }
+	userspace_or_fail
+	build_onnx "$(checkout_build_dir)/onnx" ||
+		{ record FAIL "onnx/build" "log: $(checkout_build_dir)/onnx.log"; return 0; }
+	stage_onnx "$(checkout_build_dir)/onnx-stage" ||
+		{ record FAIL "onnx/models" "make_models.py failed"; return 0; }
+	testdir=$(checkout_build_dir)/onnx-tests
+	mkdir -p "$testdir"
+	T_SRC=()
+	for src in "$ONNX_DIR"/tests/onnx_*.sh; do
+		name=$(basename "$src" .sh)
+		install -m 0755 "$src" "$testdir/$name"
+		T_SRC[$name]=$src
+		names+=("$name")
+	done
+	if [ ${#OPT_ONLY[@]} -gt 0 ]; then
+		for name in "${OPT_ONLY[@]}"; do
+			[ -n "${T_SRC[$name]:-}" ] || die "--only: no onnx test named $name"
+		done
+		names=("${OPT_ONLY[@]}")
+	fi
+	PREFIX=onnx/
+	INITRAMFS_EXTRA=$(checkout_build_dir)/onnx-stage
+	run_vm_groups onnx "$testdir" "$ko" 0 1 "${names[@]}"
+	INITRAMFS_EXTRA=
+	PREFIX=
+}
