@@ -5,7 +5,7 @@
  *
  *   acceldev-onnx [--device N] [--compare] [--bench] [--ep LIB]
  *                 [--expect NAME=FILE.pb]... [--acceldev NODE]... [--cpu NODE]...
- *                 [--threads T] [--runs R] [--remove-device CMD]
+ *                 [--threads T] [--runs R] [--device2 M] [--remove-device CMD]
  *                 MODEL [--input NAME=FILE.pb ...]
  *
  * Exit status: 0 when everything asked for held, 1 when a check failed
@@ -43,6 +43,7 @@ struct opts {
 	const char *on_acc[MAX_LIST], *on_cpu[MAX_LIST];
 	int non_acc, non_cpu;
 	int threads, runs;
+	int device2;		/* >= 0: a second session, on this device */
 	const char *remove_cmd;
 };
 
@@ -51,7 +52,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: acceldev-onnx [--device N] [--compare] [--bench] [--ep LIB]\n"
 		"                     [--expect NAME=FILE.pb]... [--acceldev NODE]... [--cpu NODE]...\n"
-		"                     [--threads T] [--runs R] [--remove-device CMD]\n"
+		"                     [--threads T] [--runs R] [--device2 M] [--remove-device CMD]\n"
 		"                     MODEL [--input NAME=FILE.pb ...]\n");
 	exit(2);
 }
@@ -127,6 +128,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->threads = 1;
 	o->runs = 1;
+	o->device2 = -1;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
@@ -151,6 +153,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->threads = atoi(argv[++i]);
 		else if (!strcmp(a, "--runs") && more)
 			o->runs = atoi(argv[++i]);
+		else if (!strcmp(a, "--device2") && more)
+			o->device2 = atoi(argv[++i]);
 		else if (!strcmp(a, "--remove-device") && more)
 			o->remove_cmd = argv[++i];
 		else if (a[0] == '-' || o->model)
@@ -597,7 +601,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	OrtEnv *env;
 	const OrtEpDevice *dev;
-	OrtSession *s;
+	OrtSession *s, *s2 = NULL;
 	struct io io;
 	OrtValue *out[MAX_IO];
 	void *eplib;
@@ -662,13 +666,23 @@ int main(int argc, char **argv)
 		release_outputs(&io, cout);
 		ort->ReleaseSession(cpu);
 	}
+	if (o.device2 >= 0) {	/* odd threads use a session on the other device */
+		const OrtEpDevice *dev2 = find_ep_device(env, o.device2);
+
+		if (!dev2) {
+			fprintf(stderr, "acceldev-onnx: no Acceldev EP device %d\n", o.device2);
+			return 1;
+		}
+		s2 = make_session(env, &o, dev2, false, NULL);
+		fails += show_assignment(s2, &o);
+	}
 	if (o.threads > 1 || o.runs > 1) {
 		struct worker *w = calloc((size_t)o.threads, sizeof(*w));
 		int bad = 0;
 		double t0 = now_s();
 
 		for (i = 0; i < o.threads; i++) {
-			w[i].s = s;
+			w[i].s = s2 && (i & 1) ? s2 : s;
 			w[i].io = &io;
 			w[i].runs = o.runs;
 			memcpy(w[i].ref, out, sizeof(out));
@@ -678,8 +692,8 @@ int main(int argc, char **argv)
 			pthread_join(w[i].tid, NULL);
 			bad += w[i].failures;
 		}
-		printf("threads: %d x %d runs in %.2f s: %d failure(s)\n", o.threads, o.runs,
-		       now_s() - t0, bad);
+		printf("threads: %d x %d runs%s in %.2f s: %d failure(s)\n", o.threads, o.runs,
+		       s2 ? " (on two sessions, two devices)" : "", now_s() - t0, bad);
 		fails += bad != 0;
 		free(w);
 	}
@@ -704,6 +718,8 @@ int main(int argc, char **argv)
 		ort->ReleaseValue(io.in[k]);
 		tensor_free(&io.in_t[k]);
 	}
+	if (s2)
+		ort->ReleaseSession(s2);
 	ort->ReleaseSession(s);
 	ort->ReleaseEnv(env);
 	printf("%s\n", fails ? "RESULT: FAILED" : "RESULT: OK");

@@ -241,6 +241,39 @@ out:
 	return v;
 }
 
+/*
+ * When the output's shape is static, the bytes of one run: the output
+ * axes where the (right-aligned) input is 1, times the element size. A
+ * run shorter than a 32-bit word would be all CPU work: declined.
+ */
+static enum op_verdict expand_run_bytes(const OrtNode *node, const struct op_info *op,
+					const int64_t *in, size_t in_rank, size_t n, char *why,
+					size_t len)
+{
+	struct op_info out_op;
+	int64_t dims[OP_MAX_RANK];
+	size_t rank, i, run = op->es;
+	char tmp[8];
+
+	if (io_elem(node, false, &out_op, dims, &rank, tmp, sizeof(tmp)) != OP_CLAIM ||
+	    !dims_static(dims, rank) || rank < in_rank) {
+		say(why, len, "each of the %zu input element(s) becomes runs of the output "
+		    "(their length is known at Run)", n);
+		return OP_CLAIM;
+	}
+	for (i = rank; i-- > 0;) {
+		if (n > 1 && i >= rank - in_rank && in[i - (rank - in_rank)] != 1)
+			break;
+		run *= (size_t)dims[i];
+	}
+	if (run < 4) {
+		say(why, len, "runs of %zu byte(s), shorter than one 32-bit FILL word", run);
+		return OP_DECLINE;
+	}
+	say(why, len, "each of the %zu input element(s) becomes runs of %zu bytes", n, run);
+	return OP_CLAIM;
+}
+
 static enum op_verdict check_expand(const OrtNode *node, struct op_info *op, char *why,
 				    size_t len)
 {
@@ -264,8 +297,7 @@ static enum op_verdict check_expand(const OrtNode *node, struct op_info *op, cha
 		    dims[rank - 1]);
 		return OP_DECLINE;
 	}
-	say(why, len, "each of the %zu input element(s) becomes runs of the output", n);
-	return OP_CLAIM;
+	return expand_run_bytes(node, op, dims, rank, n, why, len);
 }
 
 static enum op_verdict check_eyelike(const OrtNode *node, struct op_info *op, char *why,

@@ -23,10 +23,10 @@ NP_TO_ONNX = mapping.NP_TYPE_TO_TENSOR_TYPE  # onnx 1.12 names
 ONNX_TO_NP = mapping.TENSOR_TYPE_TO_NP_TYPE
 
 
-def save(out, case, nodes, inputs, outputs, feeds, expected=None):
+def save(out, case, nodes, inputs, outputs, feeds, expected=None, initializers=()):
     d = os.path.join(out, case)
     os.makedirs(d, exist_ok=True)
-    graph = helper.make_graph(nodes, case, inputs, outputs)
+    graph = helper.make_graph(nodes, case, inputs, outputs, initializer=list(initializers))
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
     model.ir_version = 8
     onnx.checker.check_model(model)
@@ -94,6 +94,26 @@ def expand(out, case, data, shape, name="expand", expected=True):
          {"x": data, "shape": np.array(shape, dtype=np.int64)}, exp)
 
 
+def expand_static(out, case, data, shape):
+    # the shape is an initializer (data stays an input: nothing to fold),
+    # so the output shape is static when the EP decides
+    onnx_type = NP_TO_ONNX[np.dtype(data.dtype)]
+    node = helper.make_node("Expand", ["x", "shape"], ["y"], name="expand")
+    x = helper.make_tensor_value_info("x", onnx_type, list(data.shape))
+    y = helper.make_tensor_value_info("y", onnx_type, list(shape))
+    init = numpy_helper.from_array(np.array(shape, dtype=np.int64), "shape")
+    save(out, case, [node], [x], [y], {"x": data},
+         {"y": data * np.ones(shape, dtype=data.dtype)}, [init])
+
+
+def constant_of_shape_default(out):
+    # no 'value' attribute: float32 zeros
+    node = helper.make_node("ConstantOfShape", ["shape"], ["y"], name="cos")
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, None])
+    save(out, "cos_default", [node], [shape_input("shape", 2)], [y],
+         {"shape": np.array([5, 3], dtype=np.int64)}, {"y": np.zeros((5, 3), np.float32)})
+
+
 def eyelike(out, case, rows, cols, k, dtype=None, in_type=np.int32, expected=True):
     attrs = {"k": k}
     if dtype is not None:
@@ -158,7 +178,10 @@ def main():
                       [25, 1024, 1024], expected=False)
     constant_of_shape(out, "cos_int8_odd", np.int8, TensorProto.INT8, 5, [4097, 3])
     constant_of_shape(out, "cos_empty", np.float32, TensorProto.FLOAT, 1.0, [3, 0])
+    constant_of_shape_default(out)
     # Expand
+    expand_static(out, "expand_static_short", np.arange(3, dtype=np.uint8).reshape(3, 1), [3, 2])
+    expand_static(out, "expand_static_ok", np.arange(3, dtype=np.uint8).reshape(3, 1), [2, 3, 8])
     expand(out, "expand_scalar", np.array(7.5, np.float32), [5, 6, 7])
     expand(out, "expand_rows_int16", np.arange(5, dtype=np.int16).reshape(5, 1) - 2, [2, 5, 3])
     expand(out, "expand_uint8_odd", np.arange(1, 4, dtype=np.uint8).reshape(3, 1, 1), [3, 5, 3])

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Two sessions on two devices at once (two processes), and many threads
-# running one session: every run's outputs equal the first run's.
+# Two sessions on two devices at once (in one process, and in two), and
+# many threads running one session: every run's outputs equal the first
+# run's, and both devices' run counters grew.
 : <<'VMTEST'
 // vmtest: timeout=300
 VMTEST
@@ -25,6 +26,17 @@ else
 	FAILS=$((FAILS + 1))
 fi
 sed 's/^/     | /' dev0.out dev1.out
+runs() { cat /sys/class/acceldev/acceldev"$1"/runs_submitted; }
+a0=$(runs 0) a1=$(runs 1)
+run_model cos_4m_plus_4 --device 0 --device2 1 --acceldev cos --threads 4 --runs 10
+b0=$(runs 0) b1=$(runs 1)
+CASES=$((CASES + 1))
+if [ "$b0" -gt "$a0" ] && [ "$b1" -gt "$a1" ]; then
+	echo "ok   runs_submitted: acceldev0 $a0 -> $b0, acceldev1 $a1 -> $b1"
+else
+	echo "FAIL runs_submitted did not grow on both: acceldev0 $a0 -> $b0, acceldev1 $a1 -> $b1"
+	FAILS=$((FAILS + 1))
+fi
 run_model expand_middle --acceldev expand --threads 8 --runs 25
 run_model eye_double_big --acceldev eye --threads 6 --runs 4
 finish

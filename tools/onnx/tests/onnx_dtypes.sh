@@ -6,7 +6,7 @@
 VMTEST
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"
 
-for c in float double_zero int8 uint8 int16 uint16 int32 uint32 int64_minus_one \
+for c in default float double_zero int8 uint8 int16 uint16 int32 uint32 int64_minus_one \
 	uint64_zero bool float16; do
 	run_model "cos_$c" --acceldev cos --compare
 done

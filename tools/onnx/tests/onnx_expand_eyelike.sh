@@ -10,6 +10,8 @@ for c in expand_scalar expand_rows_int16 expand_uint8_odd expand_middle; do
 	run_model "$c" --acceldev expand
 done
 run_model expand_big --acceldev expand --compare --bench
+run_model expand_static_ok --acceldev expand
+run_model expand_static_short --cpu expand	# runs of 2 bytes
 run_model expand_last_axis --cpu expand
 run_model expand_int64 --cpu expand
 for c in eye_float_k_minus2 eye_int64_k3 eye_k_outside; do
