@@ -483,7 +483,8 @@ static double now_s(void)
 
 /*
  * CPU EP per-node kernel times from ORT's profile (JSON): the "Node"
- * events are "NAME_kernel_time" with a "dur" in microseconds.
+ * events are "NAME_kernel_time" with a "dur" in microseconds. The first
+ * one (the warm-up run) is not counted.
  */
 static void cpu_profile_times(const char *file, const char *node, double *us, int *calls)
 {
@@ -491,6 +492,7 @@ static void cpu_profile_times(const char *file, const char *node, double *us, in
 	char *buf, *p;
 	long size;
 	char want[300];
+	int seen = 0;
 
 	*us = 0;
 	*calls = 0;
@@ -515,7 +517,7 @@ static void cpu_profile_times(const char *file, const char *node, double *us, in
 		dur = strstr(obj, "\"dur\"");
 		if (dur && dur < p) {
 			dur = strchr(dur, ':');
-			if (dur) {
+			if (dur && seen++) {
 				*us += strtod(dur + 1, NULL);
 				(*calls)++;
 			}
@@ -542,32 +544,52 @@ static double timed_runs(OrtSession *s, struct io *io, int runs)
 struct bench_ctx {
 	acceldev_ep_node_stats_fn stats_fn;
 	const char *prof;
+	bool report;	/* false: take the "before" snapshot */
+	int n, i;
+	struct acceldev_ep_node_stats before[MAX_LIST];
 };
 
+/* per node on Acceldev: snapshot its counters, or report the difference */
 static void bench_node(void *arg, const char *ep, const char *name, const char *type)
 {
 	struct bench_ctx *b = arg;
-	struct acceldev_ep_node_stats s;
+	struct acceldev_ep_node_stats s, *a;
+	uint64_t calls;
 	double us;
-	int calls;
+	int cpu_calls;
 
 	(void)type;
-	if (strcmp(ep, EP_NAME) || b->stats_fn(name, &s) || !s.calls)
+	if (strcmp(ep, EP_NAME) || b->n >= MAX_LIST)
 		return;
-	cpu_profile_times(b->prof, name, &us, &calls);
+	if (b->stats_fn(name, &s))
+		memset(&s, 0, sizeof(s));
+	if (!b->report) {
+		b->before[b->n++] = s;
+		return;
+	}
+	a = &b->before[b->i++];
+	calls = s.calls - a->calls;
+	if (!calls)
+		return;
+	cpu_profile_times(b->prof, name, &us, &cpu_calls);
 	printf("bench node %s: Acceldev %.1f us/run (%" PRIu64 " runs; per run %.1f FILLs, "
 	       "%.1f FENCEs, %.1f chunks, %.1f CPU bytes); CPU EP %.1f us/run (%d runs)\n",
-	       name, s.ns / 1e3 / s.calls, s.calls, (double)s.fills / s.calls,
-	       (double)s.fences / s.calls, (double)s.chunks / s.calls,
-	       (double)s.cpu_bytes / s.calls, calls ? us / calls : 0.0, calls);
+	       name, (s.ns - a->ns) / 1e3 / calls, calls, (double)(s.fills - a->fills) / calls,
+	       (double)(s.fences - a->fences) / calls, (double)(s.chunks - a->chunks) / calls,
+	       (double)(s.cpu_bytes - a->cpu_bytes) / calls, cpu_calls ? us / cpu_calls : 0.0,
+	       cpu_calls);
 }
 
+/*
+ * Times runs of the model with Acceldev (its first run, done already, is
+ * not counted) and CPU only (after one warm-up run, not counted either).
+ */
 static int bench(OrtEnv *env, const struct opts *o, OrtSession *acc, struct io *io,
 		 void *eplib)
 {
 	acceldev_ep_node_stats_fn stats_fn =
 		(acceldev_ep_node_stats_fn)(uintptr_t)dlsym(eplib, ACCELDEV_EP_NODE_STATS_SYMBOL);
-	struct bench_ctx bench_ctx;
+	struct bench_ctx *b;
 	OrtSession *cpu;
 	OrtAllocator *alloc;
 	char *prof;
@@ -579,8 +601,15 @@ static int bench(OrtEnv *env, const struct opts *o, OrtSession *acc, struct io *
 			ACCELDEV_EP_NODE_STATS_SYMBOL);
 		return 1;
 	}
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return 1;
+	b->stats_fn = stats_fn;
+	for_each_assigned(acc, bench_node, b);
 	cpu = make_session(env, o, NULL, true, "acceldev-onnx-cpu");
 	t_acc = timed_runs(acc, io, runs);
+	if (timed_runs(cpu, io, 1) < 0)
+		return 1;
 	t_cpu = timed_runs(cpu, io, runs);
 	if (t_acc < 0 || t_cpu < 0)
 		return 1;
@@ -588,10 +617,11 @@ static int bench(OrtEnv *env, const struct opts *o, OrtSession *acc, struct io *
 	CHECK(ort->SessionEndProfiling(cpu, alloc, &prof), "profiling");
 	printf("bench: %d runs: whole model %.3f ms/run with Acceldev, %.3f ms/run CPU only\n",
 	       runs, t_acc * 1e3 / runs, t_cpu * 1e3 / runs);
-	bench_ctx.stats_fn = stats_fn;
-	bench_ctx.prof = prof;
-	for_each_assigned(acc, bench_node, &bench_ctx);
+	b->prof = prof;
+	b->report = true;
+	for_each_assigned(acc, bench_node, b);
 	remove(prof);
+	free(b);
 	ort->ReleaseSession(cpu);
 	return 0;
 }
