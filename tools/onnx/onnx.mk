@@ -16,8 +16,15 @@ ONNX_HDRS := $(wildcard $(ONNX_SRC)/*.h) $(HDR)
 
 ifneq ($(ORT_INCLUDE),)
 all: $(EP_SO) $(ONNX_TOOL)
+install: install-onnx
 endif
 onnx: $(EP_SO) $(ONNX_TOOL)
+
+# acceldev-onnx finds the EP at <its folder>/../lib/libacceldev_ep.so
+install-onnx: $(EP_SO) $(ONNX_TOOL)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)
+	install -m 0755 $(EP_SO) $(DESTDIR)$(LIBDIR)/
+	install -m 0755 $(ONNX_TOOL) $(DESTDIR)$(BINDIR)/
 
 $(O)/obj/onnx-%.o: $(ONNX_SRC)/%.c $(ONNX_HDRS) | $(O)/obj
 	@test -f $(ORT_INCLUDE)/onnxruntime_c_api.h || \
@@ -36,4 +43,4 @@ $(ONNX_TOOL): $(ONNX_SRC)/acceldev-onnx.c $(O)/obj/onnx-tensorproto.o $(ONNX_HDR
 	$(CC) $(ONNX_CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(O)/obj/onnx-tensorproto.o \
 		$(ORT_LIBDIR)/libonnxruntime.so.1 -Wl,-rpath,$(ORT_LIBDIR) -ldl -pthread $(LDFLAGS)
 
-.PHONY: onnx
+.PHONY: onnx install-onnx
