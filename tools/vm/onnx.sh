@@ -143,6 +143,7 @@ main_onnx() {
 	for src in "$ONNX_DIR"/tests/onnx_*.sh; do
 		name=$(basename "$src" .sh)
 		install -m 0755 "$src" "$testdir/$name"
+		# shellcheck disable=SC2004
 		T_SRC[$name]=$src
 		names+=("$name")
 	done
@@ -152,9 +153,11 @@ main_onnx() {
 		done
 		names=("${OPT_ONLY[@]}")
 	fi
+	# both read by run_vm_groups / make_initramfs (build.sh, vmtest)
+	# shellcheck disable=SC2034
 	PREFIX=onnx/
 	INITRAMFS_EXTRA=$(checkout_build_dir)/onnx-stage
 	run_vm_groups onnx "$testdir" "$ko" 0 1 "${names[@]}"
-	INITRAMFS_EXTRA=
-	PREFIX=
+	# shellcheck disable=SC2034
+	INITRAMFS_EXTRA='' PREFIX=''
 }

@@ -4,6 +4,7 @@
 : <<'VMTEST'
 // vmtest: timeout=60
 VMTEST
+# shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"
 
 m=$ONNX_DATA/models/cos_float

@@ -5,6 +5,7 @@
 : <<'VMTEST'
 // vmtest: timeout=300
 VMTEST
+# shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"
 
 m=$ONNX_DATA/models/cos_4m_plus_4

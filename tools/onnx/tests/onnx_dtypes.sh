@@ -4,6 +4,7 @@
 : <<'VMTEST'
 // vmtest: timeout=120
 VMTEST
+# shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"
 
 for c in default float double_zero int8 uint8 int16 uint16 int32 uint32 int64_minus_one \

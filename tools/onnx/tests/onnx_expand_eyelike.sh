@@ -4,6 +4,7 @@
 : <<'VMTEST'
 // vmtest: timeout=240
 VMTEST
+# shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"
 
 for c in expand_scalar expand_rows_int16 expand_uint8_odd expand_middle; do

@@ -4,6 +4,7 @@
 : <<'VMTEST'
 // vmtest: timeout=120
 VMTEST
+# shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"
 
 run_model mixed_shape_cos_add --acceldev cos --cpu shape --cpu add --compare

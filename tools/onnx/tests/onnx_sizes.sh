@@ -5,6 +5,7 @@
 : <<'VMTEST'
 // vmtest: timeout=300
 VMTEST
+# shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"
 
 run_model cos_4k --acceldev cos --bench

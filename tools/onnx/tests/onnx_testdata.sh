@@ -5,6 +5,7 @@
 : <<'VMTEST'
 // vmtest: timeout=120
 VMTEST
+# shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"
 
 n=0

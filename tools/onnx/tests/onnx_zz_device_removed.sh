@@ -6,6 +6,7 @@
 : <<'VMTEST'
 // vmtest: timeout=120
 VMTEST
+# shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"
 
 pci=$(basename "$(readlink /sys/class/acceldev/acceldev1/device)")
