@@ -96,7 +96,8 @@ static const char *default_ep_lib(void)
 	return path;
 }
 
-/* "FILE.pb" without "NAME=": the name is the TensorProto's own */
+/* "FILE.pb" without "NAME=": the name is the TensorProto's own (the
+ * strings live as long as the process) */
 static void name_files(const char **list, int n)
 {
 	char err[512];
@@ -353,6 +354,21 @@ static void load_inputs(OrtSession *s, const struct opts *o, struct io *io)
 		      "input tensor");
 	}
 	ort->ReleaseMemoryInfo(mi);
+}
+
+static void free_io(struct io *io)
+{
+	OrtAllocator *alloc;
+	size_t i;
+
+	CHECK(ort->GetAllocatorWithDefaultOptions(&alloc), "allocator");
+	for (i = 0; i < io->nin; i++) {
+		ort->ReleaseValue(io->in[i]);
+		tensor_free(&io->in_t[i]);
+		ort_ignore(ort->AllocatorFree(alloc, io->in_names[i]));
+	}
+	for (i = 0; i < io->nout; i++)
+		ort_ignore(ort->AllocatorFree(alloc, io->out_names[i]));
 }
 
 /* run once; outputs into out[] (NULL first). Returns 0 or -1 (printed). */
@@ -744,10 +760,7 @@ int main(int argc, char **argv)
 	if (o.bench && eplib)
 		fails += bench(env, &o, s, &io, eplib);
 	release_outputs(&io, out);
-	for (k = 0; k < io.nin; k++) {
-		ort->ReleaseValue(io.in[k]);
-		tensor_free(&io.in_t[k]);
-	}
+	free_io(&io);
 	if (s2)
 		ort->ReleaseSession(s2);
 	ort->ReleaseSession(s);
