@@ -188,12 +188,18 @@ def main():
     expand(out, "expand_middle", np.arange(6, dtype=np.int32).reshape(2, 1, 3, 1), [2, 4, 3, 5])
     expand(out, "expand_last_axis", np.arange(3, dtype=np.float32).reshape(1, 3), [4, 3])
     expand(out, "expand_int64", np.arange(3, dtype=np.int64).reshape(3, 1), [3, 4])
+    expand(out, "expand_float16", np.array([[1.5], [-2.0]], np.float16), [2, 5])
+    expand(out, "expand_bool", np.array([[True], [False], [True]]), [3, 7])
+    expand(out, "expand_int8", np.array([[-3], [4]], np.int8), [2, 2, 8])
+    expand(out, "expand_uint32", np.array([[4000000000]], np.uint32), [6, 3])
     expand(out, "expand_big", np.arange(8, dtype=np.float32).reshape(8, 1), [8, 1 << 20],
            expected=False)
     # EyeLike
     eyelike(out, "eye_float_k_minus2", 6, 4, -2, TensorProto.FLOAT)
     eyelike(out, "eye_int64_k3", 5, 9, 3, TensorProto.INT64)
     eyelike(out, "eye_double_big", 1024, 1536, 0, TensorProto.DOUBLE, expected=False)
+    eyelike(out, "eye_uint64", 4, 6, 1, TensorProto.UINT64)
+    eyelike(out, "eye_float_no_dtype", 5, 5, -1, None, np.float32)
     eyelike(out, "eye_k_outside", 3, 3, 5, TensorProto.FLOAT)
     mixed_shape_cos_add(out)
     mixed_expand_matmul(out)
