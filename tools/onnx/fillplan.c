@@ -110,10 +110,7 @@ retry:
 		} else {
 			st->buf[i] = acd_buffer_create(st->ctx, ACD_BUFFER_DATA, STAGING_CHUNK);
 			if (!st->buf[i]) {
-				/*
-				 * out of slots (the application has some): use
-				 * the buffers we have from now on
-				 */
+				/* out of slots: use the buffers we have from now on */
 				if ((errno == ENOSPC || errno == EBUSY) && st->created >= n) {
 					st->max = st->created;
 					staging_release(st, got, idx);
