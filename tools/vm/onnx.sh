@@ -28,7 +28,9 @@ npm_tarball() {
 			die "npm pack $spec failed"
 		[ -f "$file" ] || die "npm pack $spec did not produce $file"
 	fi
-	got=$(openssl dgst -sha512 -binary "$file" | base64 -w0)
+	# npm's integrity is "sha512-" + base64 of the binary digest
+	got=$("${PYTHON:-/usr/bin/python3}" -c 'import base64, hashlib, sys
+print(base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' "$file")
 	if [ "$got" != "$want" ]; then
 		rm -f "$file"
 		die "$file: sha512 $got is not the pinned $want (deleted)"
