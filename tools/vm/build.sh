@@ -224,6 +224,10 @@ make_initramfs() {
 		install -m 0644 "$ko" "$stage/selftest/"
 	done
 	echo "root:x:0:0:root:/tmp:/bin/sh" >"$stage/etc/passwd"
+	# a tree to add (the onnx group: shared libraries, ONNX Runtime, models)
+	if [ -n "${INITRAMFS_EXTRA:-}" ]; then
+		cp -a "$INITRAMFS_EXTRA/." "$stage/"
+	fi
 	(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
 		cpio --quiet -o -0 -H newc -R 0:0) >"$out"
 	rm -rf "$stage"

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fillplan.c - execute a fill plan on an Acceldev context: FILLs into
+ * staging data buffers of at most 4 MiB (STAGING_CHUNK), a FENCE, WAIT,
+ * then a copy into the output. Outputs larger than one round
+ * (STAGING_PER_ROUND chunks) take several rounds, reusing the buffers.
+ */
+#include "fillplan.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libacceldev.h>
+
+static size_t up4(size_t x) { return (x + 3) & ~(size_t)3; }
+static size_t down4(size_t x) { return x & ~(size_t)3; }
+static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
+static size_t max_sz(size_t a, size_t b) { return a > b ? a : b; }
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+int staging_init(struct staging *st, int index, bool sim)
+{
+	memset(st, 0, sizeof(*st));
+	st->sim = sim;
+	st->max = STAGING_SLOTS;
+	snprintf(st->name, sizeof(st->name), sim ? "simulated acceldev%d" : "/dev/acceldev%d",
+		 index);
+	if (!sim) {
+		st->ctx = acd_open(index);
+		if (!st->ctx)
+			return -1;
+	}
+	pthread_mutex_init(&st->lock, NULL);
+	pthread_cond_init(&st->freed, NULL);
+	return 0;
+}
+
+void staging_fini(struct staging *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->created; i++) {
+		acd_buffer_destroy(st->buf[i]);
+		free(st->simbuf[i]);
+	}
+	acd_close(st->ctx);
+	pthread_mutex_destroy(&st->lock);
+	pthread_cond_destroy(&st->freed);
+}
+
+/* Give buffers back (st->lock held) and wake the waiters. */
+static void staging_release(struct staging *st, unsigned int n, const unsigned int *idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		st->busy[idx[i]] = false;
+		st->nfree++;
+	}
+	pthread_cond_broadcast(&st->freed);
+}
+
+/*
+ * Take n staging buffers (n <= STAGING_PER_ROUND), creating them up to
+ * st->max. A caller takes all its buffers at once, so callers cannot
+ * deadlock holding part of what they need. Returns 0 or -1 (creation
+ * failed: device error, or no slot left and nothing to wait for).
+ */
+static int staging_get(struct staging *st, unsigned int n, unsigned int *idx,
+		       char *err, size_t errlen)
+{
+	unsigned int got, i;
+
+	pthread_mutex_lock(&st->lock);
+retry:
+	got = 0;
+	while (st->nfree + (st->max - st->created) < n) {
+		if (st->max < n) {	/* can never have n */
+			pthread_mutex_unlock(&st->lock);
+			set_err(err, errlen, "%s: only %u staging buffers available", st->name,
+				st->max);
+			return -1;
+		}
+		pthread_cond_wait(&st->freed, &st->lock);
+	}
+	for (i = 0; i < st->created && got < n; i++) {
+		if (!st->busy[i]) {
+			st->busy[i] = true;
+			st->nfree--;
+			idx[got++] = i;
+		}
+	}
+	while (got < n) {
+		i = st->created;
+		if (st->sim) {
+			st->simbuf[i] = malloc(STAGING_CHUNK);
+			if (!st->simbuf[i])
+				goto fail;
+		} else {
+			st->buf[i] = acd_buffer_create(st->ctx, ACD_BUFFER_DATA, STAGING_CHUNK);
+			if (!st->buf[i]) {
+				/* out of slots: use the buffers we have from now on */
+				if ((errno == ENOSPC || errno == EBUSY) && st->created >= n) {
+					st->max = st->created;
+					staging_release(st, got, idx);
+					goto retry;
+				}
+				goto fail;
+			}
+		}
+		st->busy[i] = true;
+		st->created++;
+		idx[got++] = i;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return 0;
+fail:
+	set_err(err, errlen, "%s: cannot create a %u-byte staging data buffer: %s", st->name,
+		STAGING_CHUNK, st->sim ? strerror(ENOMEM) : acd_error());
+	staging_release(st, got, idx);
+	pthread_mutex_unlock(&st->lock);
+	return -1;
+}
+
+static void staging_put(struct staging *st, unsigned int n, const unsigned int *idx)
+{
+	pthread_mutex_lock(&st->lock);
+	staging_release(st, n, idx);
+	pthread_mutex_unlock(&st->lock);
+}
+
+static void *chunk_map(struct staging *st, unsigned int i)
+{
+	return st->sim ? st->simbuf[i] : acd_buffer_map(st->buf[i]);
+}
+
+/* One round: chunks [first, first + n) of the output, buffers idx[]. */
+struct round {
+	struct staging *st;
+	const unsigned int *idx;
+	size_t a, b;		/* output bytes [a, b) */
+	struct fill_stats *stats;
+	char *err;
+	size_t errlen;
+};
+
+/* FILL the 4-byte aligned part of output bytes [o, e) with word. */
+static int round_fill(struct round *r, size_t o, size_t e, uint32_t word)
+{
+	size_t s = max_sz(up4(o), r->a), end = min_sz(down4(e), r->b);
+
+	while (s < end) {
+		size_t c = (s - r->a) / STAGING_CHUNK;
+		size_t coff = (s - r->a) % STAGING_CHUNK;
+		size_t len = min_sz(end - s, STAGING_CHUNK - coff);
+		unsigned int bi = r->idx[c];
+
+		if (r->st->sim) {
+			uint32_t *p = (uint32_t *)((char *)r->st->simbuf[bi] + coff);
+			size_t k;
+
+			for (k = 0; k < len / 4; k++)
+				p[k] = word;
+		} else if (acd_fill(r->st->ctx, r->st->buf[bi], word, (uint32_t)coff,
+				    (uint32_t)len)) {
+			set_err(r->err, r->errlen, "FILL on %s failed: %s", r->st->name,
+				acd_error());
+			return -1;
+		}
+		r->stats->fills++;
+		s += len;
+	}
+	return 0;
+}
+
+/* CPU: the unaligned head and tail bytes of [o, e) that lie in [a, b). */
+static void round_cpu_bytes(struct round *r, uint8_t *out, size_t o, size_t e,
+			    uint32_t word)
+{
+	const uint8_t *w = (const uint8_t *)&word;
+	size_t head_end = min_sz(up4(o), e), tail = max_sz(down4(e), head_end), p;
+
+	for (p = max_sz(o, r->a); p < min_sz(head_end, r->b); p++, r->stats->cpu_bytes++)
+		out[p] = w[p & 3];
+	for (p = max_sz(tail, r->a); p < min_sz(e, r->b); p++, r->stats->cpu_bytes++)
+		out[p] = w[p & 3];
+}
+
+int fill_plan_execute(struct staging *st, const struct fill_plan *plan, void *out,
+		      struct fill_stats *stats, char *err, size_t errlen)
+{
+	size_t nchunks = (plan->total + STAGING_CHUNK - 1) / STAGING_CHUNK;
+	size_t chunk = 0, cursor = 0, i;
+	struct fill_run run;
+	int ret = 0;
+
+	memset(stats, 0, sizeof(*stats));
+	while (chunk < nchunks) {
+		unsigned int n = (unsigned int)min_sz(STAGING_PER_ROUND, nchunks - chunk);
+		unsigned int idx[STAGING_PER_ROUND], k;
+		struct round r = {
+			.st = st, .idx = idx, .stats = stats, .err = err, .errlen = errlen,
+			.a = chunk * STAGING_CHUNK,
+		};
+		size_t next_cursor = cursor;
+		acd_fence_t fence = 0;
+
+		r.b = min_sz(plan->total, r.a + (size_t)n * STAGING_CHUNK);
+		if (staging_get(st, n, idx, err, errlen))
+			return -1;
+		stats->chunks += n;
+		if (plan->has_base)
+			ret = round_fill(&r, 0, plan->total, plan->base_word);
+		for (i = cursor; !ret && i < plan->nruns; i++) {
+			plan->get_run(plan, i, &run);
+			if (run.offset >= r.b)
+				break;
+			ret = round_fill(&r, run.offset, run.offset + run.len, run.word);
+			if (run.offset + run.len <= r.b)
+				next_cursor = i + 1;
+		}
+		if (!ret && !st->sim) {
+			if (acd_fence(st->ctx, &fence) || acd_wait(st->ctx, fence)) {
+				set_err(err, errlen, "FENCE/WAIT on %s failed: %s", st->name,
+					acd_error());
+				ret = -1;
+			}
+			stats->fences++;
+		}
+		if (!ret) {
+			for (k = 0; k < n; k++) {
+				size_t ca = r.a + (size_t)k * STAGING_CHUNK;
+
+				memcpy((char *)out + ca, chunk_map(st, idx[k]),
+				       min_sz(STAGING_CHUNK, r.b - ca));
+			}
+			if (plan->has_base)
+				round_cpu_bytes(&r, out, 0, plan->total, plan->base_word);
+			for (i = cursor; i < plan->nruns; i++) {
+				plan->get_run(plan, i, &run);
+				if (run.offset >= r.b)
+					break;
+				round_cpu_bytes(&r, out, run.offset, run.offset + run.len, run.word);
+			}
+		}
+		staging_put(st, n, idx);
+		if (ret)
+			return -1;
+		cursor = next_cursor;
+		chunk += n;
+	}
+	return 0;
+}

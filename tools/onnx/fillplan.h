@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fillplan.h - an output tensor described as FILLs, and its execution on
+ * an Acceldev context through staging data buffers.
+ *
+ * A plan is an optional base word that covers the whole output, then
+ * runs: byte ranges, in increasing and non-overlapping order, each
+ * holding one repeated 32-bit word. Byte p of a range holds byte (p % 4)
+ * of its word (little-endian), so a 1-, 2- or 4-byte element value
+ * replicated into a word, or an 8-byte value with equal halves, is one
+ * run. The device writes the 4-byte aligned part of every range; the
+ * fewer than 4 unaligned bytes at a range's head or tail are written by
+ * the CPU after the copy (see README.md).
+ */
+#ifndef ACCELDEV_FILLPLAN_H
+#define ACCELDEV_FILLPLAN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fill_run {
+	size_t offset;
+	size_t len;
+	uint32_t word;
+};
+
+struct fill_plan {
+	size_t total;		/* bytes of the output */
+	bool has_base;		/* base_word over [0, total) first */
+	uint32_t base_word;
+	size_t nruns;
+	/* run i (0 <= i < nruns) */
+	void (*get_run)(const struct fill_plan *plan, size_t i, struct fill_run *run);
+	const void *arg;	/* for get_run */
+	size_t stride;		/* for get_run: e.g. bytes per run */
+};
+
+/* Statistics of one execution (for --bench and the tests). */
+struct fill_stats {
+	unsigned long fills;	/* FILL commands */
+	unsigned long fences;
+	unsigned long chunks;	/* staging buffer uses */
+	size_t cpu_bytes;	/* unaligned bytes written by the CPU */
+};
+
+struct acd_ctx;
+struct acd_buffer;
+
+#define STAGING_SLOTS 16		/* data buffers a context may have */
+#define STAGING_CHUNK (4u << 20)	/* bytes per staging buffer */
+#define STAGING_PER_ROUND 4		/* buffers one call holds at a time */
+
+/*
+ * A context and its staging buffers, shared by the threads that run one
+ * EP instance's nodes. sim: no device; FILL is done by the CPU into
+ * malloc'ed chunks (ACCELDEV_EP_SIMULATE, host development only).
+ */
+struct staging {
+	struct acd_ctx *ctx;
+	bool sim;
+	char name[64];		/* "/dev/acceldev0" for messages */
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	unsigned int created, nfree, max;
+	struct acd_buffer *buf[STAGING_SLOTS];
+	void *simbuf[STAGING_SLOTS];
+	bool busy[STAGING_SLOTS];
+};
+
+int staging_init(struct staging *st, int index, bool sim);
+void staging_fini(struct staging *st);
+
+/*
+ * fill_plan_execute() - produce the plan into out (plan->total bytes).
+ * Return: 0, or -1 with a message in err.
+ */
+int fill_plan_execute(struct staging *st, const struct fill_plan *plan, void *out,
+		      struct fill_stats *stats, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/* stats.c - per-node counters of libacceldev_ep.so (acceldev_ep_stats.h) */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep.h"
+#include "fillplan.h"
+
+struct node_stats {
+	struct node_stats *next;
+	struct acceldev_ep_node_stats s;
+	char name[];
+};
+
+static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct node_stats *stats_head;
+
+static struct node_stats *find(const char *node)
+{
+	struct node_stats *n;
+
+	for (n = stats_head; n; n = n->next)
+		if (!strcmp(n->name, node))
+			return n;
+	return NULL;
+}
+
+void ep_stats_add(const char *node, uint64_t ns, const struct fill_stats *fs)
+{
+	struct node_stats *n;
+
+	pthread_mutex_lock(&stats_lock);
+	n = find(node);
+	if (!n) {
+		n = calloc(1, sizeof(*n) + strlen(node) + 1);
+		if (!n)
+			goto out;
+		strcpy(n->name, node);
+		n->next = stats_head;
+		stats_head = n;
+	}
+	n->s.calls++;
+	n->s.ns += ns;
+	n->s.fills += fs->fills;
+	n->s.fences += fs->fences;
+	n->s.chunks += fs->chunks;
+	n->s.cpu_bytes += fs->cpu_bytes;
+out:
+	pthread_mutex_unlock(&stats_lock);
+}
+
+EXPORT int acceldev_ep_node_stats(const char *node, struct acceldev_ep_node_stats *out);
+
+int acceldev_ep_node_stats(const char *node, struct acceldev_ep_node_stats *out)
+{
+	struct node_stats *n;
+	int ret = -1;
+
+	pthread_mutex_lock(&stats_lock);
+	n = find(node);
+	if (n) {
+		*out = n->s;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&stats_lock);
+	return ret;
+}
