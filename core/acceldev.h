@@ -92,35 +92,21 @@ struct acceldev_hw_context {
 } __aligned(64);
 
 /**
- * enum acceldev_cmd_kind - who owns a queued device command
- * @ACCELDEV_CMD_OWNED: allocated for the queue (a RUN, or a fault
- *                      injected through debugfs); the dispatcher frees it
- *                      once fed.
- * @ACCELDEV_CMD_EMBEDDED: part of a longer-lived object (a buffer's
- *                         BIND_SLOT); the dispatcher only unlinks it.
- *
- * Device FENCEs are not queued: the dispatcher feeds them itself, as
- * watermarks and where &acceldev_device.fence_want asks for one.
- */
-enum acceldev_cmd_kind {
-	ACCELDEV_CMD_OWNED,
-	ACCELDEV_CMD_EMBEDDED,
-};
-
-/**
  * struct acceldev_cmd - a device command waiting on the pending list
  * @node: link in &acceldev_device.pending.
- * @kind: ownership, see &enum acceldev_cmd_kind.
  * @seq: position in the device's submission order (queued_seq); set when
  *       queued.
  * @words: the five FEED words.
  *
- * Owner: see @kind. While on the pending list the node is reachable only
- * under &acceldev_device.queue_lock, or by the dispatcher after splicing.
+ * Owner: whoever allocated it (kmalloc) until it is queued; from then on
+ * the dispatcher, which frees it once fed (or dropped at removal). While
+ * on the pending list the node is reachable only under
+ * &acceldev_device.queue_lock, or by the dispatcher after splicing. Device
+ * FENCEs are not queued: the dispatcher feeds them itself, as watermarks
+ * and where &acceldev_device.fence_want asks for one.
  */
 struct acceldev_cmd {
 	struct list_head node;
-	enum acceldev_cmd_kind kind;
 	u64 seq;
 	u32 words[ACCELDEV_DEVICE_CMD_WORDS];
 };
@@ -203,13 +189,17 @@ struct acceldev_stats {
  * @intr_pending: INTR bits acknowledged by the IRQ handler (or pushed
  *                back by the work) and not yet processed by @work.
  * @queue_lock: protects @pending, @queued_seq, @done_seq, @fence_want,
- *              @sync_waiters and, with @lock, @gone and @stopped.
+ *              @sync_waiters, @deferred_buffers, @deferred_contexts and,
+ *              with @lock, @gone and @stopped.
  * @pending: device commands waiting to be fed, in submission order.
  * @queued_seq: sequence number of the last command queued.
  * @done_seq: every command with a sequence number up to this completed.
  * @fence_want: a sync waiter wants a device FENCE behind every command up
  *              to this sequence number.
- * @sync_waiters: &struct acceldev_sync_waiter, sleeping in acceldev_sync().
+ * @sync_waiters: &struct acceldev_sync_waiter, sleeping in a sync.
+ * @deferred_buffers: buffers whose close was killed, freed by the work
+ *                    once their commands are done (or by removal).
+ * @deferred_contexts: contexts likewise, each with its file's reference.
  * @credit: (work) commands that may still be fed without reading FREE.
  * @fence_val: (work) VAL of the last device FENCE fed.
  * @fed_seq: (work) sequence number of the last command fed.
@@ -271,6 +261,8 @@ struct acceldev_device {
 	u64 done_seq;
 	u64 fence_want;
 	struct list_head sync_waiters;
+	struct list_head deferred_buffers;
+	struct list_head deferred_contexts;
 
 	u32 credit;
 	u32 fence_val;
@@ -312,6 +304,11 @@ struct acceldev_device {
  *                  FENCEs than this can ever execute.
  * @last_seq: submission sequence number of the last device command
  *            queued for this context.
+ * @last_run_seq: the same for its last RUN: what close and an unreachable
+ *                WAIT wait for.
+ * @deferred: link in &acceldev_device.deferred_contexts while the id's
+ *            return waits for the dispatcher (killed close).
+ * @deferred_seq: what it waits for there.
  * @slots: bit n set while slot n is bound (or its BIND_SLOT is queued).
  * @slot_buf: buffer bound at each set bit of @slots (not counted: the
  *            buffer clears its entry before it is freed).
@@ -330,6 +327,9 @@ struct acceldev_context {
 	u64 fences_seen;
 	u64 cmds_submitted;
 	u64 last_seq;
+	u64 last_run_seq;
+	struct list_head deferred;
+	u64 deferred_seq;
 	unsigned long slots;
 	struct acceldev_buffer *slot_buf[ACCELDEV_NUM_BUFFERS];
 };
@@ -353,8 +353,12 @@ struct acceldev_context {
  *          when they are freed, by release or, device stopped, by removal.
  * @node: link in &acceldev_device.buffers while @mapped.
  * @slot: slot it was bound to, or -1.
- * @bind: the BIND_SLOT command that binds it.
- * @unbind: the BIND_SLOT command that unbinds it.
+ * @unbind: the BIND_SLOT command that will unbind its slot, allocated
+ *          with the bind so that close cannot fail; NULL once queued (by
+ *          its close or its context's) or for a CODE buffer.
+ * @deferred: link in &acceldev_device.deferred_buffers after a killed
+ *            close.
+ * @deferred_seq: the last command that may reach it then.
  *
  * Owner: the buffer's file (file->private_data). struct file's own
  * reference count is the buffer's: mappings (vma->vm_file) and RUN (fdget)
@@ -373,8 +377,9 @@ struct acceldev_buffer {
 	bool mapped;
 	struct list_head node;
 	int slot;
-	struct acceldev_cmd bind;
-	struct acceldev_cmd unbind;
+	struct acceldev_cmd *unbind;
+	struct list_head deferred;
+	u64 deferred_seq;
 };
 
 /* core/main.c */
@@ -387,6 +392,7 @@ void acceldev_hw_stop(struct acceldev_device *adev);
 /* core/context.c */
 extern const struct file_operations acceldev_fops;
 void acceldev_context_put(struct acceldev_context *ctx);
+void acceldev_context_finish(struct acceldev_context *ctx);
 struct acceldev_context *acceldev_context_get(struct acceldev_context *ctx);
 
 /* core/sysfs.c */
@@ -407,9 +413,11 @@ void acceldev_dispatch_work(struct work_struct *work);
 void acceldev_dispatch_kick(struct acceldev_device *adev);
 int acceldev_queue_locked(struct acceldev_context *ctx,
 			  struct acceldev_cmd *cmd);
-int acceldev_sync(struct acceldev_device *adev, u64 seq);
+int acceldev_sync_killable(struct acceldev_device *adev, u64 seq);
 int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq);
-int acceldev_context_sync(struct acceldev_context *ctx);
+bool acceldev_defer_buffer(struct acceldev_buffer *buf, u64 seq);
+bool acceldev_defer_context(struct acceldev_context *ctx, u64 seq);
+void acceldev_reap_deferred(struct acceldev_device *adev, bool all);
 void acceldev_dispatch_abort(struct acceldev_device *adev);
 void acceldev_dispatch_stopped(struct acceldev_device *adev);
 int acceldev_dispatch_inject_bad(struct acceldev_device *adev, unsigned int n);
@@ -427,5 +435,7 @@ int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 				 void __user *uarg, bool compat);
 struct acceldev_buffer *acceldev_buffer_from_file(struct file *file);
 void acceldev_buffer_unmap_locked(struct acceldev_buffer *buf);
+void acceldev_buffer_unbind_locked(struct acceldev_buffer *buf);
+void acceldev_buffer_destroy(struct acceldev_buffer *buf);
 
 #endif /* _ACCELDEV_CORE_ACCELDEV_H */

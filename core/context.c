@@ -5,7 +5,7 @@
  * Each open file is a context and owns one of the device's 255 device
  * contexts until it is closed. Buffers hold a reference on their context,
  * so the context structure may outlive its file; its device context does
- * not: close waits for the context's runs, unbinds what is still bound,
+ * not: close unbinds what is still bound, waits for the context's runs,
  * zeroes the config entry and gives the id back.
  */
 
@@ -101,32 +101,20 @@ err_put:
 	return ret;
 }
 
-/*
- * acceldev_context_detach() - give the device context back
+/**
+ * acceldev_context_finish() - give the device context back
+ * @ctx: a context whose RUNs have all completed (or whose device is
+ *       stopped for good); its file is gone.
  *
- * Unbinds the slots of buffers that outlive the file, waits for every
- * command queued for the context, then zeroes the config entry and frees
- * the id. After removal only the bookkeeping is undone.
+ * Zeroes the config entry and frees the id. Unbinds of its slots may
+ * still be queued: they come before any command of a later owner of the
+ * id in the FIFO, and only write zeroes into the entry.
  *
- * Context: process, may sleep.
+ * Context: process; takes &acceldev_device.lock.
  */
-static void acceldev_context_detach(struct acceldev_context *ctx)
+void acceldev_context_finish(struct acceldev_context *ctx)
 {
 	struct acceldev_device *adev = ctx->adev;
-	struct acceldev_buffer *buf;
-	unsigned int slot;
-
-	spin_lock(&ctx->lock);
-	for_each_set_bit(slot, &ctx->slots, ACCELDEV_NUM_BUFFERS) {
-		buf = ctx->slot_buf[slot];
-		ctx->slot_buf[slot] = NULL;
-		/* -ENODEV: removed, and nothing needs unbinding any more. */
-		acceldev_queue_locked(ctx, &buf->unbind);
-	}
-	ctx->slots = 0;
-	spin_unlock(&ctx->lock);
-
-	acceldev_context_sync(ctx);
 
 	mutex_lock(&adev->lock);
 	spin_lock(&ctx->lock);
@@ -140,12 +128,42 @@ static void acceldev_context_detach(struct acceldev_context *ctx)
 	mutex_unlock(&adev->lock);
 }
 
+/*
+ * acceldev_context_detach() - the context's file is closed
+ *
+ * Queues the unbinds of slots whose buffers outlive the file, waits until
+ * every RUN queued for the context has completed (none in flight: at
+ * once), then gives the device context back. The wait is killable: a
+ * fatal signal hands the rest, and the file's reference, to the
+ * dispatcher (acceldev_defer_context()).
+ *
+ * Context: process, may sleep (killably).
+ * Return: true if the dispatcher took over the file's reference.
+ */
+static bool acceldev_context_detach(struct acceldev_context *ctx)
+{
+	unsigned int slot;
+	u64 seq;
+
+	spin_lock(&ctx->lock);
+	for_each_set_bit(slot, &ctx->slots, ACCELDEV_NUM_BUFFERS)
+		acceldev_buffer_unbind_locked(ctx->slot_buf[slot]);
+	seq = ctx->last_run_seq;
+	spin_unlock(&ctx->lock);
+
+	if (acceldev_sync_killable(ctx->adev, seq) == -ERESTARTSYS &&
+	    acceldev_defer_context(ctx, seq))
+		return true;
+	acceldev_context_finish(ctx);
+	return false;
+}
+
 static int acceldev_release(struct inode *inode, struct file *file)
 {
 	struct acceldev_context *ctx = file->private_data;
 
-	acceldev_context_detach(ctx);
-	acceldev_context_put(ctx);
+	if (!acceldev_context_detach(ctx))
+		acceldev_context_put(ctx);
 	return 0;
 }
 

@@ -511,7 +511,8 @@ err_free:
  * 4. Then the IRQ and the work go, the coherent memory of every buffer
  *    still open (their pages stay for user mappings) and the config array
  *    are given back, and only now are the sleepers told: @stopped, sync
- *    waiters and WAITs end with -ENODEV.
+ *    waiters and WAITs end with -ENODEV. What killed closes left to the
+ *    dispatcher is freed last.
  *
  * Open files keep the structure until they close.
  */
@@ -566,6 +567,8 @@ static void acceldev_remove(struct pci_dev *pdev)
 	}
 	acceldev_dispatch_stopped(adev);
 	mutex_unlock(&adev->lock);
+	/* Killed closes: what they left is unreachable now. */
+	acceldev_reap_deferred(adev, true);
 
 	pci_iounmap(pdev, adev->regs);
 	pci_release_regions(pdev);

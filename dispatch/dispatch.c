@@ -20,7 +20,7 @@
  * Completion. Each FENCE fed covers every command fed before it. The work
  * keeps the FENCEs in flight in a ring; on FENCE_WAIT it reads
  * CMD_FENCE_LAST, retires the ring up to it and advances done_seq, waking
- * acceldev_sync() callers whose commands are covered. A sync caller asks
+ * sync callers whose commands are covered. A sync caller asks
  * for a FENCE behind its commands (fence_want), which the work feeds once
  * those are fed; only then, and after taking in every interrupt raised
  * before it, does the retire wake it.
@@ -28,6 +28,7 @@
 
 #include <linux/device.h>
 #include <linux/minmax.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "../core/acceldev.h"
@@ -36,14 +37,14 @@
 static_assert(ACCELDEV_FENCE_RING > CMDS_BUFFER_SIZE);
 
 /**
- * struct acceldev_sync_waiter - a sleeper in acceldev_sync()
+ * struct acceldev_sync_waiter - a sleeper in acceldev_sync_state()
  * @node: link in &acceldev_device.sync_waiters.
  * @target: submission sequence number that must complete.
  * @status: 0, or -ENODEV if the device went away first.
  * @done: completed by the dispatcher once @status is set.
  *
  * Owner: the sleeping task (on its stack). It is on the list from
- * acceldev_sync() until the dispatcher (or removal) unlinks it under
+ * acceldev_sync_state() until the dispatcher (or removal) unlinks it under
  * &acceldev_device.queue_lock and completes @done.
  */
 struct acceldev_sync_waiter {
@@ -65,6 +66,8 @@ void acceldev_dispatch_init(struct acceldev_device *adev)
 	spin_lock_init(&adev->intr_lock);
 	INIT_LIST_HEAD(&adev->pending);
 	INIT_LIST_HEAD(&adev->sync_waiters);
+	INIT_LIST_HEAD(&adev->deferred_buffers);
+	INIT_LIST_HEAD(&adev->deferred_contexts);
 	INIT_WORK(&adev->work, acceldev_dispatch_work);
 	atomic_set(&adev->intr_pending, 0);
 }
@@ -90,10 +93,10 @@ static bool acceldev_cmd_is_run(const struct acceldev_cmd *cmd)
  * acceldev_queue_locked() - append a device command to the pending list
  * @ctx: the context the command belongs to.
  * @cmd: the command. On success it belongs to the dispatcher until fed
- *       (see &enum acceldev_cmd_kind); on failure it is untouched.
+ *       (it frees it once fed); on failure it is untouched.
  *
- * Records the command as @ctx's latest, so that acceldev_context_sync()
- * waits for it, and kicks the work.
+ * Records the command as @ctx's latest (and its latest RUN, which close
+ * and WAIT sync on), and kicks the work.
  *
  * Context: process or atomic; takes &acceldev_device.queue_lock.
  *          Caller holds @ctx->lock.
@@ -117,13 +120,34 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 	 * free it as soon as queue_lock is dropped: take what we need now.
 	 */
 	ctx->last_seq = cmd->seq;
-	if (acceldev_cmd_is_run(cmd))
+	if (acceldev_cmd_is_run(cmd)) {
+		ctx->last_run_seq = cmd->seq;
 		atomic_long_inc(&adev->stats.runs_pending);
+	}
 	list_add_tail(&cmd->node, &adev->pending);
 	spin_unlock(&adev->queue_lock);
 
 	acceldev_dispatch_kick(adev);
 	return 0;
+}
+
+/*
+ * acceldev_sync_begin_locked() - is @seq done, or must the caller wait?
+ *
+ * Context: any; caller holds &acceldev_device.queue_lock.
+ * Return: 0 if done, -ENODEV once the device is stopped, -EAGAIN after
+ * asking the dispatcher for a FENCE behind @seq (the caller kicks it).
+ */
+static int acceldev_sync_begin_locked(struct acceldev_device *adev, u64 seq)
+{
+	lockdep_assert_held(&adev->queue_lock);
+
+	if (adev->stopped)
+		return -ENODEV;
+	if (seq <= adev->done_seq)
+		return 0;
+	adev->fence_want = max(adev->fence_want, seq);
+	return -EAGAIN;
 }
 
 /*
@@ -146,17 +170,14 @@ static int acceldev_sync_state(struct acceldev_device *adev, u64 seq,
 			       unsigned int state)
 {
 	struct acceldev_sync_waiter w;
+	int ret;
 
 	spin_lock(&adev->queue_lock);
-	if (adev->stopped) {
+	ret = acceldev_sync_begin_locked(adev, seq);
+	if (ret != -EAGAIN) {
 		spin_unlock(&adev->queue_lock);
-		return -ENODEV;
+		return ret;
 	}
-	if (seq <= adev->done_seq) {
-		spin_unlock(&adev->queue_lock);
-		return 0;
-	}
-	adev->fence_want = max(adev->fence_want, seq);
 	w.target = seq;
 	w.status = 0;
 	init_completion(&w.done);
@@ -181,52 +202,152 @@ static int acceldev_sync_state(struct acceldev_device *adev, u64 seq,
 }
 
 /**
- * acceldev_sync() - wait until every command up to a sequence number ran
+ * acceldev_sync_killable() - wait for every command up to a sequence
+ * number, unless the task is killed
  * @adev: the device.
- * @seq: submission sequence number (from &acceldev_cmd.seq).
+ * @seq: submission sequence number (from &acceldev_cmd.seq); 0 or one
+ *       already done returns at once.
  *
- * The sleep is uninterruptible: callers free memory the device may still
- * use. It is bounded because the device always drains its queue, and
- * removal or a device restart completes every waiter.
+ * For close, which frees memory the device may still use: only a fatal
+ * signal ends the wait early, and then the caller hands what it owns to
+ * the dispatcher (acceldev_defer_buffer(), acceldev_defer_context()). An
+ * exiting task or a kernel thread does not wait at all.
  *
  * Context: process, may sleep; no locks held.
- * Return: 0 once done, -ENODEV once the device was removed (it is stopped
- * then and can no longer reach any memory).
+ * Return: 0 once done; -ENODEV once the device was removed (it is stopped
+ * then and can no longer reach any memory); -ERESTARTSYS if killed.
  */
-int acceldev_sync(struct acceldev_device *adev, u64 seq)
+int acceldev_sync_killable(struct acceldev_device *adev, u64 seq)
 {
-	return acceldev_sync_state(adev, seq, TASK_UNINTERRUPTIBLE);
+	/*
+	 * An exiting task (killed, its files closed by exit) has consumed
+	 * its SIGKILL: nothing would end the wait. Nor may a kernel thread
+	 * (the last fput run from a workqueue) sleep on the device. Both
+	 * leave the freeing to the dispatcher at once, as a killed close
+	 * does.
+	 */
+	if (current->flags & (PF_EXITING | PF_KTHREAD)) {
+		int ret;
+
+		spin_lock(&adev->queue_lock);
+		ret = acceldev_sync_begin_locked(adev, seq);
+		spin_unlock(&adev->queue_lock);
+		if (ret != -EAGAIN)
+			return ret;
+		acceldev_dispatch_kick(adev);
+		return -ERESTARTSYS;
+	}
+	return acceldev_sync_state(adev, seq, TASK_KILLABLE);
 }
 
 /**
- * acceldev_sync_interruptible() - acceldev_sync() that a signal ends
+ * acceldev_sync_interruptible() - wait for every command up to a sequence
+ * number, unless a signal comes
  * @adev: the device.
  * @seq: submission sequence number.
  *
  * Context: process, may sleep; no locks held.
- * Return: as acceldev_sync(), or -ERESTARTSYS on a signal.
+ * Return: as acceldev_sync_killable(), -ERESTARTSYS on any signal.
  */
 int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq)
 {
 	return acceldev_sync_state(adev, seq, TASK_INTERRUPTIBLE);
 }
 
-/**
- * acceldev_context_sync() - wait for every command queued for a context
- * @ctx: the context.
+/*
+ * acceldev_defer() - put @node on @list for the reaper, unless the device
+ * is stopped already
  *
- * Context: process, may sleep; no locks held.
- * Return: as acceldev_sync().
+ * Context: any; takes &acceldev_device.queue_lock.
+ * Return: true if listed.
  */
-int acceldev_context_sync(struct acceldev_context *ctx)
+static bool acceldev_defer(struct acceldev_device *adev, struct list_head *node,
+			   u64 *deferred_seq, u64 seq, struct list_head *list)
 {
-	u64 seq;
+	bool deferred;
 
-	spin_lock(&ctx->lock);
-	seq = ctx->last_seq;
-	spin_unlock(&ctx->lock);
+	spin_lock(&adev->queue_lock);
+	deferred = !adev->stopped;
+	if (deferred) {
+		*deferred_seq = seq;
+		list_add_tail(node, list);
+	}
+	spin_unlock(&adev->queue_lock);
+	if (deferred)
+		acceldev_dispatch_kick(adev);
+	return deferred;
+}
 
-	return acceldev_sync(ctx->adev, seq);
+/**
+ * acceldev_defer_buffer() - free a buffer once the device is done with it
+ * @buf: a buffer whose close was killed while it waited.
+ * @seq: the last command that may reach it.
+ *
+ * Context: any; takes &acceldev_device.queue_lock.
+ * Return: true if the dispatcher now owns @buf (it frees it once @seq is
+ * done, or removal does once the device is stopped); false if the device
+ * is stopped already: the caller frees it now.
+ */
+bool acceldev_defer_buffer(struct acceldev_buffer *buf, u64 seq)
+{
+	struct acceldev_device *adev = buf->ctx->adev;
+
+	return acceldev_defer(adev, &buf->deferred, &buf->deferred_seq, seq,
+			      &adev->deferred_buffers);
+}
+
+/**
+ * acceldev_defer_context() - give a context's id back once its runs are done
+ * @ctx: a context whose close was killed while it waited; the caller's
+ *       (the file's) reference goes with it on success.
+ * @seq: its last RUN.
+ *
+ * Context: any; takes &acceldev_device.queue_lock.
+ * Return: as acceldev_defer_buffer().
+ */
+bool acceldev_defer_context(struct acceldev_context *ctx, u64 seq)
+{
+	struct acceldev_device *adev = ctx->adev;
+
+	return acceldev_defer(adev, &ctx->deferred, &ctx->deferred_seq, seq,
+			      &adev->deferred_contexts);
+}
+
+/**
+ * acceldev_reap_deferred() - finish the closes that were killed
+ * @adev: the device.
+ * @all: the device is stopped (removal): everything may go.
+ *
+ * Frees deferred buffers and gives back deferred contexts whose commands
+ * are done. Never drops the last device reference: the work reaps only
+ * while the PCI binding holds one (not after @gone), and removal before it
+ * drops its own.
+ *
+ * Context: process; no locks held (takes &acceldev_device.lock).
+ */
+void acceldev_reap_deferred(struct acceldev_device *adev, bool all)
+{
+	struct acceldev_context *ctx, *ctmp;
+	struct acceldev_buffer *buf, *btmp;
+	LIST_HEAD(bufs);
+	LIST_HEAD(ctxs);
+
+	spin_lock(&adev->queue_lock);
+	list_for_each_entry_safe(buf, btmp, &adev->deferred_buffers, deferred)
+		if (all || buf->deferred_seq <= adev->done_seq)
+			list_move_tail(&buf->deferred, &bufs);
+	list_for_each_entry_safe(ctx, ctmp, &adev->deferred_contexts, deferred)
+		if (all || ctx->deferred_seq <= adev->done_seq)
+			list_move_tail(&ctx->deferred, &ctxs);
+	spin_unlock(&adev->queue_lock);
+
+	/* SAFETY: done, or stopped: the device can no longer reach them. */
+	list_for_each_entry_safe(buf, btmp, &bufs, deferred)
+		acceldev_buffer_destroy(buf);
+	list_for_each_entry_safe(ctx, ctmp, &ctxs, deferred) {
+		acceldev_context_finish(ctx);
+		acceldev_context_put(ctx);
+	}
 }
 
 /* Wake sync waiters covered by done_seq. Caller holds queue_lock. */
@@ -447,8 +568,7 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 		acceldev_feed_cmd(adev, cmd->words);
 		adev->credit--;
 		adev->tail_is_fence = false;
-		if (cmd->kind == ACCELDEV_CMD_OWNED)
-			kfree(cmd);
+		kfree(cmd);
 	}
 
 	if (!list_empty(&batch)) {
@@ -737,7 +857,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	/* SAFETY: the work item is embedded in its device. */
 	struct acceldev_device *adev =
 		container_of(work, struct acceldev_device, work);
-	bool fenced, explained = false, scanned = false;
+	bool fenced, explained = false, scanned = false, reap = false;
 	u32 intr, fresh = 0, last = 0;
 
 	mutex_lock(&adev->lock);
@@ -799,8 +919,12 @@ void acceldev_dispatch_work(struct work_struct *work)
 	if (acceldev_errors_unused(adev) && !adev->ring_len &&
 	    (adev->credit || acceldev_refill_credit(adev, 1)))
 		acceldev_feed_fence(adev);
+	reap = true;
 out:
 	mutex_unlock(&adev->lock);
+	/* Killed closes whose commands this pass saw complete. */
+	if (reap)
+		acceldev_reap_deferred(adev, false);
 }
 
 /**
@@ -826,7 +950,6 @@ int acceldev_dispatch_inject_bad(struct acceldev_device *adev, unsigned int n)
 		cmd = kzalloc(sizeof(*cmd), GFP_KERNEL);
 		if (!cmd)
 			goto err_free;
-		cmd->kind = ACCELDEV_CMD_OWNED;
 		cmd->words[0] = ACCELDEV_DEVICE_CMD_TYPE_INVALID;
 		list_add_tail(&cmd->node, &list);
 	}
@@ -874,8 +997,7 @@ void acceldev_dispatch_abort(struct acceldev_device *adev)
 		list_del_init(&cmd->node);
 		if (acceldev_cmd_is_run(cmd))
 			atomic_long_dec(&adev->stats.runs_pending);
-		if (cmd->kind == ACCELDEV_CMD_OWNED)
-			kfree(cmd);
+		kfree(cmd);
 	}
 }
 

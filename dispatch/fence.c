@@ -164,7 +164,6 @@ int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg)
 	cmd = kmalloc(sizeof(*cmd), GFP_KERNEL_ACCOUNT);
 	if (!cmd)
 		goto out_fdput;
-	cmd->kind = ACCELDEV_CMD_OWNED;
 	cmd->words[0] = ACCELDEV_DEVICE_CMD_RUN_HEADER(ctx->id);
 	cmd->words[1] = lower_32_bits(buf->pt_dma);
 	cmd->words[2] = upper_32_bits(buf->pt_dma);
@@ -222,7 +221,7 @@ static int acceldev_wait_check_locked(struct acceldev_context *ctx,
  * Not at once: the runs submitted before it may still break the context,
  * and a caller that sees this WAIT fail must find the context broken at
  * its next RUN (the course's example 7: garbage, WAIT(1000000), RUN). So
- * sleep until every command queued for the context so far completed; the
+ * sleep until every RUN queued for the context so far completed; the
  * dispatcher has then taken in their errors and counters.
  *
  * Context: process, may sleep (interruptibly); no locks held.
@@ -234,7 +233,7 @@ static int acceldev_wait_unreachable(struct acceldev_context *ctx, u32 target)
 	int ret;
 
 	spin_lock(&ctx->lock);
-	seq = ctx->last_seq;
+	seq = ctx->last_run_seq;
 	spin_unlock(&ctx->lock);
 
 	ret = acceldev_sync_interruptible(ctx->adev, seq);

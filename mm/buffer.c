@@ -13,8 +13,8 @@
  * with the context's runs.
  *
  * User space reaches a buffer through its own file: mmap (shared), which
- * maps all its pages at once, and close, which waits for the context's
- * earlier runs before unbinding and freeing.
+ * maps all its pages at once, and close, which unbinds and then waits for
+ * the context's earlier runs before freeing.
  */
 
 #include <linux/anon_inodes.h>
@@ -229,8 +229,9 @@ err_pages:
 	return ERR_PTR(-ENOMEM);
 }
 
-/*
+/**
  * acceldev_buffer_destroy() - free a buffer the device no longer reaches
+ * @buf: the buffer; its file is gone (or was never installed).
  *
  * Drops the buffer's context reference.
  *
@@ -238,7 +239,7 @@ err_pages:
  *
  * Context: process; takes &acceldev_device.lock.
  */
-static void acceldev_buffer_destroy(struct acceldev_buffer *buf)
+void acceldev_buffer_destroy(struct acceldev_buffer *buf)
 {
 	struct acceldev_context *ctx = buf->ctx;
 	struct acceldev_device *adev = ctx->adev;
@@ -249,9 +250,22 @@ static void acceldev_buffer_destroy(struct acceldev_buffer *buf)
 		acceldev_buffer_unmap_locked(buf);
 	mutex_unlock(&adev->lock);
 
+	kfree(buf->unbind);	/* never queued: bind failed, or a CODE buffer */
 	acceldev_buffer_put_pages(buf, buf->npages);
 	acceldev_context_put(ctx);
 	kfree(buf);
+}
+
+/* A BIND_SLOT of @slot of @ctx to page table @pt (0: unbind). */
+static void acceldev_slot_cmd(struct acceldev_cmd *cmd,
+			      struct acceldev_context *ctx, unsigned int slot,
+			      dma_addr_t pt)
+{
+	cmd->words[0] = ACCELDEV_DEVICE_CMD_BIND_SLOT_HEADER(ctx->id);
+	cmd->words[1] = slot;
+	cmd->words[2] = lower_32_bits(pt);
+	cmd->words[3] = upper_32_bits(pt);
+	cmd->words[4] = 0;
 }
 
 /*
@@ -259,15 +273,26 @@ static void acceldev_buffer_destroy(struct acceldev_buffer *buf)
  *
  * The slot is taken and the BIND_SLOT queued in one critical section, so
  * the slot table and the FIFO agree on the order of binds and unbinds.
+ * The unbind is allocated now too, so that close never fails for memory:
+ * the buffer owns it (@buf->unbind) until it is queued.
  *
- * Context: process or atomic; takes ctx->lock.
- * Return: the slot, -ENOSPC if all are taken, -ENODEV after removal.
+ * Context: process, may sleep; takes ctx->lock.
+ * Return: the slot, -ENOSPC if all are taken, -ENOMEM, -ENODEV after
+ * removal.
  */
 static int acceldev_buffer_bind(struct acceldev_buffer *buf)
 {
 	struct acceldev_context *ctx = buf->ctx;
+	struct acceldev_cmd *bind;
 	unsigned int slot;
 	int ret;
+
+	bind = kmalloc(sizeof(*bind), GFP_KERNEL_ACCOUNT);
+	buf->unbind = kmalloc(sizeof(*buf->unbind), GFP_KERNEL_ACCOUNT);
+	if (!bind || !buf->unbind) {
+		kfree(bind);
+		return -ENOMEM;	/* buf->unbind goes with the buffer */
+	}
 
 	spin_lock(&ctx->lock);
 	slot = find_first_zero_bit(&ctx->slots, ACCELDEV_NUM_BUFFERS);
@@ -275,27 +300,44 @@ static int acceldev_buffer_bind(struct acceldev_buffer *buf)
 		ret = -ENOSPC;
 		goto out;
 	}
-
-	buf->bind.kind = ACCELDEV_CMD_EMBEDDED;
-	buf->bind.words[0] = ACCELDEV_DEVICE_CMD_BIND_SLOT_HEADER(ctx->id);
-	buf->bind.words[1] = slot;
-	buf->bind.words[2] = lower_32_bits(buf->pt_dma);
-	buf->bind.words[3] = upper_32_bits(buf->pt_dma);
-	buf->bind.words[4] = 0;
-	buf->unbind = buf->bind;
-	buf->unbind.words[2] = 0;
-	buf->unbind.words[3] = 0;
-
-	ret = acceldev_queue_locked(ctx, &buf->bind);
+	acceldev_slot_cmd(bind, ctx, slot, buf->pt_dma);
+	acceldev_slot_cmd(buf->unbind, ctx, slot, 0);
+	ret = acceldev_queue_locked(ctx, bind);
 	if (ret)
 		goto out;
+	bind = NULL;	/* the dispatcher's now */
 	__set_bit(slot, &ctx->slots);
 	ctx->slot_buf[slot] = buf;
 	buf->slot = slot;
 	ret = slot;
 out:
 	spin_unlock(&ctx->lock);
+	kfree(bind);
 	return ret;
+}
+
+/**
+ * acceldev_buffer_unbind_locked() - queue the unbind of a buffer's slot
+ * @buf: a data buffer bound at its slot (ctx->slot_buf[@buf->slot] is it).
+ *
+ * Clears the slot in the context's table and hands @buf->unbind to the
+ * dispatcher (or frees it, if the device is gone: nothing needs unbinding
+ * then). Later RUNs of the context cannot reach the buffer: they come
+ * after the unbind in the FIFO.
+ *
+ * Context: any; caller holds ctx->lock.
+ */
+void acceldev_buffer_unbind_locked(struct acceldev_buffer *buf)
+{
+	struct acceldev_context *ctx = buf->ctx;
+
+	lockdep_assert_held(&ctx->lock);
+
+	ctx->slot_buf[buf->slot] = NULL;
+	__clear_bit(buf->slot, &ctx->slots);
+	if (acceldev_queue_locked(ctx, buf->unbind))
+		kfree(buf->unbind);
+	buf->unbind = NULL;
 }
 
 /**
@@ -466,33 +508,37 @@ static int acceldev_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 /*
  * acceldev_buffer_release() - the buffer file's last reference went
  *
- * Queues the unbind of its slot, waits until every command queued earlier
- * for the context (its RUNs and that unbind) has completed, then frees the
- * memory. Removal may have taken the coherent memory back already.
+ * Queues the unbind of its slot, then waits until every RUN queued for the
+ * context so far has completed (only those can reach the buffer: later
+ * RUNs come after the unbind; a context with none in flight closes at
+ * once), then frees the memory. The wait is killable: a fatal signal
+ * hands the buffer to the dispatcher, which frees it once those RUNs are
+ * done (acceldev_defer_buffer()). Removal may have taken the coherent
+ * memory back already.
  *
- * Context: process, may sleep (uninterruptibly, bounded by the device).
+ * Context: process, may sleep (killably).
  */
 static int acceldev_buffer_release(struct inode *inode, struct file *file)
 {
 	struct acceldev_buffer *buf = file->private_data;
 	struct acceldev_context *ctx = buf->ctx;
+	u64 seq;
 
 	spin_lock(&ctx->lock);
-	if (buf->slot >= 0 && ctx->slot_buf[buf->slot] == buf) {
-		ctx->slot_buf[buf->slot] = NULL;
-		__clear_bit(buf->slot, &ctx->slots);
-		/* -ENODEV: removed, and nothing needs unbinding any more. */
-		acceldev_queue_locked(ctx, &buf->unbind);
-	}
+	if (buf->slot >= 0 && ctx->slot_buf[buf->slot] == buf)
+		acceldev_buffer_unbind_locked(buf);
+	seq = ctx->last_run_seq;
 	spin_unlock(&ctx->lock);
 
 	/*
-	 * SAFETY: acceldev_context_sync() returns once every command of the
-	 * context queued so far completed (0), or once removal has stopped
-	 * the device and turned bus mastering off (-ENODEV): either way the
-	 * device can no longer reach this buffer.
+	 * SAFETY: acceldev_sync_killable() returns 0 once every command up
+	 * to @seq completed, or -ENODEV once removal has stopped the device
+	 * and turned bus mastering off: either way the device can no longer
+	 * reach this buffer. Killed first, the dispatcher frees it later.
 	 */
-	acceldev_context_sync(ctx);
+	if (acceldev_sync_killable(ctx->adev, seq) == -ERESTARTSYS &&
+	    acceldev_defer_buffer(buf, seq))
+		return 0;
 	acceldev_buffer_destroy(buf);
 	return 0;
 }
