@@ -192,8 +192,12 @@ def parse_log(text, tests, vm_end_reason=None, with_kmemleak=False, label=""):
             results.append(("FAIL", name, "timeout after %s s" % to))
         elif st.rc == 0:
             results.append(("PASS", name, ""))
-        elif st.rc == 77:
-            results.append(("SKIP", name, ""))
+        elif st.rc in (77, 4):
+            # 77: automake's skip; 4: kselftest's KSFT_SKIP. The reason:
+            # the test's "SKIP: ..." line (acceldev_test.h), if any
+            why = [ln.split("SKIP:", 1)[1].strip() for ln in st.lines
+                   if ln.lstrip().startswith("SKIP:")]
+            results.append(("SKIP", name, why[0] if why else ""))
         elif st.rc > 128:
             sig = st.rc - 128
             try:
