@@ -123,6 +123,27 @@ stage_onnx() {
 	return 0
 }
 
+# demo_onnx KO: the ONNX Runtime half of --demo (tools/onnx/demo.sh), in
+# one VM with its console shown; one result, onnx-demo
+demo_onnx() {
+	local ko=$1 testdir
+	fetch_onnxruntime
+	build_onnx "$(checkout_build_dir)/onnx" ||
+		{ record FAIL "onnx-demo" "build failed, log: $(checkout_build_dir)/onnx.log"; return 0; }
+	stage_onnx "$(checkout_build_dir)/onnx-stage" ||
+		{ record FAIL "onnx-demo" "make_models.py failed"; return 0; }
+	testdir=$(checkout_build_dir)/onnx-demo
+	mkdir -p "$testdir"
+	install -m 0755 "$ONNX_DIR/demo.sh" "$testdir/onnx-demo"
+	T_SRC[onnx-demo]=$ONNX_DIR/demo.sh
+	vm_log "booting the ONNX Runtime demo VM (Debian kernel, 2 devices)"
+	# shellcheck disable=SC2034
+	INITRAMFS_EXTRA=$(checkout_build_dir)/onnx-stage
+	OPT_VERBOSE=1 run_vm_groups onnx-demo "$testdir" "$ko" 0 1 onnx-demo
+	# shellcheck disable=SC2034
+	INITRAMFS_EXTRA=''
+}
+
 # main_onnx: the onnx group, tools/onnx/tests/onnx_*.sh, in one VM
 main_onnx() {
 	local ko="" testdir name src names=()
