@@ -131,8 +131,9 @@ struct acceldev_fence_rec {
  * @contexts: contexts holding a device context now.
  * @runs_pending: RUNs on the pending list, not yet fed to the device.
  * @fences_signalled: user FENCEs seen executed, over all contexts.
- * @ctx_errors: contexts seen going into error, each counted once by
- *              whoever read its status first (the work, RUN or WAIT).
+ * @ctx_errors: contexts seen going into error, each counted once, by the
+ *              dispatcher's scan of the config array (the only reader of
+ *              the statuses).
  * @restarts: device restarts after device-level errors.
  *
  * Atomic so that every path counts without a lock. Readers get each value

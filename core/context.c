@@ -30,7 +30,6 @@ struct acceldev_context *acceldev_context_get(struct acceldev_context *ctx)
 
 static void acceldev_context_release(struct kref *ref)
 {
-	/* SAFETY: @ref is embedded in a context. */
 	struct acceldev_context *ctx =
 		container_of(ref, struct acceldev_context, ref);
 

@@ -41,7 +41,6 @@ static struct acceldev_device *acceldev_minors[ACCELDEV_MAX_DEVICES];
 
 static void acceldev_device_release(struct kref *ref)
 {
-	/* SAFETY: @ref is embedded in a device. */
 	struct acceldev_device *adev =
 		container_of(ref, struct acceldev_device, ref);
 

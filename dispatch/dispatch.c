@@ -854,7 +854,6 @@ static void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
  */
 void acceldev_dispatch_work(struct work_struct *work)
 {
-	/* SAFETY: the work item is embedded in its device. */
 	struct acceldev_device *adev =
 		container_of(work, struct acceldev_device, work);
 	bool fenced, explained = false, scanned = false, reap = false;
