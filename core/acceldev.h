@@ -182,8 +182,14 @@ struct acceldev_stats {
  * @buffers: every &struct acceldev_buffer whose pages are DMA-mapped.
  * @configs: context-config array (coherent DMA), freed by remove.
  * @configs_dma: its bus address.
- * @wq: ordered workqueue running @work; lives until release.
+ * @wq: ordered workqueue running @work and @hang_work; lives until
+ *      release.
  * @work: the dispatcher (dispatch/dispatch.c).
+ * @hang_work: the watchdog, armed by @work while commands are in flight
+ *             (acceldev_hang_work()).
+ * @progress_at: (work) jiffies of the last sign of progress.
+ * @hang_free: (work) CMD_MANUAL_FREE at the watchdog's last look.
+ * @hang_last: (work) CMD_FENCE_LAST at the watchdog's last look.
  * @intr_lock: makes reading and acknowledging INTR one step, in the IRQ
  *             handler and in the work's acceldev_pull_intr(), so that each
  *             raised bit is taken exactly once.
@@ -253,6 +259,10 @@ struct acceldev_device {
 
 	struct workqueue_struct *wq;
 	struct work_struct work;
+	struct delayed_work hang_work;
+	unsigned long progress_at;
+	u32 hang_free;
+	u32 hang_last;
 	spinlock_t intr_lock; /* reading + acknowledging INTR */
 	atomic_t intr_pending;
 
@@ -384,6 +394,8 @@ struct acceldev_buffer {
 };
 
 /* core/main.c */
+extern unsigned int acceldev_hang_timeout_ms;
+unsigned long acceldev_hang_timeout(void);
 struct acceldev_device *acceldev_device_lookup(unsigned int minor);
 void acceldev_device_put(struct acceldev_device *adev);
 void acceldev_hw_start(struct acceldev_device *adev);
@@ -411,6 +423,7 @@ irqreturn_t acceldev_irq_handler(int irq, void *data);
 /* dispatch/dispatch.c */
 void acceldev_dispatch_init(struct acceldev_device *adev);
 void acceldev_dispatch_work(struct work_struct *work);
+void acceldev_hang_work(struct work_struct *work);
 void acceldev_dispatch_kick(struct acceldev_device *adev);
 int acceldev_queue_locked(struct acceldev_context *ctx,
 			  struct acceldev_cmd *cmd);

@@ -134,7 +134,8 @@ void acceldev_context_finish(struct acceldev_context *ctx)
  * every RUN queued for the context has completed (none in flight: at
  * once), then gives the device context back. The wait is killable: a
  * fatal signal hands the rest, and the file's reference, to the
- * dispatcher (acceldev_defer_context()).
+ * dispatcher (acceldev_defer_context()), and so does a device declared
+ * hung.
  *
  * Context: process, may sleep (killably).
  * Return: true if the dispatcher took over the file's reference.
@@ -143,6 +144,7 @@ static bool acceldev_context_detach(struct acceldev_context *ctx)
 {
 	unsigned int slot;
 	u64 seq;
+	int ret;
 
 	spin_lock(&ctx->lock);
 	for_each_set_bit(slot, &ctx->slots, ACCELDEV_NUM_BUFFERS)
@@ -150,7 +152,8 @@ static bool acceldev_context_detach(struct acceldev_context *ctx)
 	seq = ctx->last_run_seq;
 	spin_unlock(&ctx->lock);
 
-	if (acceldev_sync_killable(ctx->adev, seq) == -ERESTARTSYS &&
+	ret = acceldev_sync_killable(ctx->adev, seq);
+	if ((ret == -ERESTARTSYS || ret == -ETIMEDOUT) &&
 	    acceldev_defer_context(ctx, seq))
 		return true;
 	acceldev_context_finish(ctx);

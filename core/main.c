@@ -86,13 +86,25 @@ struct acceldev_device *acceldev_device_lookup(unsigned int minor)
 
 /*
  * How long the device may make no progress on the work it holds before the
- * driver stops waiting for it. Today: how long removal and probe wait for
- * the device to drain its queue.
+ * driver gives up on it: the dispatcher's watchdog then declares it hung
+ * (acceldev_hang_work()), and removal and probe stop waiting for it to
+ * drain.
  */
-static unsigned int hang_timeout_ms = 10000;
-module_param(hang_timeout_ms, uint, 0644);
+unsigned int acceldev_hang_timeout_ms = 30000;
+module_param_named(hang_timeout_ms, acceldev_hang_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(hang_timeout_ms,
-		 "Give up on a device that drains nothing for this long (ms, default 10000)");
+		 "Declare a device hung after this long without progress on work it holds (ms, default 30000, at least 100)");
+
+/**
+ * acceldev_hang_timeout() - hang_timeout_ms in jiffies
+ *
+ * Context: any.
+ * Return: the timeout, at least 100 ms.
+ */
+unsigned long acceldev_hang_timeout(void)
+{
+	return msecs_to_jiffies(max(READ_ONCE(acceldev_hang_timeout_ms), 100U));
+}
 
 /* Enable interrupt bits, and tell the IRQ handler which bits are ours. */
 static void acceldev_hw_set_intr(struct acceldev_device *adev, u32 mask)
@@ -180,7 +192,7 @@ static void acceldev_drain_watch_init(struct acceldev_device *adev,
 {
 	w->free = acceldev_read(adev, CMD_MANUAL_FREE);
 	w->last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
-	w->deadline = jiffies + msecs_to_jiffies(hang_timeout_ms);
+	w->deadline = jiffies + acceldev_hang_timeout();
 }
 
 /* Return: false once the device made no progress for hang_timeout_ms. */
@@ -193,7 +205,7 @@ static bool acceldev_drain_alive(struct acceldev_device *adev,
 	if (free != w->free || last != w->last) {
 		w->free = free;
 		w->last = last;
-		w->deadline = jiffies + msecs_to_jiffies(hang_timeout_ms);
+		w->deadline = jiffies + acceldev_hang_timeout();
 	}
 	return time_before(jiffies, w->deadline);
 }
@@ -469,6 +481,7 @@ err_irq:
 	free_irq(pdev->irq, adev);
 	/* The handler may have queued the work; it uses the config array. */
 	cancel_work_sync(&adev->work);
+	cancel_delayed_work_sync(&adev->hang_work);
 err_master:
 	/*
 	 * SAFETY: stopped, and with bus mastering off the device reaches
@@ -542,10 +555,11 @@ static void acceldev_remove(struct pci_dev *pdev)
 	if (acceldev_hw_drain(adev))
 		dev_warn(&pdev->dev,
 			 "device made no progress draining its queue for %u ms; stopping it with bus mastering off\n",
-			 hang_timeout_ms);
+			 jiffies_to_msecs(acceldev_hang_timeout()));
 	pci_clear_master(pdev);
 	free_irq(pdev->irq, adev);
 	cancel_work_sync(&adev->work);
+	cancel_delayed_work_sync(&adev->hang_work);
 
 	mutex_lock(&adev->lock);
 	/* SAFETY: drained or not, the device reaches no memory any more. */

@@ -69,6 +69,7 @@ void acceldev_dispatch_init(struct acceldev_device *adev)
 	INIT_LIST_HEAD(&adev->deferred_buffers);
 	INIT_LIST_HEAD(&adev->deferred_contexts);
 	INIT_WORK(&adev->work, acceldev_dispatch_work);
+	INIT_DELAYED_WORK(&adev->hang_work, acceldev_hang_work);
 	atomic_set(&adev->intr_pending, 0);
 }
 
@@ -215,7 +216,8 @@ static int acceldev_sync_state(struct acceldev_device *adev, u64 seq,
  *
  * Context: process, may sleep; no locks held.
  * Return: 0 once done; -ENODEV once the device was removed (it is stopped
- * then and can no longer reach any memory); -ERESTARTSYS if killed.
+ * then and can no longer reach any memory); -ERESTARTSYS if killed;
+ * -ETIMEDOUT if the device was declared hung first (acceldev_hang_locked()).
  */
 int acceldev_sync_killable(struct acceldev_device *adev, u64 seq)
 {
@@ -795,9 +797,11 @@ static void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 
 	lockdep_assert_held(&adev->lock);
 
-	dev_err_ratelimited(&adev->pdev->dev,
-			    "device error (INTR %#x), restarting (%ld)\n", intr,
-			    atomic_long_inc_return(&adev->stats.restarts));
+	atomic_long_inc(&adev->stats.restarts);
+	if (intr)
+		dev_err_ratelimited(&adev->pdev->dev,
+				    "device error (INTR %#x), restarting (%ld)\n",
+				    intr, atomic_long_read(&adev->stats.restarts));
 
 	acceldev_hw_stop(adev);
 
@@ -864,6 +868,9 @@ void acceldev_dispatch_work(struct work_struct *work)
 		goto out;
 
 	intr = atomic_xchg(&adev->intr_pending, 0);
+	/* Any interrupt is a sign of life for the watchdog. */
+	if (intr)
+		adev->progress_at = jiffies;
 
 	/*
 	 * First read the device's state (FENCE_LAST, fence counters), then
@@ -918,12 +925,103 @@ void acceldev_dispatch_work(struct work_struct *work)
 	if (acceldev_errors_unused(adev) && !adev->ring_len &&
 	    (adev->credit || acceldev_refill_credit(adev, 1)))
 		acceldev_feed_fence(adev);
+	/* Work in flight: the watchdog looks after it. */
+	if (adev->fed_seq > adev->done_seq &&
+	    !delayed_work_pending(&adev->hang_work)) {
+		adev->progress_at = jiffies;
+		queue_delayed_work(adev->wq, &adev->hang_work,
+				   acceldev_hang_timeout());
+	}
 	reap = true;
 out:
 	mutex_unlock(&adev->lock);
 	/* Killed closes whose commands this pass saw complete. */
 	if (reap)
 		acceldev_reap_deferred(adev, false);
+}
+
+/*
+ * acceldev_hang_locked() - the device made no progress: declare it hung
+ *
+ * Handled like a device-level error that lost every RUN fed and not known
+ * to be done: acceldev_restart_locked() fails exactly the contexts with
+ * such a RUN (their status is set too, so a device that wakes up skips
+ * their RUNs still queued), and their WAITs end with -EIO. Other contexts
+ * keep their state. Sync waiters (closes, unreachable WAITs) are woken
+ * with -ETIMEDOUT: they cannot free what the device may still reach, and
+ * hand it to the dispatcher instead.
+ *
+ * Context: the work or the watchdog, with adev->lock held.
+ */
+static void acceldev_hang_locked(struct acceldev_device *adev)
+{
+	struct acceldev_context *ctx;
+	unsigned int id;
+
+	lockdep_assert_held(&adev->lock);
+
+	dev_err_ratelimited(&adev->pdev->dev,
+			    "no progress for %u ms with commands in flight: device hung, restarting\n",
+			    jiffies_to_msecs(acceldev_hang_timeout()));
+	acceldev_restart_locked(adev, 0);
+	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
+		ctx = adev->contexts[id];
+		if (!ctx)
+			continue;
+		spin_lock(&ctx->lock);
+		acceldev_context_complete_locked(ctx);
+		spin_unlock(&ctx->lock);
+	}
+	spin_lock(&adev->queue_lock);
+	acceldev_wake_syncs_locked(adev, -ETIMEDOUT);
+	spin_unlock(&adev->queue_lock);
+}
+
+/**
+ * acceldev_hang_work() - the watchdog: is the device making progress?
+ * @work: &acceldev_device.hang_work.
+ *
+ * Runs every hang_timeout_ms while commands fed are not known to be done
+ * (armed by the dispatcher work). Progress is what the device shows, not
+ * wall time per RUN (a RUN may legitimately run for minutes): any
+ * interrupt, or CMD_MANUAL_FREE or CMD_FENCE_LAST moving since the last
+ * look. Commands no FENCE covers get one first, so that an idle device is
+ * never taken for a hung one. No progress for hang_timeout_ms: hung.
+ *
+ * Context: process (the device's ordered workqueue); takes
+ * &acceldev_device.lock.
+ */
+void acceldev_hang_work(struct work_struct *work)
+{
+	struct acceldev_device *adev =
+		container_of(to_delayed_work(work), struct acceldev_device,
+			     hang_work);
+	unsigned long timeout = acceldev_hang_timeout();
+	u32 free, last;
+
+	mutex_lock(&adev->lock);
+	if (adev->gone || adev->fed_seq <= adev->done_seq)
+		goto out;	/* idle: the next feed arms it again */
+
+	free = acceldev_read(adev, CMD_MANUAL_FREE);
+	last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
+	if (free != adev->hang_free || last != adev->hang_last) {
+		adev->hang_free = free;
+		adev->hang_last = last;
+		adev->progress_at = jiffies;
+	}
+	if (adev->fed_seq > adev->fenced_seq && !adev->tail_is_fence &&
+	    (adev->credit || acceldev_refill_credit(adev, 1))) {
+		/* Its interrupt will tell whether they complete. */
+		acceldev_feed_fence(adev);
+		adev->progress_at = jiffies;
+	} else if (time_after_eq(jiffies, adev->progress_at + timeout)) {
+		acceldev_hang_locked(adev);
+		adev->progress_at = jiffies;
+	}
+	queue_delayed_work(adev->wq, &adev->hang_work, timeout);
+out:
+	mutex_unlock(&adev->lock);
 }
 
 /**

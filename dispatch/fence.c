@@ -237,7 +237,8 @@ static int acceldev_wait_unreachable(struct acceldev_context *ctx, u32 target)
 	spin_unlock(&ctx->lock);
 
 	ret = acceldev_sync_interruptible(ctx->adev, seq);
-	if (ret)
+	/* Hung (-ETIMEDOUT): whether the context broke says the rest. */
+	if (ret && ret != -ETIMEDOUT)
 		return ret;
 
 	spin_lock(&ctx->lock);

@@ -513,8 +513,8 @@ static int acceldev_buffer_mmap(struct file *file, struct vm_area_struct *vma)
  * RUNs come after the unbind; a context with none in flight closes at
  * once), then frees the memory. The wait is killable: a fatal signal
  * hands the buffer to the dispatcher, which frees it once those RUNs are
- * done (acceldev_defer_buffer()). Removal may have taken the coherent
- * memory back already.
+ * done (acceldev_defer_buffer()), and so does a device declared hung.
+ * Removal may have taken the coherent memory back already.
  *
  * Context: process, may sleep (killably).
  */
@@ -523,6 +523,7 @@ static int acceldev_buffer_release(struct inode *inode, struct file *file)
 	struct acceldev_buffer *buf = file->private_data;
 	struct acceldev_context *ctx = buf->ctx;
 	u64 seq;
+	int ret;
 
 	spin_lock(&ctx->lock);
 	if (buf->slot >= 0 && ctx->slot_buf[buf->slot] == buf)
@@ -534,9 +535,11 @@ static int acceldev_buffer_release(struct inode *inode, struct file *file)
 	 * SAFETY: acceldev_sync_killable() returns 0 once every command up
 	 * to @seq completed, or -ENODEV once removal has stopped the device
 	 * and turned bus mastering off: either way the device can no longer
-	 * reach this buffer. Killed first, the dispatcher frees it later.
+	 * reach this buffer. Killed first, or woken by a device declared
+	 * hung (-ETIMEDOUT), the dispatcher frees it later.
 	 */
-	if (acceldev_sync_killable(ctx->adev, seq) == -ERESTARTSYS &&
+	ret = acceldev_sync_killable(ctx->adev, seq);
+	if ((ret == -ERESTARTSYS || ret == -ETIMEDOUT) &&
 	    acceldev_defer_buffer(buf, seq))
 		return 0;
 	acceldev_buffer_destroy(buf);

@@ -118,6 +118,12 @@
  *  - feed-error-every (uint32, 0): drop every Nth submitted command with
  *    FEED_ERROR, as if the queue had been full: a device-level error on
  *    demand, for testing a driver's recovery. Counted from reset.
+ *  - wedged (bool, false; a QOM property settable at run time, e.g. HMP
+ *    "qom-set /machine/peripheral/acc0 wedged true"): the device starts no
+ *    command while set, as if it had hung; nothing the guest can see
+ *    changes (FREE, FENCE_LAST and INTR stay as they are, commands can
+ *    still be fed) and the queue resumes when it is cleared. A command
+ *    being executed when it is set finishes. Not cleared by reset.
  */
 
 #include "qemu/osdep.h"
@@ -212,6 +218,7 @@ struct AcceldevState {
     QemuCond cond;              /* queue, ENABLE or stopping changed */
     QemuCond idle_cond;         /* the worker finished a command */
     bool executing;             /* the worker is executing a command */
+    bool wedged;                /* run-time knob "wedged", see the top */
     QEMUBH *irq_bh;
     bool thread_running;
     bool stopping;
@@ -658,7 +665,7 @@ static void *acceldev_thread(void *opaque)
         AcceldevJob job;
         AcceldevCmd cmd;
 
-        while (!s->stopping && !(s->enable && s->q_count)) {
+        while (!s->stopping && !(s->enable && !s->wedged && s->q_count)) {
             qemu_cond_wait(&s->cond, &s->lock);
         }
         if (s->stopping) {
@@ -672,7 +679,7 @@ static void *acceldev_thread(void *opaque)
             acceldev_delay(&job, s->cmd_delay_us);
             qemu_mutex_lock(&s->lock);
             if (s->stopping || s->generation != job.generation ||
-                !s->enable || !s->q_count) {
+                !s->enable || s->wedged || !s->q_count) {
                 continue;       /* re-evaluate from the top */
             }
         }
@@ -890,6 +897,41 @@ static void acceldev_reset(DeviceState *dev)
     acceldev_update_irq(s);
 }
 
+/* The run-time knob "wedged" (qom-set): see the comment at the top. */
+static bool acceldev_get_wedged(Object *obj, Error **errp)
+{
+    AcceldevState *s = ACCELDEV(obj);
+    bool v;
+
+    if (!DEVICE(obj)->realized) {
+        return s->wedged;       /* no worker, no lock yet */
+    }
+    qemu_mutex_lock(&s->lock);
+    v = s->wedged;
+    qemu_mutex_unlock(&s->lock);
+    return v;
+}
+
+static void acceldev_set_wedged(Object *obj, bool value, Error **errp)
+{
+    AcceldevState *s = ACCELDEV(obj);
+
+    if (!DEVICE(obj)->realized) {
+        s->wedged = value;      /* -device acceldev,wedged=on */
+        return;
+    }
+    qemu_mutex_lock(&s->lock);
+    s->wedged = value;
+    qemu_cond_broadcast(&s->cond);
+    qemu_mutex_unlock(&s->lock);
+}
+
+static void acceldev_instance_init(Object *obj)
+{
+    object_property_add_bool(obj, "wedged", acceldev_get_wedged,
+                             acceldev_set_wedged);
+}
+
 /* Longest a config write waits for the command in flight (see above). */
 #define ACD_MASTER_OFF_WAIT_MS  5000
 
@@ -1017,6 +1059,7 @@ static const TypeInfo acceldev_info = {
     .name = TYPE_ACCELDEV,
     .parent = TYPE_PCI_DEVICE,
     .instance_size = sizeof(AcceldevState),
+    .instance_init = acceldev_instance_init,
     .class_init = acceldev_class_init,
     .interfaces = (InterfaceInfo[]) {
         { INTERFACE_CONVENTIONAL_PCI_DEVICE },
