@@ -57,10 +57,14 @@ int main(void)
 	if (!getenv("VMTEST_MONITOR") ||
 	    system("command -v vmtest-monitor >/dev/null") != 0)
 		SKIP("no vmtest-monitor: not running under tools/vmtest");
-	CHECK_MSG(access(PARAM, W_OK) == 0, "no writable %s: the hang "
-		  "timeout is not configurable", PARAM);
-	acc_write_file(PARAM, "1500");
-	acc_watchdog(80, "a device that makes no progress");
+	bool have_param = access(PARAM, W_OK) == 0;
+
+	if (have_param)
+		acc_write_file(PARAM, "1500");
+	else
+		printf("no writable %s: trying with the driver as it is\n",
+		       PARAM);
+	acc_watchdog(60, "a device that makes no progress");
 
 	/*
 	 * The idle context's run completes before the device hangs, and the
@@ -114,8 +118,11 @@ int main(void)
 		CHECK_MSG(later.d[i] == 0x1a7e, "new context: word %d is %#x",
 			  i, later.d[i]);
 
-	acc_write_file(PARAM, "30000");
+	if (have_param)
+		acc_write_file(PARAM, "30000");
 	acc_watchdog(0, "");
+	CHECK_MSG(have_param, "no writable %s: the hang timeout is not "
+		  "configurable", PARAM);
 	close(stuck.ctx);
 	close(idle.ctx);
 	close(later.ctx);
