@@ -5,7 +5,8 @@
 # then either give the right data or an ORT error status naming the node;
 # the process ends by itself (no crash, no hang), and a new process
 # computes correctly afterwards. (So far every run survived the restarts:
-# the error-status path itself is what onnx_zz_device_removed checks.)
+# the error-status path itself is what onnx_device_hang and
+# onnx_zz_device_removed check.)
 : <<'VMTEST'
 // vmtest: timeout=180
 VMTEST

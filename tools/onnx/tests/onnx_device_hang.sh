@@ -1,0 +1,34 @@
+#!/bin/sh
+# A context error while a session runs: the model's "wedged" knob stops
+# acc0 (through the bench's monitor helper), the driver declares the
+# device hung after hang_timeout_ms (1.5 s here) and fails the EP's
+# context. The Run must end with an ORT error status naming the node, the
+# process must exit by itself, and once the device moves again a new
+# process computes correctly.
+: <<'VMTEST'
+// vmtest: timeout=120
+VMTEST
+# shellcheck source=testlib.sh
+. "${ONNX_TESTLIB:-/onnx/testlib.sh}"
+
+param=/sys/module/acceldev/parameters/hang_timeout_ms
+mon=${VMTEST_MONITOR:-vmtest-monitor}
+[ -w "$param" ] || { echo "no $param"; exit 1; }
+command -v "$mon" >/dev/null || { echo "SKIP: no $mon"; exit 77; }
+echo 1500 >"$param"
+"$mon" qom-set /machine/peripheral/acc0 wedged true >/dev/null || exit 1
+m=$ONNX_DATA/models/cos_4k
+# shellcheck disable=SC2046
+check_fails "Run on a hung device" "$AO" --device 0 --acceldev cos \
+	"$m/model.onnx" $(model_args "$m")
+CASES=$((CASES + 1))
+if grep -q "Acceldev: node 'cos'" case.out; then
+	echo "ok   the error status names the node"
+else
+	echo "FAIL no error status naming the node"
+	FAILS=$((FAILS + 1))
+fi
+"$mon" qom-set /machine/peripheral/acc0 wedged false >/dev/null || exit 1
+echo 30000 >"$param"
+run_model cos_4k --device 0 --acceldev cos
+finish
