@@ -846,6 +846,12 @@ static void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 		acceldev_feed_fence(adev);
 }
 
+/* How often the watchdog looks: every second, or more often. */
+static unsigned long acceldev_hang_period(void)
+{
+	return min(acceldev_hang_timeout(), (unsigned long)HZ);
+}
+
 /**
  * acceldev_dispatch_work() - the device's bottom half
  * @work: &acceldev_device.work.
@@ -930,7 +936,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	    !delayed_work_pending(&adev->hang_work)) {
 		adev->progress_at = jiffies;
 		queue_delayed_work(adev->wq, &adev->hang_work,
-				   acceldev_hang_timeout());
+				   acceldev_hang_period());
 	}
 	reap = true;
 out:
@@ -981,8 +987,10 @@ static void acceldev_hang_locked(struct acceldev_device *adev)
  * acceldev_hang_work() - the watchdog: is the device making progress?
  * @work: &acceldev_device.hang_work.
  *
- * Runs every hang_timeout_ms while commands fed are not known to be done
- * (armed by the dispatcher work). Progress is what the device shows, not
+ * Runs every second (or every hang_timeout_ms, if shorter) while commands
+ * fed are not known to be done (armed by the dispatcher work), so that a
+ * new hang_timeout_ms takes effect within a second. Progress is what the
+ * device shows, not
  * wall time per RUN (a RUN may legitimately run for minutes): any
  * interrupt, or CMD_MANUAL_FREE or CMD_FENCE_LAST moving since the last
  * look. Commands no FENCE covers get one first, so that an idle device is
@@ -1019,7 +1027,8 @@ void acceldev_hang_work(struct work_struct *work)
 		acceldev_hang_locked(adev);
 		adev->progress_at = jiffies;
 	}
-	queue_delayed_work(adev->wq, &adev->hang_work, timeout);
+	queue_delayed_work(adev->wq, &adev->hang_work,
+			   acceldev_hang_period());
 out:
 	mutex_unlock(&adev->lock);
 }

@@ -15,7 +15,10 @@ param=/sys/module/acceldev/parameters/hang_timeout_ms
 mon=${VMTEST_MONITOR:-vmtest-monitor}
 [ -w "$param" ] || { echo "no $param"; exit 1; }
 command -v "$mon" >/dev/null || { echo "SKIP: no $mon"; exit 77; }
+saved=$(cat "$param")
 echo 1500 >"$param"
+# whatever happens, leave the device as it was for the tests after this one
+trap '"$mon" qom-set /machine/peripheral/acc0 wedged false >/dev/null; echo "$saved" >"$param"' EXIT
 "$mon" qom-set /machine/peripheral/acc0 wedged true >/dev/null || exit 1
 m=$ONNX_DATA/models/cos_4k
 # shellcheck disable=SC2046
@@ -29,6 +32,6 @@ else
 	FAILS=$((FAILS + 1))
 fi
 "$mon" qom-set /machine/peripheral/acc0 wedged false >/dev/null || exit 1
-echo 30000 >"$param"
+echo "$saved" >"$param"
 run_model cos_4k --device 0 --acceldev cos
 finish

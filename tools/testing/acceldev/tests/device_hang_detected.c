@@ -15,6 +15,8 @@
  *  - a context opened afterwards works.
  */
 // vmtest: timeout=90
+#include <sys/wait.h>
+
 #include "acceldev_stress.h"
 
 #define PARAM		"/sys/module/acceldev/parameters/hang_timeout_ms"
@@ -48,22 +50,12 @@ static void fill_ctx_open(struct fill_ctx *f, uint32_t value)
 					    4096));
 }
 
-int main(void)
+static int hung_device(void)
 {
 	struct fill_ctx idle, stuck, later;
 	double t0, dt;
 	int ret, err;
 
-	if (!getenv("VMTEST_MONITOR") ||
-	    system("command -v vmtest-monitor >/dev/null") != 0)
-		SKIP("no vmtest-monitor: not running under tools/vmtest");
-	bool have_param = access(PARAM, W_OK) == 0;
-
-	if (have_param)
-		acc_write_file(PARAM, "1500");
-	else
-		printf("no writable %s: trying with the driver as it is\n",
-		       PARAM);
 	acc_watchdog(60, "a device that makes no progress");
 
 	/*
@@ -118,14 +110,56 @@ int main(void)
 		CHECK_MSG(later.d[i] == 0x1a7e, "new context: word %d is %#x",
 			  i, later.d[i]);
 
-	if (have_param)
-		acc_write_file(PARAM, "30000");
 	acc_watchdog(0, "");
-	CHECK_MSG(have_param, "no writable %s: the hang timeout is not "
-		  "configurable", PARAM);
 	close(stuck.ctx);
 	close(idle.ctx);
 	close(later.ctx);
 	acc_check_device_works(0);
+	return 0;
+}
+
+/*
+ * The checks run in a child: whatever becomes of it (a failed check, the
+ * watchdog), the parent unwedges the device and restores the timeout, so
+ * that the tests after this one find the device as it was.
+ */
+int main(void)
+{
+	char saved[32] = "30000";
+	bool have_param;
+	int status;
+	FILE *f;
+	pid_t pid;
+
+	if (!getenv("VMTEST_MONITOR") ||
+	    system("command -v vmtest-monitor >/dev/null") != 0)
+		SKIP("no vmtest-monitor: not running under tools/vmtest");
+	have_param = access(PARAM, W_OK) == 0;
+	f = have_param ? fopen(PARAM, "r") : NULL;
+	if (f) {
+		if (!fgets(saved, sizeof(saved), f))
+			strcpy(saved, "30000");
+		saved[strcspn(saved, "\n")] = 0;
+		fclose(f);
+	}
+	if (have_param)
+		acc_write_file(PARAM, "1500");
+	else
+		printf("no writable %s: trying with the driver as it is\n",
+		       PARAM);
+
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0)
+		_exit(hung_device());
+	CHECK(waitpid(pid, &status, 0) == pid);
+	wedge(false);
+	if (have_param)
+		acc_write_file(PARAM, saved);
+	CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "the checks failed (status %#x)", status);
+	CHECK_MSG(have_param, "no writable %s: the hang timeout is not "
+		  "configurable", PARAM);
 	return 0;
 }
