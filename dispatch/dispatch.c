@@ -849,7 +849,7 @@ static void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 /* How often the watchdog looks: every second, or more often. */
 static unsigned long acceldev_hang_period(void)
 {
-	return min(acceldev_hang_timeout(), (unsigned long)HZ);
+	return min_t(unsigned long, acceldev_hang_timeout(), HZ);
 }
 
 /**
