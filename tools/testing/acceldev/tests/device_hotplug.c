@@ -53,7 +53,7 @@ int main(void)
 						" >/dev/null") != 0)
 		SKIP("no vmtest-monitor: not running under tools/vmtest");
 	if (!have_hotplug_slots())
-		SKIP("guest kernel shows no PCI hotplug slots (no acpiphp)");
+		SKIP("guest kernel shows no PCI hotplug slots (no acpiphp, or the devices sit on q35's root bus, which cannot hot-plug)");
 
 	ctx = acc_open(1);
 	int code = acc_create_buffer(ctx, 4096, BUFFER_TYPE_CODE, NULL);
