@@ -123,19 +123,26 @@ stage_onnx() {
 	return 0
 }
 
+# onnx_prepare BUILD_RESULT MODELS_RESULT: ONNX Runtime fetched, the EP
+# and the tool built, the initramfs tree staged; a failure is recorded as
+# FAIL BUILD_RESULT or MODELS_RESULT and returns non-zero
+onnx_prepare() {
+	fetch_onnxruntime
+	build_onnx "$(checkout_build_dir)/onnx" ||
+		{ record FAIL "$1" "build failed, log: $(checkout_build_dir)/onnx.log"; return 1; }
+	stage_onnx "$(checkout_build_dir)/onnx-stage" ||
+		{ record FAIL "$2" "make_models.py failed"; return 1; }
+}
+
 # demo_onnx KO: the ONNX Runtime half of --demo (tools/onnx/demo.sh), in
 # one VM with its console shown; one result, onnx-demo
 demo_onnx() {
 	local ko=$1 testdir
-	fetch_onnxruntime
-	build_onnx "$(checkout_build_dir)/onnx" ||
-		{ record FAIL "onnx-demo" "build failed, log: $(checkout_build_dir)/onnx.log"; return 0; }
-	stage_onnx "$(checkout_build_dir)/onnx-stage" ||
-		{ record FAIL "onnx-demo" "make_models.py failed"; return 0; }
+	onnx_prepare onnx-demo onnx-demo || return 0
 	testdir=$(checkout_build_dir)/onnx-demo
 	mkdir -p "$testdir"
 	install -m 0755 "$ONNX_DIR/demo.sh" "$testdir/onnx-demo"
-	T_SRC[onnx-demo]=$ONNX_DIR/demo.sh
+	T_SRC["onnx-demo"]=$ONNX_DIR/demo.sh
 	vm_log "booting the ONNX Runtime demo VM (Debian kernel, 2 devices)"
 	# shellcheck disable=SC2034
 	INITRAMFS_EXTRA=$(checkout_build_dir)/onnx-stage
@@ -148,7 +155,6 @@ demo_onnx() {
 main_onnx() {
 	local ko="" testdir name src names=()
 	use_debian_kernel
-	fetch_onnxruntime
 	if [ -n "$OPT_MODULE" ]; then
 		ko=$OPT_MODULE
 	elif have_module_sources && build_module; then
@@ -156,10 +162,7 @@ main_onnx() {
 	fi
 	[ -n "$ko" ] || { record FAIL "onnx/module" "no acceldev.ko"; return 0; }
 	userspace_or_fail
-	build_onnx "$(checkout_build_dir)/onnx" ||
-		{ record FAIL "onnx/build" "log: $(checkout_build_dir)/onnx.log"; return 0; }
-	stage_onnx "$(checkout_build_dir)/onnx-stage" ||
-		{ record FAIL "onnx/models" "make_models.py failed"; return 0; }
+	onnx_prepare onnx/build onnx/models || return 0
 	testdir=$(checkout_build_dir)/onnx-tests
 	mkdir -p "$testdir"
 	T_SRC=()

@@ -8,6 +8,7 @@
  *  - Memory shared between forked processes (acc_shared()), children that
  *    must exit 0 (acc_fork(), acc_reap()), CPU time (acc_cpu_*()).
  *  - sysfs helpers: acc_write_file(), acc_dev_bdf().
+ *  - acc_sleeper: a thread asleep in a close or a WAIT.
  *  - The load engine (acc_load_*): N processes x M threads, each with a
  *    context of its own (replaced now and then) and, per process, one
  *    context per device shared by its threads; random mixes of data
@@ -189,6 +190,43 @@ static inline void acc_write_file(const char *path, const char *text)
 	CHECK_MSG(write(fd, text, strlen(text)) == (ssize_t)strlen(text),
 		  "write %s to %s: %s", text, path, acc_errname(errno));
 	close(fd);
+}
+
+/*
+ * A thread asleep in a close (@fd >= 0) or in WAIT(@fence) on @ctx (@fd
+ * < 0) while the test does something else, such as removing the device:
+ * acc_sleeper_start() runs it, acc_sleeper_join() waits for it. @ret and
+ * @err are what the call returned, @t when it returned (acc_now(); 0
+ * until then).
+ */
+struct acc_sleeper {
+	pthread_t th;
+	int fd, ctx;
+	uint32_t fence;
+	long ret;
+	int err;
+	double t;
+};
+
+static inline void *acc_sleeper_run(void *arg)
+{
+	struct acc_sleeper *s = (struct acc_sleeper *)arg;
+
+	s->ret = s->fd >= 0 ? close(s->fd) : acc_try_wait(s->ctx, s->fence);
+	s->err = errno;
+	s->t = acc_now();
+	return NULL;
+}
+
+static inline void acc_sleeper_start(struct acc_sleeper *s)
+{
+	s->t = 0;
+	CHECK(pthread_create(&s->th, NULL, acc_sleeper_run, s) == 0);
+}
+
+static inline void acc_sleeper_join(struct acc_sleeper *s)
+{
+	CHECK(pthread_join(s->th, NULL) == 0);
 }
 
 /* PCI address (e.g. 0000:00:04.0) of /dev/acceldevN; false if none. */

@@ -19,25 +19,6 @@
 #define PARAM		"/sys/module/acceldev/parameters/hang_timeout_ms"
 #define HANG_MS		1000
 
-static int ctx, data;
-static int wait_ret, wait_errno;
-static double t_closed;
-
-static void *closer(void *arg)
-{
-	(void)arg;
-	close(data);
-	t_closed = acc_now();
-	return NULL;
-}
-
-static void *waiter(void *arg)
-{
-	(void)arg;
-	wait_ret = acc_try_wait(ctx, 1);
-	wait_errno = errno;
-	return NULL;
-}
 
 static void set_hang_timeout(unsigned int ms)
 {
@@ -50,7 +31,8 @@ static void set_hang_timeout(unsigned int ms)
 int main(void)
 {
 	char bdf[32], path[PATH_MAX];
-	pthread_t tc, tw;
+	struct acc_sleeper closer, waiter;
+	int ctx, data;
 	uint32_t slot;
 	double t0, t1;
 
@@ -72,8 +54,10 @@ int main(void)
 	acc_put_fence(cmds, acc_put_fill(cmds, 0, 0x5eed, slot, 0, 8192));
 	for (int i = 0; i < 3; i++)
 		acc_run(ctx, code, 0, 2 * ACC_CMD_BYTES);
-	CHECK(pthread_create(&tw, NULL, waiter, NULL) == 0);
-	CHECK(pthread_create(&tc, NULL, closer, NULL) == 0);
+	waiter = (struct acc_sleeper){ .fd = -1, .ctx = ctx, .fence = 1 };
+	closer = (struct acc_sleeper){ .fd = data };
+	acc_sleeper_start(&waiter);
+	acc_sleeper_start(&closer);
 	usleep(300 * 1000);
 
 	acc_watchdog(60, "removal of a device that makes no progress");
@@ -81,8 +65,8 @@ int main(void)
 	t0 = acc_now();
 	acc_write_file(path, "1");
 	t1 = acc_now();
-	pthread_join(tc, NULL);
-	pthread_join(tw, NULL);
+	acc_sleeper_join(&closer);
+	acc_sleeper_join(&waiter);
 	if (have_param)
 		set_hang_timeout(10000);
 	printf("remove took %.2f s (hang_timeout_ms=%d)\n", t1 - t0, HANG_MS);
@@ -93,12 +77,12 @@ int main(void)
 	CHECK_MSG(t1 - t0 < 4.0 * HANG_MS / 1000.0 + 2,
 		  "remove took %.2f s although the device made no progress "
 		  "for %d ms", t1 - t0, HANG_MS);
-	CHECK_MSG(t_closed - t0 >= HANG_MS / 1000.0 - 0.1,
+	CHECK_MSG(closer.t - t0 >= HANG_MS / 1000.0 - 0.1,
 		  "the buffer close returned %.2f s into the removal, before "
-		  "the drain gave up on the device", t_closed - t0);
-	CHECK_MSG(wait_ret == -1 && (wait_errno == ENODEV || wait_errno == EIO),
-		  "WAIT returned %d (%s); want ENODEV or EIO", wait_ret,
-		  acc_errname(wait_errno));
+		  "the drain gave up on the device", closer.t - t0);
+	CHECK_MSG(waiter.ret == -1 && (waiter.err == ENODEV || waiter.err == EIO),
+		  "WAIT returned %ld (%s); want ENODEV or EIO", waiter.ret,
+		  acc_errname(waiter.err));
 	/* The code buffer's mapping is still memory we may use. */
 	CHECK(cmds[1] == 0x5eed && cmds[1023] == 0);
 	cmds[1023] = 1;

@@ -25,31 +25,12 @@
 #define SLACK_S		1.5
 #define DRAIN_S		3.0
 
-static int ctx, data;
-static double t_closed, t_waited;
-static int wait_ret, wait_errno;
-
-static void *closer(void *arg)
-{
-	(void)arg;
-	close(data);
-	t_closed = acc_now();
-	return NULL;
-}
-
-static void *waiter(void *arg)
-{
-	(void)arg;
-	wait_ret = acc_try_wait(ctx, RUNS);
-	wait_errno = errno;
-	t_waited = acc_now();
-	return NULL;
-}
 
 int main(void)
 {
 	char bdf[32], path[PATH_MAX];
-	pthread_t tc, tw;
+	struct acc_sleeper closer, waiter;
+	int ctx, data;
 	uint32_t slot;
 	double t0, t1;
 
@@ -65,10 +46,12 @@ int main(void)
 	for (int i = 0; i < RUNS; i++)
 		acc_run(ctx, code, 0, 2 * ACC_CMD_BYTES);
 
-	CHECK(pthread_create(&tw, NULL, waiter, NULL) == 0);
-	CHECK(pthread_create(&tc, NULL, closer, NULL) == 0);
+	waiter = (struct acc_sleeper){ .fd = -1, .ctx = ctx, .fence = RUNS };
+	closer = (struct acc_sleeper){ .fd = data };
+	acc_sleeper_start(&waiter);
+	acc_sleeper_start(&closer);
 	usleep(300 * 1000);
-	CHECK_MSG(t_closed == 0 && t_waited == 0,
+	CHECK_MSG(closer.t == 0 && waiter.t == 0,
 		  "close or WAIT returned before the removal (device too fast)");
 
 	acc_watchdog(90, "device removal");
@@ -76,23 +59,23 @@ int main(void)
 	t0 = acc_now();
 	acc_write_file(path, "1");
 	t1 = acc_now();
-	pthread_join(tc, NULL);
-	pthread_join(tw, NULL);
+	acc_sleeper_join(&closer);
+	acc_sleeper_join(&waiter);
 	printf("remove took %.2f s; close returned at +%.2f s, WAIT at +%.2f s\n",
-	       t1 - t0, t_closed - t0, t_waited - t0);
+	       t1 - t0, closer.t - t0, waiter.t - t0);
 
 	CHECK_MSG(t1 - t0 > DRAIN_S,
 		  "remove took %.2f s: nothing was left to drain", t1 - t0);
-	CHECK_MSG(t_closed >= t1 - SLACK_S,
+	CHECK_MSG(closer.t >= t1 - SLACK_S,
 		  "the buffer close returned %.2f s before remove finished: "
 		  "its pages were freed while the device could still write them",
-		  t1 - t_closed);
-	CHECK_MSG(t_waited >= t1 - SLACK_S,
+		  t1 - closer.t);
+	CHECK_MSG(waiter.t >= t1 - SLACK_S,
 		  "WAIT returned %.2f s before remove finished, while the "
-		  "device was still running", t1 - t_waited);
-	CHECK_MSG(wait_ret == -1 && (wait_errno == ENODEV || wait_errno == EIO),
-		  "WAIT returned %d (%s); want ENODEV or EIO", wait_ret,
-		  acc_errname(wait_errno));
+		  "device was still running", t1 - waiter.t);
+	CHECK_MSG(waiter.ret == -1 && (waiter.err == ENODEV || waiter.err == EIO),
+		  "WAIT returned %ld (%s); want ENODEV or EIO", waiter.ret,
+		  acc_errname(waiter.err));
 
 	munmap(cmds, 4096);
 	close(code);
