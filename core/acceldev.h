@@ -184,7 +184,7 @@ struct acceldev_stats {
  * @configs_dma: its bus address.
  * @wq: ordered workqueue running @work and @hang_work; lives until
  *      release.
- * @work: the dispatcher (dispatch/dispatch.c).
+ * @work: the dispatcher (dispatch/feed.c).
  * @hang_work: the watchdog, armed by @work while commands are in flight
  *             (acceldev_hang_work()).
  * @progress_at: (work) jiffies of the last sign of progress.
@@ -393,6 +393,21 @@ struct acceldev_buffer {
 	u64 deferred_seq;
 };
 
+/*
+ * The first live context of @adev with an id of at least *@id, or NULL;
+ * *@id is its id. Walk them all with
+ *	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++)
+ * holding &acceldev_device.lock, which keeps the set fixed.
+ */
+static inline struct acceldev_context *
+acceldev_next_context(struct acceldev_device *adev, unsigned int *id)
+{
+	for (; *id < ACCELDEV_MAX_CONTEXTS; (*id)++)
+		if (adev->contexts[*id])
+			return adev->contexts[*id];
+	return NULL;
+}
+
 /* core/main.c */
 extern unsigned int acceldev_hang_timeout_ms;
 unsigned long acceldev_hang_timeout(void);
@@ -420,27 +435,31 @@ void acceldev_debugfs_remove(struct acceldev_device *adev);
 /* core/irq.c */
 irqreturn_t acceldev_irq_handler(int irq, void *data);
 
-/* dispatch/dispatch.c */
+/* dispatch/submit.c */
 void acceldev_dispatch_init(struct acceldev_device *adev);
-void acceldev_dispatch_work(struct work_struct *work);
-void acceldev_hang_work(struct work_struct *work);
 void acceldev_dispatch_kick(struct acceldev_device *adev);
 int acceldev_queue_locked(struct acceldev_context *ctx,
 			  struct acceldev_cmd *cmd);
+int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg);
+int acceldev_dispatch_inject_bad(struct acceldev_device *adev, unsigned int n);
+void acceldev_dispatch_abort(struct acceldev_device *adev);
+
+/* dispatch/feed.c */
+void acceldev_dispatch_work(struct work_struct *work);
+
+/* dispatch/recovery.c */
+void acceldev_hang_work(struct work_struct *work);
+
+/* dispatch/sync.c */
 int acceldev_sync_killable(struct acceldev_device *adev, u64 seq);
 int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq);
 bool acceldev_defer_buffer(struct acceldev_buffer *buf, u64 seq);
 bool acceldev_defer_context(struct acceldev_context *ctx, u64 seq);
 void acceldev_reap_deferred(struct acceldev_device *adev, bool all);
-void acceldev_dispatch_abort(struct acceldev_device *adev);
 void acceldev_dispatch_stopped(struct acceldev_device *adev);
-int acceldev_dispatch_inject_bad(struct acceldev_device *adev, unsigned int n);
 
 /* dispatch/fence.c */
-int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg);
 int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg);
-void acceldev_context_advance_locked(struct acceldev_context *ctx, u32 counter);
-void acceldev_context_complete_locked(struct acceldev_context *ctx);
 void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
 					  int err);
 

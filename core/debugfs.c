@@ -75,10 +75,7 @@ static int acceldev_contexts_show(struct seq_file *m, void *unused)
 
 	seq_puts(m, "id broken detached counter fences_seen cmds_submitted last_seq slots\n");
 	mutex_lock(&adev->lock);
-	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
-		ctx = adev->contexts[id];
-		if (!ctx)
-			continue;
+	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++) {
 		spin_lock(&ctx->lock);
 		seq_printf(m, "%u %d %d %u %llu %llu %llu %#06lx\n", ctx->id,
 			   ctx->broken, ctx->detached, ctx->counter,

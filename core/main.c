@@ -569,10 +569,7 @@ static void acceldev_remove(struct pci_dev *pdev)
 			  sizeof(*adev->configs) * ACCELDEV_MAX_CONTEXTS,
 			  adev->configs, adev->configs_dma);
 	adev->configs = NULL;
-	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
-		ctx = adev->contexts[id];
-		if (!ctx)
-			continue;
+	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++) {
 		spin_lock(&ctx->lock);
 		ctx->detached = true;
 		acceldev_context_fail_waiters_locked(ctx, -ENODEV);

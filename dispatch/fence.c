@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Acceldev RUN and WAIT: submission and per-context user fences.
+ * Acceldev dispatcher, user fences: reading the config array, and WAIT.
  *
  * The device counts the user FENCEs each context executed in the
  * context's config entry (fence_counter, 32 bits, wrapping) and raises
@@ -13,11 +13,9 @@
  * context was lost on the way.
  */
 
-#include <linux/file.h>
-#include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "../core/acceldev.h"
+#include "dispatch.h"
 
 /**
  * struct acceldev_fence_waiter - a sleeper in WAIT
@@ -86,7 +84,8 @@ void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
  *
  * Context: the work; caller holds @ctx->lock.
  */
-void acceldev_context_advance_locked(struct acceldev_context *ctx, u32 counter)
+static void acceldev_context_advance_locked(struct acceldev_context *ctx,
+					    u32 counter)
 {
 	lockdep_assert_held(&ctx->lock);
 
@@ -121,73 +120,97 @@ void acceldev_context_complete_locked(struct acceldev_context *ctx)
 	}
 }
 
-/**
- * acceldev_ioctl_run() - ACCELDEV_IOCTL_RUN: queue a RUN device command
- * @ctx: the context (its file is held by the caller).
- * @uarg: user pointer to &struct acceldev_ioctl_run.
+/*
+ * acceldev_scan_locked() - read what the device wrote to the config array
  *
- * Never blocks on a full device queue: the command goes on the pending
- * list and the dispatcher feeds it when there is room.
+ * In this order: every context's fence counter; then every INTR bit not
+ * yet in hand; then every status. Each order matters:
  *
- * Context: process, may sleep.
- * Return: 0; -EFAULT for a bad pointer; -EBADF for a closed @cfd;
- * -EINVAL for an @cfd that is not a code buffer of this context or a bad
- * range; -EIO if the context is in error; -ENODEV after removal;
- * -ENOMEM.
+ * - A FEED_ERROR is raised when the command is fed, before any later RUN
+ *   of the same context can execute and count its FENCEs as the lost
+ *   RUN's. So when the counters are read first, any drop that could have
+ *   made them lie is in hand, and the caller's restart can discard them
+ *   (the context is then "lost") before anyone believes them.
+ * - The device writes a status before it raises the error bit, so reading
+ *   the statuses after the bits means every error bit in hand has its
+ *   error counted: see acceldev_error_explained_locked().
+ * - A context that went into error runs nothing more, so its counter is
+ *   read again then: the FENCEs it executed before the error count.
+ *
+ * Nothing is applied yet: acceldev_apply_scan_locked() does that after the
+ * caller has handled device-level errors.
+ *
+ * SAFETY: a context listed in adev->contexts is attached and its config
+ * entry ours (detach unlists it under adev->lock, which we hold). The
+ * device writes the entries concurrently: READ_ONCE() takes one snapshot
+ * of each field.
+ *
+ * Context: the work, with adev->lock held.
+ * Return: the bits pulled in.
  */
-int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg)
+u32 acceldev_scan_locked(struct acceldev_device *adev)
 {
-	struct acceldev_ioctl_run args;
-	struct acceldev_buffer *buf;
-	struct acceldev_cmd *cmd;
-	struct fd f;
-	int ret;
+	struct acceldev_context *ctx;
+	struct acceldev_hw_context *hw;
+	unsigned int id;
+	u32 fresh;
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (!args.size || !IS_ALIGNED(args.addr, 4) ||
-	    !IS_ALIGNED(args.size, 4))
-		return -EINVAL;
+	lockdep_assert_held(&adev->lock);
 
-	f = fdget(args.cfd);
-	if (!fd_file(f))
-		return -EBADF;
+	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++)
+		if (adev->contexts[id])
+			adev->scan_counter[id] =
+				le32_to_cpu(READ_ONCE(adev->configs[id].fence_counter));
 
-	ret = -EINVAL;
-	buf = acceldev_buffer_from_file(fd_file(f));
-	if (!buf || buf->ctx != ctx || buf->type != BUFFER_TYPE_CODE)
-		goto out_fdput;
-	if (args.addr > buf->size || args.size > buf->size - args.addr)
-		goto out_fdput;
+	fresh = acceldev_pull_intr(adev);
+	/*
+	 * A USER_FENCE_WAIT pulled now may be for a FENCE counted after the
+	 * counters were read: the next pass looks again, or its waiter would
+	 * sleep on with the interrupt spent.
+	 */
+	acceldev_push_intr(adev, fresh & ACCELDEV_INTR_USER_FENCE_WAIT);
 
-	ret = -ENOMEM;
-	cmd = kmalloc(sizeof(*cmd), GFP_KERNEL_ACCOUNT);
-	if (!cmd)
-		goto out_fdput;
-	cmd->words[0] = ACCELDEV_DEVICE_CMD_RUN_HEADER(ctx->id);
-	cmd->words[1] = lower_32_bits(buf->pt_dma);
-	cmd->words[2] = upper_32_bits(buf->pt_dma);
-	cmd->words[3] = args.addr;
-	cmd->words[4] = args.size;
-
-	spin_lock(&ctx->lock);
-	if (ctx->broken)
-		ret = -EIO;
-	else if (ctx->detached)
-		ret = -ENODEV;
-	else
-		ret = acceldev_queue_locked(ctx, cmd);
-	if (!ret) {
-		ctx->cmds_submitted += args.size / ACCELDEV_USER_CMD_BYTES;
-		atomic_long_inc(&ctx->adev->stats.runs_submitted);
+	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++) {
+		hw = &adev->configs[id];
+		spin_lock(&ctx->lock);
+		if (!ctx->broken &&
+		    (READ_ONCE(hw->status) & ACCELDEV_CONTEXT_STATUS_ERROR)) {
+			/* Published with its final counter, in the apply. */
+			__set_bit(id, adev->scan_broke);
+			atomic_long_inc(&adev->stats.ctx_errors);
+			adev->scan_counter[id] =
+				le32_to_cpu(READ_ONCE(hw->fence_counter));
+		}
+		spin_unlock(&ctx->lock);
 	}
-	spin_unlock(&ctx->lock);
+	return fresh;
+}
 
-	if (ret)
-		kfree(cmd);
-out_fdput:
-	fdput(f);
-	return ret;
+/*
+ * acceldev_apply_scan_locked() - take in the counters, end WAITs
+ *
+ * Context: the work, with adev->lock held, after acceldev_scan_locked()
+ * and the device-level error handling.
+ */
+void acceldev_apply_scan_locked(struct acceldev_device *adev)
+{
+	struct acceldev_context *ctx;
+	unsigned int id;
+
+	lockdep_assert_held(&adev->lock);
+
+	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++) {
+		spin_lock(&ctx->lock);
+		acceldev_context_advance_locked(ctx, adev->scan_counter[id]);
+		/*
+		 * INVARIANT: a WAIT that finds the context broken also finds
+		 * every FENCE it executed before the error counted.
+		 */
+		if (__test_and_clear_bit(id, adev->scan_broke))
+			ctx->broken = true;
+		acceldev_context_complete_locked(ctx);
+		spin_unlock(&ctx->lock);
+	}
 }
 
 /*

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Acceldev dispatcher: what its files share.
+ *
+ * The per-device pending list and the work that drains it into
+ * CMD_MANUAL_FEED. Every device command (RUN, BIND_SLOT) goes through one
+ * FIFO, the pending list, and only the device's work item feeds the
+ * hardware; it adds the device FENCEs itself. The work runs on an ordered
+ * workqueue, so it never runs concurrently with itself (nor with the
+ * watchdog), and it holds &acceldev_device.lock while it touches the
+ * device.
+ *
+ * Feed space. The device has no "queue has room" interrupt. The work keeps
+ * a credit of entries it knows to be free and reads CMD_MANUAL_FREE only
+ * when the credit is exhausted. The last credit is only ever spent on a
+ * device FENCE, and every FENCE fed sets CMD_FENCE_WAIT to its own value:
+ * so when the work stops for lack of room, the last command in the device
+ * queue is a FENCE whose FENCE_WAIT interrupt runs the work again, and by
+ * then the queue is empty. This is the "watermark" of the design.
+ *
+ * Completion. Each FENCE fed covers every command fed before it. The work
+ * keeps the FENCEs in flight in a ring; on FENCE_WAIT it reads
+ * CMD_FENCE_LAST, retires the ring up to it and advances done_seq, waking
+ * sync callers whose commands are covered. A sync caller asks for a FENCE
+ * behind its commands (fence_want), which the work feeds once those are
+ * fed; only then, and after taking in every interrupt raised before it,
+ * does the retire wake it.
+ *
+ * The files, one responsibility each (Documentation/acceldev.rst walks a
+ * RUN through them):
+ *
+ *   submit.c    onto the pending list: RUN, queueing, fault injection,
+ *               and dropping the list at removal
+ *   feed.c      the work's main path: interrupts in, device FENCEs
+ *               retired, the pending list fed
+ *   fence.c     user fences: reading the config array, WAIT
+ *   recovery.c  error attribution, device restart, the hang watchdog
+ *   sync.c      waiting for commands to complete (close, unreachable
+ *               WAIT), killed closes, the end at removal
+ *
+ * Every function declared here runs in the work (or the watchdog, which
+ * shares its ordered workqueue) with &acceldev_device.lock held, unless
+ * its comment says otherwise.
+ */
+#ifndef _ACCELDEV_DISPATCH_DISPATCH_H
+#define _ACCELDEV_DISPATCH_DISPATCH_H
+
+#include "../core/acceldev.h"
+#include "../core/regs.h"
+
+static inline bool acceldev_cmd_is_run(const struct acceldev_cmd *cmd)
+{
+	return ACCELDEV_DEVICE_CMD_TYPE(cmd->words[0]) ==
+	       ACCELDEV_DEVICE_CMD_TYPE_RUN;
+}
+
+/* Context errors counted so far (see acceldev_error_explained_locked()). */
+static inline unsigned long acceldev_ctx_errors(struct acceldev_device *adev)
+{
+	return atomic_long_read(&adev->stats.ctx_errors);
+}
+
+/* feed.c */
+u32 acceldev_pull_intr(struct acceldev_device *adev);
+void acceldev_push_intr(struct acceldev_device *adev, u32 intr);
+void acceldev_retire_locked(struct acceldev_device *adev, u32 last);
+void acceldev_feed_fence(struct acceldev_device *adev);
+bool acceldev_refill_credit(struct acceldev_device *adev, u32 need);
+
+/* fence.c */
+u32 acceldev_scan_locked(struct acceldev_device *adev);
+void acceldev_apply_scan_locked(struct acceldev_device *adev);
+void acceldev_context_complete_locked(struct acceldev_context *ctx);
+
+/* recovery.c */
+bool acceldev_error_explained_locked(struct acceldev_device *adev);
+bool acceldev_errors_unused(struct acceldev_device *adev);
+void acceldev_settle_errors_locked(struct acceldev_device *adev, u32 last);
+void acceldev_restart_locked(struct acceldev_device *adev, u32 intr);
+unsigned long acceldev_hang_period(void);
+
+/* sync.c */
+void acceldev_wake_syncs_locked(struct acceldev_device *adev, int status);
+
+#endif /* _ACCELDEV_DISPATCH_DISPATCH_H */

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Acceldev dispatcher, the main path: the work takes in interrupts,
+ * retires the device FENCEs that executed and feeds the pending list into
+ * CMD_MANUAL_FEED (see dispatch.h for the feed-space and completion rules).
+ */
+
+#include <linux/minmax.h>
+#include <linux/slab.h>
+
+#include "dispatch.h"
+
+static_assert(ACCELDEV_FENCE_RING > CMDS_BUFFER_SIZE);
+
+/*
+ * acceldev_pull_intr() - take the INTR bits the top half has not taken yet
+ *
+ * Used to be sure that every bit raised before some point is in hand:
+ * under intr_lock, a raised bit is either still set in INTR or already in
+ * intr_pending, and the top half cannot be half-way through taking it.
+ *
+ * Context: the work, with adev->lock held; takes intr_lock with
+ * interrupts off.
+ * Return: the bits.
+ */
+u32 acceldev_pull_intr(struct acceldev_device *adev)
+{
+	unsigned long flags;
+	u32 intr;
+
+	lockdep_assert_held(&adev->lock);
+
+	/* Taken once: a bit read by both of us would be two events. */
+	spin_lock_irqsave(&adev->intr_lock, flags);
+	intr = acceldev_read(adev, ACCELDEV_INTR);
+	if (intr == U32_MAX)	/* surprise removal: all ones */
+		intr = 0;
+	intr &= ACCELDEV_INTR_ALL;
+	if (intr)
+		acceldev_write(adev, ACCELDEV_INTR, intr);
+	intr |= atomic_xchg(&adev->intr_pending, 0);
+	spin_unlock_irqrestore(&adev->intr_lock, flags);
+	return intr;
+}
+
+/* Give bits taken with acceldev_pull_intr() back to the next pass. */
+void acceldev_push_intr(struct acceldev_device *adev, u32 intr)
+{
+	if (intr) {
+		atomic_or(intr, &adev->intr_pending);
+		acceldev_dispatch_kick(adev);
+	}
+}
+
+/*
+ * acceldev_retire_locked() - retire the FENCEs the device has executed
+ * @last: CMD_FENCE_LAST, read before the INTR bits were pulled and any
+ *        device-level error among them handled: a FENCE that executed
+ *        after a lost RUN must not mark that RUN done before the loss is
+ *        known (the restart fails the RUNs fed and not yet done).
+ *
+ * Context: the work, with adev->lock held.
+ */
+void acceldev_retire_locked(struct acceldev_device *adev, u32 last)
+{
+	struct acceldev_fence_rec *rec;
+	bool retired = false;
+	u64 covers = 0;
+
+	lockdep_assert_held(&adev->lock);
+
+	while (adev->ring_len) {
+		rec = &adev->ring[adev->ring_head];
+		/* Wrap-safe: VALs in flight span far less than 2^31. */
+		if ((s32)(last - rec->val) < 0)
+			break;
+		covers = rec->covers;
+		retired = true;
+		adev->ring_head = (adev->ring_head + 1) % ACCELDEV_FENCE_RING;
+		adev->ring_len--;
+	}
+	if (!retired)
+		return;
+
+	spin_lock(&adev->queue_lock);
+	adev->done_seq = max(adev->done_seq, covers);
+	acceldev_wake_syncs_locked(adev, 0);
+	spin_unlock(&adev->queue_lock);
+}
+
+/*
+ * acceldev_feed_fence() - feed a device FENCE covering everything fed so far
+ *
+ * Each FENCE moves CMD_FENCE_WAIT to itself. Moving it past an older FENCE
+ * still in flight is fine: the newer one executes later and covers more.
+ *
+ * Context: the work, with adev->lock held and credit for one command.
+ */
+void acceldev_feed_fence(struct acceldev_device *adev)
+{
+	struct acceldev_fence_rec *rec;
+
+	lockdep_assert_held(&adev->lock);
+
+	/*
+	 * Fences in flight sit in the device queue, which has fewer entries
+	 * than the ring; a full ring means FENCEs executed and were not yet
+	 * retired: retire them now, unless a device-level error must be
+	 * handled first (the next pass does).
+	 */
+	if (adev->ring_len == ACCELDEV_FENCE_RING) {
+		u32 last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
+		u32 intr = acceldev_pull_intr(adev);
+
+		/*
+		 * Any other bit in hand may be a context error or a counter
+		 * those FENCEs cover: sync waiters must not learn that the
+		 * commands completed before the next pass has taken them
+		 * in. That pass (kicked by the push) retires, and feeds.
+		 */
+		if (!(intr & ~ACCELDEV_INTR_FENCE_WAIT))
+			acceldev_retire_locked(adev, last);
+		acceldev_push_intr(adev, intr);
+	}
+	if (adev->ring_len == ACCELDEV_FENCE_RING)
+		return;
+
+	adev->fence_val++;
+	acceldev_feed_fence_cmd(adev, adev->fence_val);
+	adev->credit--;
+	adev->tail_is_fence = true;
+
+	rec = &adev->ring[(adev->ring_head + adev->ring_len) %
+			  ACCELDEV_FENCE_RING];
+	rec->val = adev->fence_val;
+	rec->covers = adev->fed_seq;
+	adev->fenced_seq = adev->fed_seq;
+	rec->ctx_errors = acceldev_ctx_errors(adev);
+	adev->ring_len++;
+}
+
+/*
+ * acceldev_refill_credit() - learn how much room the device queue has
+ * @need: credit the next command needs.
+ *
+ * Context: the work, with adev->lock held.
+ * Return: true if the credit now covers @need.
+ */
+bool acceldev_refill_credit(struct acceldev_device *adev, u32 need)
+{
+	u32 free = acceldev_read(adev, CMD_MANUAL_FREE);
+
+	lockdep_assert_held(&adev->lock);
+
+	/* A device in trouble may read all ones; never trust more. */
+	free = min_t(u32, free, CMDS_BUFFER_SIZE);
+	adev->credit = free > ACCELDEV_QUEUE_RESERVE ?
+		       free - ACCELDEV_QUEUE_RESERVE : 0;
+	return adev->credit >= need;
+}
+
+/*
+ * acceldev_feed_locked() - drain the pending list into the device
+ *
+ * Takes the whole pending list at once and feeds it without holding
+ * queue_lock, so submitters are never blocked behind MMIO; what does not
+ * fit goes back to the head of the list, in order.
+ *
+ * A FENCE needs one credit, anything else two: the last credit is kept for
+ * a FENCE. So the credit only reaches zero right after a FENCE, and when
+ * the work stops with commands left over, the tail of the device queue is
+ * a FENCE (fed now as a watermark if it is not one already) whose
+ * FENCE_WAIT interrupt brings the work back to an empty device queue.
+ *
+ * Context: the work, with adev->lock held.
+ */
+static void acceldev_feed_locked(struct acceldev_device *adev)
+{
+	struct acceldev_cmd *cmd;
+	LIST_HEAD(batch);
+	u64 want;
+
+	lockdep_assert_held(&adev->lock);
+
+	spin_lock(&adev->queue_lock);
+	list_splice_init(&adev->pending, &batch);
+	want = adev->fence_want;
+	spin_unlock(&adev->queue_lock);
+
+	while (!list_empty(&batch)) {
+		cmd = list_first_entry(&batch, struct acceldev_cmd, node);
+		if (adev->credit < 2 && !acceldev_refill_credit(adev, 2)) {
+			if (adev->credit && !adev->tail_is_fence)
+				acceldev_feed_fence(adev);
+			break;
+		}
+
+		list_del(&cmd->node);
+		adev->fed_seq = cmd->seq;
+		if (acceldev_cmd_is_run(cmd)) {
+			atomic_long_dec(&adev->stats.runs_pending);
+			/* Word 0 holds the context id above the type. */
+			adev->fed_run_seq[cmd->words[0] >> 4] = cmd->seq;
+		} else if (cmd->words[0] == ACCELDEV_DEVICE_CMD_TYPE_INVALID) {
+			adev->injected++;
+		}
+		acceldev_feed_cmd(adev, cmd->words);
+		adev->credit--;
+		adev->tail_is_fence = false;
+		kfree(cmd);
+	}
+
+	if (!list_empty(&batch)) {
+		spin_lock(&adev->queue_lock);
+		list_splice(&batch, &adev->pending);
+		spin_unlock(&adev->queue_lock);
+		return;
+	}
+	/*
+	 * Someone sleeps until commands fed now have completed: a FENCE
+	 * behind them tells when. (With commands left over, the watermark
+	 * FENCE above does, and the next pass feeds this one.)
+	 */
+	if (want > adev->fenced_seq && !adev->tail_is_fence &&
+	    (adev->credit || acceldev_refill_credit(adev, 1)))
+		acceldev_feed_fence(adev);
+}
+
+/**
+ * acceldev_dispatch_work() - the device's bottom half
+ * @work: &acceldev_device.work.
+ *
+ * Handles the interrupts the top half acknowledged: wakes WAITs and marks
+ * broken contexts, restarts the device after device-level errors, retires
+ * FENCEs, then feeds as much of the pending list as fits.
+ *
+ * Context: process (ordered workqueue); takes &acceldev_device.lock.
+ */
+void acceldev_dispatch_work(struct work_struct *work)
+{
+	struct acceldev_device *adev =
+		container_of(work, struct acceldev_device, work);
+	bool fenced, explained = false, scanned = false, reap = false;
+	u32 intr, fresh = 0, last = 0;
+
+	mutex_lock(&adev->lock);
+	if (adev->gone)
+		goto out;
+
+	intr = atomic_xchg(&adev->intr_pending, 0);
+	/* Any interrupt is a sign of life for the watchdog. */
+	if (intr)
+		adev->progress_at = jiffies;
+
+	/*
+	 * First read the device's state (FENCE_LAST, fence counters), then
+	 * pull in the INTR bits raised until then, and only then believe the
+	 * state: a device-level error among those bits may make some of it
+	 * lie. Bits pulled that this pass has no state for go to the next.
+	 */
+	fenced = intr & ACCELDEV_INTR_FENCE_WAIT;
+	if (fenced) {
+		last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
+		fresh = acceldev_pull_intr(adev);
+	}
+	if ((intr | fresh) & (ACCELDEV_INTR_USER_FENCE_WAIT |
+			      ACCELDEV_INTR_CTX_ERRORS |
+			      ACCELDEV_INTR_FEED_ERROR)) {
+		fresh |= acceldev_scan_locked(adev);
+		scanned = true;
+	}
+	/*
+	 * Only a FENCE_WAIT taken before FENCE_LAST was read is covered by
+	 * @last. One pulled since may be for a FENCE that executed after the
+	 * read: typically the FENCE fed behind the one that interrupted.
+	 * Nothing else would ever interrupt for it, so it goes to the next
+	 * pass, which reads FENCE_LAST again.
+	 */
+	acceldev_push_intr(adev, fresh & ACCELDEV_INTR_FENCE_WAIT);
+	intr |= fresh & ~ACCELDEV_INTR_FENCE_WAIT;
+	/* No FEED_ERROR until a pull: everything fed before it arrived. */
+	if ((fenced || scanned) && !(intr & ACCELDEV_INTR_FEED_ERROR))
+		adev->accepted_seq = adev->fed_seq;
+
+	if (intr & ACCELDEV_INTR_CTX_ERRORS)
+		explained = acceldev_error_explained_locked(adev);
+	if ((intr & ACCELDEV_INTR_FEED_ERROR) ||
+	    ((intr & ACCELDEV_INTR_CMD_ERROR) && !explained))
+		acceldev_restart_locked(adev, intr);
+	else if ((intr & ACCELDEV_INTR_MEM_ERROR) && !explained)
+		dev_warn_ratelimited(&adev->pdev->dev,
+				     "unexplained MEM_ERROR\n");
+
+	if (scanned)
+		acceldev_apply_scan_locked(adev);
+	/* A FENCE ran: time to settle unused context errors, and retire. */
+	if (fenced) {
+		acceldev_settle_errors_locked(adev, last);
+		acceldev_retire_locked(adev, last);
+	}
+
+	acceldev_feed_locked(adev);
+
+	/* Unused errors and no FENCE in flight to settle them: feed one. */
+	if (acceldev_errors_unused(adev) && !adev->ring_len &&
+	    (adev->credit || acceldev_refill_credit(adev, 1)))
+		acceldev_feed_fence(adev);
+	/* Work in flight: the watchdog looks after it. */
+	if (adev->fed_seq > adev->done_seq &&
+	    !delayed_work_pending(&adev->hang_work)) {
+		adev->progress_at = jiffies;
+		queue_delayed_work(adev->wq, &adev->hang_work,
+				   acceldev_hang_period());
+	}
+	reap = true;
+out:
+	mutex_unlock(&adev->lock);
+	/* Killed closes whose commands this pass saw complete. */
+	if (reap)
+		acceldev_reap_deferred(adev, false);
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Acceldev dispatcher, recovery: which error interrupts a context's
+ * error explains, restarting the device after a device-level error, and
+ * the watchdog that declares a device without progress hung.
+ */
+
+#include <linux/device.h>
+#include <linux/minmax.h>
+
+#include "dispatch.h"
+
+/*
+ * acceldev_error_explained_locked() - is an error interrupt a context's?
+ *
+ * CMD_ERROR comes both from a context's bad user command and from a bad
+ * device command; only the second needs a restart. The scan counts each
+ * context error in stats.ctx_errors once, reading the statuses after the
+ * bits, so every error bit in hand has its error counted. Bits coalesce:
+ * one pass may carry the bits of several errors, but there are never more
+ * passes with error bits than errors. So each such pass uses up one
+ * counted error; a pass that finds none left saw a device-level error.
+ *
+ * This never blames the device for a context's error. But coalesced bits
+ * leave counted errors unused, and an unused one would hide a real
+ * device-level CMD_ERROR: acceldev_settle_errors_locked() throws them away
+ * as soon as a FENCE proves their bits were all handled. Until then (about
+ * one queue drain after a context error) a device-level CMD_ERROR may be
+ * taken for a context's. DEVICE.md calls bad device commands driver bugs;
+ * FEED_ERROR, the other device-level error, is always seen.
+ *
+ * Context: the work, with adev->lock held, after the scan.
+ */
+bool acceldev_error_explained_locked(struct acceldev_device *adev)
+{
+	unsigned long seen = acceldev_ctx_errors(adev);
+
+	lockdep_assert_held(&adev->lock);
+
+	if (seen == adev->ctx_errors_used)
+		return false;
+	adev->ctx_errors_used++;
+	return true;
+}
+
+/* Counted context errors that have not explained an interrupt yet. */
+bool acceldev_errors_unused(struct acceldev_device *adev)
+{
+	return acceldev_ctx_errors(adev) != adev->ctx_errors_used;
+}
+
+/*
+ * acceldev_settle_errors_locked() - drop context errors whose bits are
+ * all handled
+ * @last: CMD_FENCE_LAST, read before acceldev_pull_intr().
+ *
+ * The device raises an error's bit before it starts the next command, so
+ * the bits of every error counted before a FENCE was fed were raised
+ * before that FENCE executed: handled by now if it executed before @last
+ * was read. Such errors can explain no future interrupt. (Each pass used
+ * at most one error, and passes that used more than these used errors
+ * counted later for bits of those errors: the count stays sound.)
+ *
+ * Context: the work, with adev->lock held, after this pass's errors were
+ * explained and before the ring is retired.
+ */
+void acceldev_settle_errors_locked(struct acceldev_device *adev, u32 last)
+{
+	struct acceldev_fence_rec *rec;
+	unsigned int i;
+
+	lockdep_assert_held(&adev->lock);
+
+	if (!acceldev_errors_unused(adev))
+		return;
+	for (i = adev->ring_len; i > 0; i--) {
+		rec = &adev->ring[(adev->ring_head + i - 1) %
+				  ACCELDEV_FENCE_RING];
+		if ((s32)(last - rec->val) >= 0) {
+			adev->ctx_errors_used = max(adev->ctx_errors_used,
+						    rec->ctx_errors);
+			return;
+		}
+	}
+}
+
+/*
+ * acceldev_restart_locked() - recover from a device-level error
+ *
+ * FEED_ERROR means a command was dropped, an unexplained CMD_ERROR that a
+ * device command was rejected: either way some command we fed did not
+ * run. Repeat the start-up sequence, and while the device is stopped
+ * rewrite every context's slots from the driver's own table (a dropped
+ * BIND_SLOT must not leave a stale slot) and fail the contexts that may
+ * have lost a RUN: their fences might never come, or be miscounted. Their
+ * status is set too, so the device skips their RUNs still queued.
+ *
+ * Which RUNs may be lost: a FEED_ERROR is raised when the command is fed,
+ * so the dropped one was fed after @adev->accepted_seq (the last pull of
+ * INTR without FEED_ERROR). A rejected command is only known to be after
+ * the last retired FENCE; but when the driver itself fed invalid commands
+ * (debugfs fault injection), those are what the device rejected. Every
+ * other context keeps its state.
+ *
+ * The INTR bits that come in meanwhile (the command being executed when
+ * the device stops is finished) are not cleared, as the power-on sequence
+ * would: they are handed to the next pass.
+ *
+ * Context: the work, with adev->lock held.
+ */
+void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
+{
+	struct acceldev_context *ctx;
+	struct acceldev_hw_context *hw;
+	unsigned int id, slot;
+	u64 suspect;
+	u32 pulled;
+
+	lockdep_assert_held(&adev->lock);
+
+	atomic_long_inc(&adev->stats.restarts);
+	if (intr)
+		dev_err_ratelimited(&adev->pdev->dev,
+				    "device error (INTR %#x), restarting (%ld)\n",
+				    intr, atomic_long_read(&adev->stats.restarts));
+
+	acceldev_hw_stop(adev);
+
+	spin_lock(&adev->queue_lock);
+	suspect = adev->done_seq;
+	spin_unlock(&adev->queue_lock);
+	if (intr & ACCELDEV_INTR_FEED_ERROR)
+		suspect = max(suspect, adev->accepted_seq);
+	else if (adev->injected)
+		suspect = adev->fed_seq;	/* nothing of ours rejected */
+	adev->injected = 0;
+
+	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++) {
+		hw = &adev->configs[id];
+		spin_lock(&ctx->lock);
+		for (slot = 0; slot < ACCELDEV_NUM_BUFFERS; slot++)
+			hw->slots[slot] = test_bit(slot, &ctx->slots) ?
+				cpu_to_le64(ctx->slot_buf[slot]->pt_dma) : 0;
+		if (adev->fed_run_seq[id] > suspect && !ctx->lost) {
+			ctx->broken = true;
+			ctx->lost = true;
+			hw->status = ACCELDEV_CONTEXT_STATUS_ERROR;
+		}
+		spin_unlock(&ctx->lock);
+	}
+
+	/* Every command fed so far has been judged. */
+	adev->accepted_seq = adev->fed_seq;
+
+	/* The device may have dropped a command: trust only FREE now. */
+	if (intr & ACCELDEV_INTR_FEED_ERROR)
+		adev->credit = 0;
+
+	pulled = acceldev_pull_intr(adev);
+	acceldev_hw_restart(adev);
+	acceldev_push_intr(adev, pulled);
+
+	if (adev->ring_len && (adev->credit || acceldev_refill_credit(adev, 1)))
+		acceldev_feed_fence(adev);
+}
+
+/* How often the watchdog looks: every second, or more often. */
+unsigned long acceldev_hang_period(void)
+{
+	return min_t(unsigned long, acceldev_hang_timeout(), HZ);
+}
+
+/*
+ * acceldev_hang_locked() - the device made no progress: declare it hung
+ *
+ * Handled like a device-level error that lost every RUN fed and not known
+ * to be done: acceldev_restart_locked() fails exactly the contexts with
+ * such a RUN (their status is set too, so a device that wakes up skips
+ * their RUNs still queued), and their WAITs end with -EIO. Other contexts
+ * keep their state. Sync waiters (closes, unreachable WAITs) are woken
+ * with -ETIMEDOUT: they cannot free what the device may still reach, and
+ * hand it to the dispatcher instead.
+ *
+ * Context: the work or the watchdog, with adev->lock held.
+ */
+static void acceldev_hang_locked(struct acceldev_device *adev)
+{
+	struct acceldev_context *ctx;
+	unsigned int id;
+
+	lockdep_assert_held(&adev->lock);
+
+	dev_err_ratelimited(&adev->pdev->dev,
+			    "no progress for %u ms with commands in flight: device hung, restarting\n",
+			    jiffies_to_msecs(acceldev_hang_timeout()));
+	acceldev_restart_locked(adev, 0);
+	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++) {
+		spin_lock(&ctx->lock);
+		acceldev_context_complete_locked(ctx);
+		spin_unlock(&ctx->lock);
+	}
+	spin_lock(&adev->queue_lock);
+	acceldev_wake_syncs_locked(adev, -ETIMEDOUT);
+	spin_unlock(&adev->queue_lock);
+}
+
+/**
+ * acceldev_hang_work() - the watchdog: is the device making progress?
+ * @work: &acceldev_device.hang_work.
+ *
+ * Runs every second (or every hang_timeout_ms, if shorter) while commands
+ * fed are not known to be done (armed by the dispatcher work), so that a
+ * new hang_timeout_ms takes effect within a second. Progress is what the
+ * device shows, not
+ * wall time per RUN (a RUN may legitimately run for minutes): any
+ * interrupt, or CMD_MANUAL_FREE or CMD_FENCE_LAST moving since the last
+ * look. Commands no FENCE covers get one first, so that an idle device is
+ * never taken for a hung one. No progress for hang_timeout_ms: hung.
+ *
+ * Context: process (the device's ordered workqueue); takes
+ * &acceldev_device.lock.
+ */
+void acceldev_hang_work(struct work_struct *work)
+{
+	struct acceldev_device *adev =
+		container_of(to_delayed_work(work), struct acceldev_device,
+			     hang_work);
+	unsigned long timeout = acceldev_hang_timeout();
+	u32 free, last;
+
+	mutex_lock(&adev->lock);
+	if (adev->gone || adev->fed_seq <= adev->done_seq)
+		goto out;	/* idle: the next feed arms it again */
+
+	free = acceldev_read(adev, CMD_MANUAL_FREE);
+	last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
+	if (free != adev->hang_free || last != adev->hang_last) {
+		adev->hang_free = free;
+		adev->hang_last = last;
+		adev->progress_at = jiffies;
+	}
+	if (adev->fed_seq > adev->fenced_seq && !adev->tail_is_fence &&
+	    (adev->credit || acceldev_refill_credit(adev, 1))) {
+		/* Its interrupt will tell whether they complete. */
+		acceldev_feed_fence(adev);
+		adev->progress_at = jiffies;
+	} else if (time_after_eq(jiffies, adev->progress_at + timeout)) {
+		acceldev_hang_locked(adev);
+		adev->progress_at = jiffies;
+	}
+	queue_delayed_work(adev->wq, &adev->hang_work,
+			   acceldev_hang_period());
+out:
+	mutex_unlock(&adev->lock);
+}
