@@ -28,10 +28,12 @@
 #ifndef _ACCELDEV_CORE_ACCELDEV_H
 #define _ACCELDEV_CORE_ACCELDEV_H
 
+#include <linux/bitmap.h>
 #include <linux/completion.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
@@ -63,6 +65,10 @@
  * over-reports FREE by one (the older family) is never overfed.
  */
 #define ACCELDEV_QUEUE_RESERVE	1
+/* The most credit the dispatcher ever has: entries it may fill. */
+#define ACCELDEV_QUEUE_ROOM	(CMDS_BUFFER_SIZE - ACCELDEV_QUEUE_RESERVE)
+/* Commands between two watermark FENCEs: half the queue. */
+#define ACCELDEV_WATERMARK	(ACCELDEV_QUEUE_ROOM / 2)
 
 /* A device command type the device does not know (fault injection). */
 #define ACCELDEV_DEVICE_CMD_TYPE_INVALID	0xf
@@ -98,12 +104,15 @@ struct acceldev_hw_context {
  *       queued.
  * @words: the five FEED words.
  *
- * Owner: whoever allocated it (kmalloc) until it is queued; from then on
- * the dispatcher, which frees it once fed (or dropped at removal). While
- * on the pending list the node is reachable only under
+ * Owner: whoever allocated it (acceldev_cmd_alloc()) until it is queued;
+ * from then on the dispatcher, which frees it once fed (or dropped at
+ * removal). While on the pending list the node is reachable only under
  * &acceldev_device.queue_lock, or by the dispatcher after splicing. Device
  * FENCEs are not queued: the dispatcher feeds them itself, as watermarks
  * and where &acceldev_device.fence_want asks for one.
+ *
+ * Memory: 48 bytes (one object of its slab cache) per command waiting,
+ * charged to the memory cgroup of the task that submitted it.
  */
 struct acceldev_cmd {
 	struct list_head node;
@@ -159,7 +168,7 @@ struct acceldev_stats {
  * @cdev: character device (separately allocated: open files pin it).
  * @chardev: the class device of /dev/acceldevN.
  * @lock: protects @gone and @stopped (together with @queue_lock),
- *        @contexts, @ctx_ids, @buffers, @configs and the dispatcher state
+ *        @contexts, @ctx_live, @ctx_ids, @buffers, @configs and the dispatcher state
  *        below marked "work".
  * @gone: set once, first thing in remove: nothing more is queued or fed,
  *        the dispatcher no longer touches the hardware (remove does, to
@@ -178,6 +187,9 @@ struct acceldev_stats {
  * @intr_mask: the INTR bits enabled now (what INTR_ENABLE was last set
  *             to); the IRQ handler takes only these.
  * @contexts: live contexts by device context id.
+ * @ctx_live: the ids with an entry in @contexts, so that the dispatcher's
+ *            walks over contexts (acceldev_next_context()) cost what the
+ *            live ones do, not 255 entries.
  * @ctx_ids: allocator of device context ids 0..254.
  * @buffers: every &struct acceldev_buffer whose pages are DMA-mapped.
  * @configs: context-config array (coherent DMA), freed by remove.
@@ -233,8 +245,9 @@ struct acceldev_stats {
  *
  * Invariants: while !@gone, the device runs with CONTEXTS_CONFIGS =
  * @configs_dma and CMD_FENCE_WAIT = @fence_val, and if @pending is not
- * empty when the work stops feeding, the last command fed was a FENCE,
- * so its FENCE_WAIT interrupt will run the work again.
+ * empty when the work stops feeding, @ring_len > 0: the FENCE with VAL
+ * @fence_val is not retired yet, so its FENCE_WAIT interrupt, pending or
+ * to come, will run the work again.
  */
 struct acceldev_device {
 	struct kref ref;
@@ -252,6 +265,7 @@ struct acceldev_device {
 	bool draining;
 	u32 intr_mask;
 	struct acceldev_context *contexts[ACCELDEV_MAX_CONTEXTS];
+	DECLARE_BITMAP(ctx_live, ACCELDEV_MAX_CONTEXTS);
 	struct ida ctx_ids;
 	struct list_head buffers;
 	struct acceldev_hw_context *configs;
@@ -402,10 +416,10 @@ struct acceldev_buffer {
 static inline struct acceldev_context *
 acceldev_next_context(struct acceldev_device *adev, unsigned int *id)
 {
-	for (; *id < ACCELDEV_MAX_CONTEXTS; (*id)++)
-		if (adev->contexts[*id])
-			return adev->contexts[*id];
-	return NULL;
+	lockdep_assert_held(&adev->lock);
+
+	*id = find_next_bit(adev->ctx_live, ACCELDEV_MAX_CONTEXTS, *id);
+	return *id < ACCELDEV_MAX_CONTEXTS ? adev->contexts[*id] : NULL;
 }
 
 /* core/main.c */
@@ -436,6 +450,10 @@ void acceldev_debugfs_remove(struct acceldev_device *adev);
 irqreturn_t acceldev_irq_handler(int irq, void *data);
 
 /* dispatch/submit.c */
+int acceldev_cmd_cache_create(void);
+void acceldev_cmd_cache_destroy(void);
+struct acceldev_cmd *acceldev_cmd_alloc(gfp_t gfp);
+void acceldev_cmd_free(struct acceldev_cmd *cmd);
 void acceldev_dispatch_init(struct acceldev_device *adev);
 void acceldev_dispatch_kick(struct acceldev_device *adev);
 int acceldev_queue_locked(struct acceldev_context *ctx,

@@ -86,6 +86,7 @@ static int acceldev_open(struct inode *inode, struct file *file)
 	/* INVARIANT: a free entry is all zeroes (probe and close zero it). */
 	ctx->id = id;
 	adev->contexts[id] = ctx;
+	__set_bit(id, adev->ctx_live);
 	atomic_long_inc(&adev->stats.contexts);
 	mutex_unlock(&adev->lock);
 
@@ -122,6 +123,7 @@ void acceldev_context_finish(struct acceldev_context *ctx)
 	if (!adev->gone)
 		memset(&adev->configs[ctx->id], 0, sizeof(adev->configs[0]));
 	adev->contexts[ctx->id] = NULL;
+	__clear_bit(ctx->id, adev->ctx_live);
 	atomic_long_dec(&adev->stats.contexts);
 	ida_free(&adev->ctx_ids, ctx->id);
 	mutex_unlock(&adev->lock);

@@ -605,10 +605,13 @@ static int __init acceldev_init(void)
 {
 	int ret;
 
+	ret = acceldev_cmd_cache_create();
+	if (ret)
+		return ret;
 	ret = alloc_chrdev_region(&acceldev_devt, 0, ACCELDEV_MAX_DEVICES,
 				  ACCELDEV_NAME);
 	if (ret)
-		return ret;
+		goto err_cache;
 	acceldev_debugfs_init();
 	ret = class_register(&acceldev_class);
 	if (ret)
@@ -623,6 +626,8 @@ err_class:
 err_region:
 	acceldev_debugfs_exit();
 	unregister_chrdev_region(acceldev_devt, ACCELDEV_MAX_DEVICES);
+err_cache:
+	acceldev_cmd_cache_destroy();
 	return ret;
 }
 
@@ -632,6 +637,8 @@ static void __exit acceldev_exit(void)
 	class_unregister(&acceldev_class);
 	acceldev_debugfs_exit();
 	unregister_chrdev_region(acceldev_devt, ACCELDEV_MAX_DEVICES);
+	/* Every device was removed: every command was fed or dropped. */
+	acceldev_cmd_cache_destroy();
 }
 
 module_init(acceldev_init);

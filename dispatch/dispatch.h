@@ -12,11 +12,13 @@
  *
  * Feed space. The device has no "queue has room" interrupt. The work keeps
  * a credit of entries it knows to be free and reads CMD_MANUAL_FREE only
- * when the credit is exhausted. The last credit is only ever spent on a
- * device FENCE, and every FENCE fed sets CMD_FENCE_WAIT to its own value:
- * so when the work stops for lack of room, the last command in the device
- * queue is a FENCE whose FENCE_WAIT interrupt runs the work again, and by
- * then the queue is empty. This is the "watermark" of the design.
+ * when the credit is exhausted. Every FENCE fed sets CMD_FENCE_WAIT to its
+ * own value, so the newest FENCE fed is the one that interrupts; and when
+ * the work stops for lack of room, a FENCE it fed is still in flight, so
+ * that interrupt runs the work again. Watermark FENCEs, fed once the
+ * queue is half full, make it come while the device still has half a
+ * queue to run; with no FENCE in flight the last credit is kept for one
+ * (acceldev_feed_locked()).
  *
  * Completion. Each FENCE fed covers every command fed before it. The work
  * keeps the FENCEs in flight in a ring; on FENCE_WAIT it reads

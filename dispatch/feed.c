@@ -160,17 +160,59 @@ bool acceldev_refill_credit(struct acceldev_device *adev, u32 need)
 }
 
 /*
+ * acceldev_feed_room() - may the next command (not a FENCE) be fed?
+ *
+ * While a FENCE fed is unretired (@adev->ring_len), the newest one is what
+ * CMD_FENCE_WAIT names: its interrupt, pending or to come, runs the work
+ * again, so every credit may go to commands. With none in flight the last
+ * credit is kept for a FENCE, fed if the work has to stop.
+ *
+ * Context: the work, with adev->lock held.
+ * Return: true if there is room.
+ */
+static bool acceldev_feed_room(struct acceldev_device *adev)
+{
+	u32 need = adev->ring_len ? 1 : 2;
+
+	lockdep_assert_held(&adev->lock);
+
+	return adev->credit >= need || acceldev_refill_credit(adev, need);
+}
+
+/*
+ * acceldev_watermark_due() - should a watermark FENCE go in before the
+ * next command?
+ *
+ * Yes once the device queue is at least half full by the work's count
+ * (which only over-counts: the device consumes meanwhile) and half a
+ * queue was fed since the last FENCE. Its FENCE_WAIT then comes while the
+ * device still has about half a queue to run, and the work refills the
+ * queue before it drains: the device does not idle between two fills
+ * while the pending list is backlogged. A device that keeps up never has
+ * a half-full queue, and gets no watermarks.
+ *
+ * Context: the work, with adev->lock held.
+ */
+static bool acceldev_watermark_due(struct acceldev_device *adev)
+{
+	lockdep_assert_held(&adev->lock);
+
+	return adev->credit <= ACCELDEV_QUEUE_ROOM - ACCELDEV_WATERMARK &&
+	       adev->fed_seq - adev->fenced_seq >= ACCELDEV_WATERMARK &&
+	       !adev->tail_is_fence;
+}
+
+/*
  * acceldev_feed_locked() - drain the pending list into the device
  *
  * Takes the whole pending list at once and feeds it without holding
  * queue_lock, so submitters are never blocked behind MMIO; what does not
  * fit goes back to the head of the list, in order.
  *
- * A FENCE needs one credit, anything else two: the last credit is kept for
- * a FENCE. So the credit only reaches zero right after a FENCE, and when
- * the work stops with commands left over, the tail of the device queue is
- * a FENCE (fed now as a watermark if it is not one already) whose
- * FENCE_WAIT interrupt brings the work back to an empty device queue.
+ * When the work stops with commands left over, a FENCE it fed is still
+ * unretired, and that FENCE's interrupt brings the work back: a watermark
+ * fed at half a queue (acceldev_watermark_due()), or, with none in
+ * flight, a FENCE in the credit kept for it (acceldev_feed_room()).
  *
  * Context: the work, with adev->lock held.
  */
@@ -189,8 +231,11 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 
 	while (!list_empty(&batch)) {
 		cmd = list_first_entry(&batch, struct acceldev_cmd, node);
-		if (adev->credit < 2 && !acceldev_refill_credit(adev, 2)) {
-			if (adev->credit && !adev->tail_is_fence)
+		if (acceldev_watermark_due(adev) &&
+		    (adev->credit || acceldev_refill_credit(adev, 1)))
+			acceldev_feed_fence(adev);
+		if (!acceldev_feed_room(adev)) {
+			if (!adev->ring_len && adev->credit)
 				acceldev_feed_fence(adev);
 			break;
 		}
@@ -207,7 +252,7 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 		acceldev_feed_cmd(adev, cmd->words);
 		adev->credit--;
 		adev->tail_is_fence = false;
-		kfree(cmd);
+		acceldev_cmd_free(cmd);
 	}
 
 	if (!list_empty(&batch)) {
@@ -218,8 +263,8 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 	}
 	/*
 	 * Someone sleeps until commands fed now have completed: a FENCE
-	 * behind them tells when. (With commands left over, the watermark
-	 * FENCE above does, and the next pass feeds this one.)
+	 * behind them tells when. (With commands left over, the FENCE in
+	 * flight brings the work back, and that pass feeds this one.)
 	 */
 	if (want > adev->fenced_seq && !adev->tail_is_fence &&
 	    (adev->credit || acceldev_refill_credit(adev, 1)))

@@ -157,10 +157,9 @@ u32 acceldev_scan_locked(struct acceldev_device *adev)
 
 	lockdep_assert_held(&adev->lock);
 
-	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++)
-		if (adev->contexts[id])
-			adev->scan_counter[id] =
-				le32_to_cpu(READ_ONCE(adev->configs[id].fence_counter));
+	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++)
+		adev->scan_counter[id] =
+			le32_to_cpu(READ_ONCE(adev->configs[id].fence_counter));
 
 	fresh = acceldev_pull_intr(adev);
 	/*

@@ -42,6 +42,57 @@ void acceldev_dispatch_kick(struct acceldev_device *adev)
 	queue_work(adev->wq, &adev->work);
 }
 
+/* Device commands waiting on pending lists: one slab object each. */
+static struct kmem_cache *acceldev_cmd_cache;
+
+/**
+ * acceldev_cmd_cache_create() - set up the allocator of device commands
+ *
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
+int acceldev_cmd_cache_create(void)
+{
+	acceldev_cmd_cache = KMEM_CACHE(acceldev_cmd, SLAB_ACCOUNT);
+	return acceldev_cmd_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * acceldev_cmd_cache_destroy() - tear it down
+ *
+ * Context: module exit, after every device is gone (so every command was
+ * fed or dropped, and freed).
+ */
+void acceldev_cmd_cache_destroy(void)
+{
+	kmem_cache_destroy(acceldev_cmd_cache);
+}
+
+/**
+ * acceldev_cmd_alloc() - allocate a device command
+ * @gfp: allocation flags; commands a user asked for are charged to its
+ *       memory cgroup (the cache is SLAB_ACCOUNT).
+ *
+ * Context: as @gfp allows.
+ * Return: the command, uninitialised, owned by the caller; or NULL.
+ */
+struct acceldev_cmd *acceldev_cmd_alloc(gfp_t gfp)
+{
+	return kmem_cache_alloc(acceldev_cmd_cache, gfp);
+}
+
+/**
+ * acceldev_cmd_free() - free a device command
+ * @cmd: a command its owner is done with (never fed, or fed), or NULL.
+ *
+ * Context: any.
+ */
+void acceldev_cmd_free(struct acceldev_cmd *cmd)
+{
+	if (cmd)
+		kmem_cache_free(acceldev_cmd_cache, cmd);
+}
+
 /**
  * acceldev_queue_locked() - append a device command to the pending list
  * @ctx: the context the command belongs to.
@@ -49,7 +100,12 @@ void acceldev_dispatch_kick(struct acceldev_device *adev)
  *       (it frees it once fed); on failure it is untouched.
  *
  * Records the command as @ctx's latest (and its latest RUN, which close
- * and WAIT sync on), and kicks the work.
+ * and WAIT sync on), and kicks the work if the list was empty. A list
+ * that was not empty is already the work's to feed: it was kicked when
+ * the list became non-empty and has not taken it yet, or it put back
+ * what did not fit, and the FENCE it left in flight for that brings it
+ * back (acceldev_feed_locked()). So a backlog of RUNs costs one kick,
+ * not one each.
  *
  * Context: process or atomic; takes &acceldev_device.queue_lock.
  *          Caller holds @ctx->lock.
@@ -59,6 +115,7 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 			  struct acceldev_cmd *cmd)
 {
 	struct acceldev_device *adev = ctx->adev;
+	bool kick;
 
 	lockdep_assert_held(&ctx->lock);
 
@@ -67,6 +124,7 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 		spin_unlock(&adev->queue_lock);
 		return -ENODEV;
 	}
+	kick = list_empty(&adev->pending);
 	cmd->seq = ++adev->queued_seq;
 	/*
 	 * Once listed, @cmd belongs to the dispatcher, which may feed and
@@ -80,7 +138,8 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 	list_add_tail(&cmd->node, &adev->pending);
 	spin_unlock(&adev->queue_lock);
 
-	acceldev_dispatch_kick(adev);
+	if (kick)
+		acceldev_dispatch_kick(adev);
 	return 0;
 }
 
@@ -124,7 +183,7 @@ int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg)
 		goto out_fdput;
 
 	ret = -ENOMEM;
-	cmd = kmalloc(sizeof(*cmd), GFP_KERNEL_ACCOUNT);
+	cmd = acceldev_cmd_alloc(GFP_KERNEL_ACCOUNT);
 	if (!cmd)
 		goto out_fdput;
 	cmd->words[0] = ACCELDEV_DEVICE_CMD_RUN_HEADER(ctx->id);
@@ -147,7 +206,7 @@ int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg)
 	spin_unlock(&ctx->lock);
 
 	if (ret)
-		kfree(cmd);
+		acceldev_cmd_free(cmd);
 out_fdput:
 	fdput(f);
 	return ret;
@@ -173,7 +232,7 @@ int acceldev_dispatch_inject_bad(struct acceldev_device *adev, unsigned int n)
 	int ret = -ENOMEM;
 
 	while (n--) {
-		cmd = kzalloc(sizeof(*cmd), GFP_KERNEL);
+		cmd = acceldev_cmd_alloc(GFP_KERNEL | __GFP_ZERO);
 		if (!cmd)
 			goto err_free;
 		cmd->words[0] = ACCELDEV_DEVICE_CMD_TYPE_INVALID;
@@ -196,7 +255,7 @@ int acceldev_dispatch_inject_bad(struct acceldev_device *adev, unsigned int n)
 
 err_free:
 	list_for_each_entry_safe(cmd, tmp, &list, node)
-		kfree(cmd);
+		acceldev_cmd_free(cmd);
 	return ret;
 }
 
@@ -223,6 +282,6 @@ void acceldev_dispatch_abort(struct acceldev_device *adev)
 		list_del_init(&cmd->node);
 		if (acceldev_cmd_is_run(cmd))
 			atomic_long_dec(&adev->stats.runs_pending);
-		kfree(cmd);
+		acceldev_cmd_free(cmd);
 	}
 }

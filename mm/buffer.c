@@ -250,7 +250,7 @@ void acceldev_buffer_destroy(struct acceldev_buffer *buf)
 		acceldev_buffer_unmap_locked(buf);
 	mutex_unlock(&adev->lock);
 
-	kfree(buf->unbind);	/* never queued: bind failed, or a CODE buffer */
+	acceldev_cmd_free(buf->unbind);	/* never queued: bind failed, or CODE */
 	acceldev_buffer_put_pages(buf, buf->npages);
 	acceldev_context_put(ctx);
 	kfree(buf);
@@ -287,10 +287,10 @@ static int acceldev_buffer_bind(struct acceldev_buffer *buf)
 	unsigned int slot;
 	int ret;
 
-	bind = kmalloc(sizeof(*bind), GFP_KERNEL_ACCOUNT);
-	buf->unbind = kmalloc(sizeof(*buf->unbind), GFP_KERNEL_ACCOUNT);
+	bind = acceldev_cmd_alloc(GFP_KERNEL_ACCOUNT);
+	buf->unbind = acceldev_cmd_alloc(GFP_KERNEL_ACCOUNT);
 	if (!bind || !buf->unbind) {
-		kfree(bind);
+		acceldev_cmd_free(bind);
 		return -ENOMEM;	/* buf->unbind goes with the buffer */
 	}
 
@@ -312,7 +312,7 @@ static int acceldev_buffer_bind(struct acceldev_buffer *buf)
 	ret = slot;
 out:
 	spin_unlock(&ctx->lock);
-	kfree(bind);
+	acceldev_cmd_free(bind);
 	return ret;
 }
 
@@ -336,7 +336,7 @@ void acceldev_buffer_unbind_locked(struct acceldev_buffer *buf)
 	ctx->slot_buf[buf->slot] = NULL;
 	__clear_bit(buf->slot, &ctx->slots);
 	if (acceldev_queue_locked(ctx, buf->unbind))
-		kfree(buf->unbind);
+		acceldev_cmd_free(buf->unbind);
 	buf->unbind = NULL;
 }
 
