@@ -47,6 +47,7 @@
 #define CMD_BYTES (ACCELDEV_USER_CMD_WORDS * 4)
 #define FILL_SIZE ACCELDEV_BUFFER_MAX_SIZE
 #define TOUCH_SIZE (1 << 20)
+#define NULL_IOCTL 0x7f			/* no ACCELDEV_IOCTL_* has it */
 
 struct opts {
 	double duration;	/* seconds per rate measurement */
@@ -69,6 +70,10 @@ struct result {
 	double wait_ms;
 	double wait_cpu_pct;
 	double wait_cpu_us;
+	double null_per_s;	/* unknown ioctl number: the limit */
+	double run_1_of_limit;	/* run_rate_1 / null_per_s */
+	double run_n_of_limit;
+	double ctx_of_limit;
 	bool failed;
 };
 
@@ -472,6 +477,40 @@ static int context_cycle(int dev, const struct opts *o, struct result *r)
 	return 0;
 }
 
+/*
+ * (g) The limit: an ioctl with a number the driver does not know, on an
+ * open context of the same node. It costs the system call and the
+ * driver's switch and nothing else, so no RUN (one ioctl) can be faster
+ * and no open+close (two system calls) can come close.
+ */
+static int null_ioctl_rate(int dev, const struct opts *o, struct result *r)
+{
+	int ctx = ctx_open(dev);
+	uint64_t n = 0;
+	double t0, secs;
+
+	if (ctx < 0)
+		return fail(dev, "open");
+	t0 = tool_now();
+	do {
+		for (int i = 0; i < 256; i++) {
+			if (ioctl(ctx, NULL_IOCTL, NULL) != -1 ||
+			    errno != ENOTTY) {
+				close(ctx);
+				errno = errno ? errno : EPROTO;
+				return fail(dev, "null ioctl (want ENOTTY)");
+			}
+		}
+		n += 256;
+	} while ((secs = tool_now() - t0) < o->duration);
+	close(ctx);
+	r->null_per_s = n / secs;
+	r->run_1_of_limit = r->run_rate_1 / r->null_per_s;
+	r->run_n_of_limit = r->run_rate_n / r->null_per_s;
+	r->ctx_of_limit = r->ctx_per_s / r->null_per_s;
+	return 0;
+}
+
 /* ---- output -------------------------------------------------------- */
 
 static const struct row {
@@ -492,6 +531,10 @@ static const struct row {
 	ROW("(f) long WAIT wall time (ms)", "wait_ms", wait_ms, "%.1f"),
 	ROW("(f) CPU while waiting (% of wall)", "wait_cpu_percent", wait_cpu_pct, "%.1f"),
 	ROW("(f) CPU per WAIT (us)", "wait_cpu_us", wait_cpu_us, "%.1f"),
+	ROW("(g) null ioctl, the limit (per s)", "null_ioctls_per_s", null_per_s, "%.0f"),
+	ROW("(a) 1 context / (g)", "run_rate_1_of_limit", run_1_of_limit, "%.3f"),
+	ROW("(a) N contexts / (g)", "run_rate_n_of_limit", run_n_of_limit, "%.3f"),
+	ROW("(e) open+close / (g)", "context_cycles_of_limit", ctx_of_limit, "%.3f"),
 #undef ROW
 };
 #define NR_ROWS (sizeof(rows) / sizeof(rows[0]))
@@ -570,6 +613,7 @@ static void bench_device(int dev, const struct opts *o, struct result *r)
 	r->failed |= wait_cpu(dev, r) != 0;
 	r->failed |= buffer_cycle(dev, o, r) != 0;
 	r->failed |= context_cycle(dev, o, r) != 0;
+	r->failed |= null_ioctl_rate(dev, o, r) != 0;
 }
 
 static void usage(FILE *f)
@@ -580,7 +624,8 @@ static void usage(FILE *f)
 		"Measures each device (default: every /dev/acceldevN) through\n"
 		"the raw ioctls: RUN rate from 1 and N contexts, RUN+FENCE->WAIT\n"
 		"latency, FILL bandwidth, buffer and context cycles, CPU time\n"
-		"while waiting. --quick: short settings (a few seconds per\n"
+		"while waiting, and the limit: a null ioctl (ENOTTY) on the\n"
+		"same node. --quick: short settings (a few seconds per\n"
 		"device under TCG). --duration: seconds per rate (default 1),\n"
 		"--iterations: round trips (default 500), --threads: N (default 8).\n");
 }

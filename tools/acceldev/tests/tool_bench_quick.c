@@ -2,8 +2,9 @@
 /*
  * acceldev-bench --quick measures both devices: exit 0, JSON with both
  * devices "ok" and every measurement a number (not null); the table for
- * one device (--device 1) has its column and the rows (a) to (f). The
- * numbers themselves are not judged.
+ * one device (--device 1) has its column and the rows (a) to (g). The
+ * numbers themselves are not judged, except that the fractions of the
+ * limit (g) are fractions.
  */
 // vmtest: timeout=120
 #include "tool_test.h"
@@ -12,6 +13,8 @@ static const char *const keys[] = {
 	"run_rate_1_ctx", "run_rate_n_ctx", "latency_median_us",
 	"latency_p99_us", "fill_mb_per_s", "buffer_cycle_us",
 	"context_cycles_per_s", "wait_ms", "wait_cpu_percent", "wait_cpu_us",
+	"null_ioctls_per_s", "run_rate_1_of_limit", "run_rate_n_of_limit",
+	"context_cycles_of_limit",
 };
 
 int main(void)
@@ -27,7 +30,7 @@ int main(void)
 	CHECK(tool_run(json, out, sizeof(out)) == 0);
 	EXPECT_OUTPUT(out, "\"device\": 0, \"node\": \"/dev/acceldev0\", \"ok\": true");
 	EXPECT_OUTPUT(out, "\"device\": 1, \"node\": \"/dev/acceldev1\", \"ok\": true");
-	CHECK_MSG(!strstr(out, "null"), "a measurement is missing");
+	CHECK_MSG(!strstr(out, ": null"), "a measurement is missing");
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const char *p = out;
 		int n = 0;
@@ -37,6 +40,10 @@ int main(void)
 			p += strlen(pat);
 			CHECK_MSG(*p >= '0' && *p <= '9', "%s is '%.10s'",
 				  keys[i], p);
+			if (strstr(keys[i], "_of_limit"))
+				CHECK_MSG(!strncmp(p, "0.", 2),
+					  "%s is '%.10s', not below 1",
+					  keys[i], p);
 			n++;
 		}
 		CHECK_MSG(n == 2, "%s appears %d times", keys[i], n);
@@ -45,7 +52,7 @@ int main(void)
 	CHECK(tool_run(table, out, sizeof(out)) == 0);
 	EXPECT_OUTPUT(out, "acceldev1\n");
 	CHECK(!strstr(out, "acceldev0"));
-	for (char row = 'a'; row <= 'f'; row++) {
+	for (char row = 'a'; row <= 'g'; row++) {
 		snprintf(pat, sizeof(pat), "\n(%c) ", row);
 		EXPECT_OUTPUT(out, pat);
 	}
