@@ -194,8 +194,8 @@ struct acceldev_stats {
  * @buffers: every &struct acceldev_buffer whose pages are DMA-mapped.
  * @configs: context-config array (coherent DMA), freed by remove.
  * @configs_dma: its bus address.
- * @wq: ordered workqueue running @work and @hang_work; lives until
- *      release.
+ * @wq: the device's per-CPU workqueue running @work and @hang_work;
+ *      lives until release.
  * @work: the dispatcher (dispatch/feed.c).
  * @hang_work: the watchdog, armed by @work while commands are in flight
  *             (acceldev_hang_work()).

@@ -412,7 +412,15 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	acceldev_dispatch_init(adev);
 	adev->pdev = pci_dev_get(pdev);
 
-	adev->wq = alloc_ordered_workqueue("acceldev/%s", 0, pci_name(pdev));
+	/*
+	 * Per-CPU, not unbound: the work runs on the CPU that queued it (the
+	 * submitter's, or the one that took the interrupt), so kicking it
+	 * wakes a local worker instead of sending an IPI to another CPU, and
+	 * the interrupt-to-WAIT path stays on one CPU as far as it can. It
+	 * never runs concurrently with itself (workqueue items are
+	 * non-reentrant); against the watchdog, adev->lock serialises.
+	 */
+	adev->wq = alloc_workqueue("acceldev/%s", 0, 0, pci_name(pdev));
 	if (!adev->wq) {
 		ret = -ENOMEM;
 		goto err_free;

@@ -5,10 +5,11 @@
  * The per-device pending list and the work that drains it into
  * CMD_MANUAL_FEED. Every device command (RUN, BIND_SLOT) goes through one
  * FIFO, the pending list, and only the device's work item feeds the
- * hardware; it adds the device FENCEs itself. The work runs on an ordered
- * workqueue, so it never runs concurrently with itself (nor with the
- * watchdog), and it holds &acceldev_device.lock while it touches the
- * device.
+ * hardware; it adds the device FENCEs itself. The work runs on the
+ * device's own per-CPU workqueue, on the CPU that queued it; like every
+ * work item it never runs concurrently with itself, and it holds
+ * &acceldev_device.lock for its whole pass, as the watchdog does, so the
+ * two never overlap either.
  *
  * Feed space. The device has no "queue has room" interrupt. The work keeps
  * a credit of entries it knows to be free and reads CMD_MANUAL_FREE only
@@ -40,9 +41,8 @@
  *   sync.c      waiting for commands to complete (close, unreachable
  *               WAIT), killed closes, the end at removal
  *
- * Every function declared here runs in the work (or the watchdog, which
- * shares its ordered workqueue) with &acceldev_device.lock held, unless
- * its comment says otherwise.
+ * Every function declared here runs in the work (or the watchdog) with
+ * &acceldev_device.lock held, unless its comment says otherwise.
  */
 #ifndef _ACCELDEV_DISPATCH_DISPATCH_H
 #define _ACCELDEV_DISPATCH_DISPATCH_H

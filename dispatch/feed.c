@@ -279,7 +279,8 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
  * broken contexts, restarts the device after device-level errors, retires
  * FENCEs, then feeds as much of the pending list as fits.
  *
- * Context: process (ordered workqueue); takes &acceldev_device.lock.
+ * Context: process (the device's workqueue; never concurrently with
+ *          itself); takes &acceldev_device.lock.
  */
 void acceldev_dispatch_work(struct work_struct *work)
 {

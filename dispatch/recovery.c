@@ -217,7 +217,7 @@ static void acceldev_hang_locked(struct acceldev_device *adev)
  * look. Commands no FENCE covers get one first, so that an idle device is
  * never taken for a hung one. No progress for hang_timeout_ms: hung.
  *
- * Context: process (the device's ordered workqueue); takes
+ * Context: process (the device's workqueue); takes
  * &acceldev_device.lock.
  */
 void acceldev_hang_work(struct work_struct *work)
