@@ -3,8 +3,8 @@
  * acceldev-bench --quick measures both devices: exit 0, JSON with both
  * devices "ok" and every measurement a number (not null); the table for
  * one device (--device 1) has its column and the rows (a) to (g). The
- * numbers themselves are not judged, except that the fractions of the
- * limit (g) are fractions.
+ * numbers themselves are not judged (not even the fractions of the
+ * limits: two timings taken apart can put one above 1 on a busy host).
  */
 // vmtest: timeout=120
 #include "tool_test.h"
@@ -14,7 +14,7 @@ static const char *const keys[] = {
 	"latency_p99_us", "fill_mb_per_s", "buffer_cycle_us",
 	"context_cycles_per_s", "wait_ms", "wait_cpu_percent", "wait_cpu_us",
 	"null_ioctls_per_s", "run_rate_1_of_limit", "run_rate_n_of_limit",
-	"context_cycles_of_limit",
+	"devnull_cycles_per_s", "context_cycles_of_limit",
 };
 
 int main(void)
@@ -40,10 +40,6 @@ int main(void)
 			p += strlen(pat);
 			CHECK_MSG(*p >= '0' && *p <= '9', "%s is '%.10s'",
 				  keys[i], p);
-			if (strstr(keys[i], "_of_limit"))
-				CHECK_MSG(!strncmp(p, "0.", 2),
-					  "%s is '%.10s', not below 1",
-					  keys[i], p);
 			n++;
 		}
 		CHECK_MSG(n == 2, "%s appears %d times", keys[i], n);
