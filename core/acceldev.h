@@ -223,7 +223,7 @@ struct acceldev_stats {
  *                queue (no FEED_ERROR was raised before a later pull of
  *                INTR).
  * @injected: (work) invalid commands fed by fault injection and not yet
- *            answered by a restart.
+ *            answered by a CMD_ERROR restart; only the log uses it.
  * @fed_run_seq: (work) sequence number of the last RUN fed, by device
  *               context id: the RUNs a device-level error may have lost.
  * @ctx_errors_used: (work) context errors that already explained an
