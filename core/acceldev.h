@@ -226,6 +226,12 @@ struct acceldev_stats {
  *            answered by a CMD_ERROR restart; only the log uses it.
  * @fed_run_seq: (work) sequence number of the last RUN fed, by device
  *               context id: the RUNs a device-level error may have lost.
+ * @restart_last: (work) CMD_FENCE_LAST read once the last restart that
+ *                failed contexts had stopped the device.
+ * @restart_excuse: (work) that restart may have failed a context whose
+ *                  RUN the device was executing: one error interrupt
+ *                  from that RUN is explained until a FENCE after
+ *                  @restart_last executed (acceldev_error_explained_locked()).
  * @ctx_errors_used: (work) context errors that already explained an
  *                   error interrupt; never more than @stats.ctx_errors.
  * @stats: counters for sysfs.
@@ -288,6 +294,8 @@ struct acceldev_device {
 	u32 scan_counter[ACCELDEV_MAX_CONTEXTS];
 	DECLARE_BITMAP(scan_broke, ACCELDEV_MAX_CONTEXTS);
 	u64 fed_run_seq[ACCELDEV_MAX_CONTEXTS];
+	u32 restart_last;
+	bool restart_excuse;
 	unsigned long ctx_errors_used;
 
 	struct acceldev_stats stats;

@@ -20,6 +20,10 @@
  * one pass may carry the bits of several errors, but there are never more
  * passes with error bits than errors. So each such pass uses up one
  * counted error; a pass that finds none left saw a device-level error.
+ * One more error can come without being counted: that of a RUN the
+ * device was executing when a restart failed its context (the status bit
+ * was set already). The restart leaves an excuse for it, used up by one
+ * pass and thrown away once a FENCE behind that RUN has executed.
  *
  * This never blames the device for a context's error. But coalesced bits
  * leave counted errors unused, and an unused one would hide a real
@@ -37,10 +41,20 @@ bool acceldev_error_explained_locked(struct acceldev_device *adev)
 
 	lockdep_assert_held(&adev->lock);
 
-	if (seen == adev->ctx_errors_used)
-		return false;
-	adev->ctx_errors_used++;
-	return true;
+	if (seen != adev->ctx_errors_used) {
+		adev->ctx_errors_used++;
+		return true;
+	}
+	/*
+	 * A context failed by a restart keeps the status bit the restart
+	 * set, so an error of the RUN the device was executing then is
+	 * counted for no context: see acceldev_restart_locked().
+	 */
+	if (adev->restart_excuse) {
+		adev->restart_excuse = false;
+		return true;
+	}
+	return false;
 }
 
 /* Counted context errors that have not explained an interrupt yet. */
@@ -59,7 +73,9 @@ bool acceldev_errors_unused(struct acceldev_device *adev)
  * before that FENCE executed: handled by now if it executed before @last
  * was read. Such errors can explain no future interrupt. (Each pass used
  * at most one error, and passes that used more than these used errors
- * counted later for bits of those errors: the count stays sound.)
+ * counted later for bits of those errors: the count stays sound.) The
+ * same goes for a restart's excuse once a FENCE that had not executed at
+ * the restart (@adev->restart_last) has.
  *
  * Context: the work, with adev->lock held, after this pass's errors were
  * explained and before the ring is retired.
@@ -71,6 +87,9 @@ void acceldev_settle_errors_locked(struct acceldev_device *adev, u32 last)
 
 	lockdep_assert_held(&adev->lock);
 
+	/* A FENCE after the RUN that was executing at the restart ran. */
+	if (adev->restart_excuse && (s32)(last - adev->restart_last) > 0)
+		adev->restart_excuse = false;
 	if (!acceldev_errors_unused(adev))
 		return;
 	for (i = adev->ring_len; i > 0; i--) {
@@ -109,6 +128,15 @@ void acceldev_settle_errors_locked(struct acceldev_device *adev, u32 last)
  * - A hung device (@intr 0): every RUN fed and not known to be done.
  * Every other context keeps its state.
  *
+ * The device finishes the command it is executing when ENABLE goes to 0.
+ * If that is a RUN of a context failed here, its error (a bad user
+ * command after a restart that a FEED_ERROR caused) is counted for no
+ * context: its status bit is set already. So a restart that fails
+ * contexts leaves an excuse for one error interrupt, valid until a FENCE
+ * that had not executed when the device was stopped has executed
+ * (acceldev_error_explained_locked()). Without it the CMD_ERROR caused a
+ * second restart (tests/device_restart_lost_run_error.c).
+ *
  * The INTR bits that come in meanwhile (the command being executed when
  * the device stops is finished) are not cleared, as the power-on sequence
  * would: they are handed to the next pass.
@@ -120,6 +148,7 @@ void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 {
 	struct acceldev_context *ctx;
 	struct acceldev_hw_context *hw;
+	bool failed = false;
 	unsigned int id, slot;
 	u64 suspect;
 	u32 pulled;
@@ -156,8 +185,14 @@ void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 			ctx->broken = true;
 			ctx->lost = true;
 			hw->status = ACCELDEV_CONTEXT_STATUS_ERROR;
+			failed = true;
 		}
 		spin_unlock(&ctx->lock);
+	}
+	if (failed) {
+		adev->restart_last = acceldev_read(adev,
+						   ACCELDEV_CMD_FENCE_LAST);
+		adev->restart_excuse = true;
 	}
 
 	/* Every command fed so far has been judged. */
@@ -171,7 +206,9 @@ void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 	acceldev_hw_restart(adev);
 	acceldev_push_intr(adev, pulled);
 
-	if (adev->ring_len && (adev->credit || acceldev_refill_credit(adev, 1)))
+	/* Also to end the excuse once the device is past that RUN. */
+	if ((adev->ring_len || adev->restart_excuse) &&
+	    (adev->credit || acceldev_refill_credit(adev, 1)))
 		acceldev_feed_fence(adev);
 }
 
