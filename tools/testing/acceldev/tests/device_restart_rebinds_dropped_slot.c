@@ -4,8 +4,11 @@
  * created is bound when the next RUN uses it. The model drops every 7th
  * command fed (feed-error-every=7). Round after round, a context creates
  * a data buffer (its BIND_SLOT is fed at once), RUNs FILL + FENCE into
- * it and WAITs (3 ms later, so that a FEED_ERROR of the BIND_SLOT has
- * been handled before the RUN is fed). A WAIT may end with EIO when the RUN itself was dropped
+ * it and WAITs. In between, another context's FENCE is waited for: the
+ * driver has then handled a FEED_ERROR of the BIND_SLOT (it was raised
+ * before that FENCE executed), so the RUN is fed after the restart. (A
+ * RUN fed right behind a dropped BIND_SLOT may execute before the driver
+ * has seen the FEED_ERROR and meet the empty slot.) A WAIT may end with EIO when the RUN itself was dropped
  * (the context is then failed, without any context error, and replaced),
  * but never because the slot was empty: context_errors (SLOT_ERROR) does
  * not move, and after 0 the FILL is in the buffer. The restart feeds the
@@ -15,6 +18,35 @@
 #include "acceldev_test.h"
 
 #define ROUNDS 300
+
+/*
+ * A FENCE of another context, waited for: the driver has handled every
+ * interrupt raised before it executed. That context is replaced when a
+ * restart fails it.
+ */
+static void sync_driver(void)
+{
+	static int z = -1, zcode;
+	static uint32_t zfence;
+
+	if (z >= 0 && acc_try_run(z, zcode, 0, ACC_CMD_BYTES) == 0 &&
+	    acc_try_wait(z, ++zfence) == 0)
+		return;
+	CHECK_MSG(z < 0 || errno == EIO, "the other context: %s",
+		  acc_errname(errno));
+	if (z >= 0) {
+		close(zcode);
+		close(z);
+	}
+	z = acc_open(0);
+	zcode = acc_create_buffer(z, 4096, BUFFER_TYPE_CODE, NULL);
+	uint32_t *cmds = acc_map(zcode, 4096);
+
+	acc_put_fence(cmds, 0);
+	munmap(cmds, 4096);
+	zfence = 0;
+	sync_driver();
+}
 
 int main(void)
 {
@@ -33,12 +65,7 @@ int main(void)
 		volatile uint32_t *words = acc_map(data, 4096);
 
 		acc_put_fence(cmds, acc_put_fill(cmds, 0, value, slot, 0, 4096));
-		/*
-		 * A RUN fed right behind a dropped BIND_SLOT may execute
-		 * before the driver has seen the FEED_ERROR, and meet the
-		 * empty slot: give the restart time to come first.
-		 */
-		usleep(3000);
+		sync_driver();
 		if (acc_try_run(ctx, code, 0, 2 * ACC_CMD_BYTES) == 0 &&
 		    acc_try_wait(ctx, ++fence) == 0) {
 			for (int i = 0; i < 1024; i++)
