@@ -147,8 +147,11 @@ void acceldev_bind_fed_locked(struct acceldev_device *adev,
  * command but those fed after it. Those were fed after accepted_seq, and
  * the RUNs among them are of contexts this restart fails. A copy of a
  * BIND_SLOT that was not dropped only sets the value the slot already has
- * by then. The copies take the sequence number of the last command fed,
- * which they follow.
+ * by then; for an id given back since (its entry zeroed while its unbinds
+ * still waited on the pending list), those unbinds follow the copy and
+ * undo it before any command of the id's next owner, and no RUN comes in
+ * between, so the page table it names may even be freed. The copies take
+ * the sequence number of the last command fed, which they follow.
  *
  * Out of memory, a slot is written directly (the device is stopped), which
  * is right unless a RUN queued before its BIND_SLOT uses it.
