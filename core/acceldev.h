@@ -101,7 +101,8 @@ struct acceldev_hw_context {
  * struct acceldev_cmd - a device command waiting on the pending list
  * @node: link in &acceldev_device.pending.
  * @seq: position in the device's submission order (queued_seq); set when
- *       queued.
+ *       queued. A restart's copy of a BIND_SLOT already fed takes the
+ *       last one fed (acceldev_rebind_locked()), which it follows.
  * @words: the five FEED words.
  *
  * Owner: whoever allocated it (acceldev_cmd_alloc()) until it is queued;
@@ -235,9 +236,20 @@ struct acceldev_stats {
  *                queue (no FEED_ERROR was raised before a later pull of
  *                INTR).
  * @injected: (work) invalid commands fed by fault injection and not yet
- *            answered by a restart.
+ *            answered by a CMD_ERROR restart; only the log uses it.
  * @fed_run_seq: (work) sequence number of the last RUN fed, by device
  *               context id: the RUNs a device-level error may have lost.
+ * @fed_slots: (work) page frame (bus address >> 12; the DMA mask is 40
+ *             bits) of the page table that the last BIND_SLOT fed for
+ *             each slot names, 0 for an unbind, by device context id:
+ *             the slots as the device will have them once it executed
+ *             everything fed (acceldev_rebind_locked()).
+ * @restart_last: (work) CMD_FENCE_LAST read once the last restart that
+ *                failed contexts had stopped the device.
+ * @restart_excuse: (work) that restart may have failed a context whose
+ *                  RUN the device was executing: one error interrupt
+ *                  from that RUN is explained until a FENCE after
+ *                  @restart_last executed (acceldev_error_explained_locked()).
  * @ctx_errors_used: (work) context errors that already explained an
  *                   error interrupt; never more than @stats.ctx_errors.
  * @stats: counters for sysfs.
@@ -302,6 +314,9 @@ struct acceldev_device {
 	u32 scan_counter[ACCELDEV_MAX_CONTEXTS];
 	DECLARE_BITMAP(scan_broke, ACCELDEV_MAX_CONTEXTS);
 	u64 fed_run_seq[ACCELDEV_MAX_CONTEXTS];
+	u32 fed_slots[ACCELDEV_MAX_CONTEXTS][ACCELDEV_NUM_BUFFERS];
+	u32 restart_last;
+	bool restart_excuse;
 	unsigned long ctx_errors_used;
 
 	struct acceldev_stats stats;

@@ -79,6 +79,8 @@ bool acceldev_error_explained_locked(struct acceldev_device *adev);
 bool acceldev_errors_unused(struct acceldev_device *adev);
 void acceldev_settle_errors_locked(struct acceldev_device *adev, u32 last);
 void acceldev_restart_locked(struct acceldev_device *adev, u32 intr);
+void acceldev_bind_fed_locked(struct acceldev_device *adev,
+			      const struct acceldev_cmd *cmd);
 unsigned long acceldev_hang_period(void);
 
 /* sync.c */

@@ -248,6 +248,8 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 			adev->fed_run_seq[cmd->words[0] >> 4] = cmd->seq;
 		} else if (cmd->words[0] == ACCELDEV_DEVICE_CMD_TYPE_INVALID) {
 			adev->injected++;
+		} else {
+			acceldev_bind_fed_locked(adev, cmd);
 		}
 		acceldev_feed_cmd(adev, cmd->words);
 		adev->credit--;

@@ -20,6 +20,10 @@
  * one pass may carry the bits of several errors, but there are never more
  * passes with error bits than errors. So each such pass uses up one
  * counted error; a pass that finds none left saw a device-level error.
+ * One more error can come without being counted: that of a RUN the
+ * device was executing when a restart failed its context (the status bit
+ * was set already). The restart leaves an excuse for it, used up by one
+ * pass and thrown away once a FENCE behind that RUN has executed.
  *
  * This never blames the device for a context's error. But coalesced bits
  * leave counted errors unused, and an unused one would hide a real
@@ -37,10 +41,20 @@ bool acceldev_error_explained_locked(struct acceldev_device *adev)
 
 	lockdep_assert_held(&adev->lock);
 
-	if (seen == adev->ctx_errors_used)
-		return false;
-	adev->ctx_errors_used++;
-	return true;
+	if (seen != adev->ctx_errors_used) {
+		adev->ctx_errors_used++;
+		return true;
+	}
+	/*
+	 * A context failed by a restart keeps the status bit the restart
+	 * set, so an error of the RUN the device was executing then is
+	 * counted for no context: see acceldev_restart_locked().
+	 */
+	if (adev->restart_excuse) {
+		adev->restart_excuse = false;
+		return true;
+	}
+	return false;
 }
 
 /* Counted context errors that have not explained an interrupt yet. */
@@ -59,7 +73,9 @@ bool acceldev_errors_unused(struct acceldev_device *adev)
  * before that FENCE executed: handled by now if it executed before @last
  * was read. Such errors can explain no future interrupt. (Each pass used
  * at most one error, and passes that used more than these used errors
- * counted later for bits of those errors: the count stays sound.)
+ * counted later for bits of those errors: the count stays sound.) The
+ * same goes for a restart's excuse once a FENCE that had not executed at
+ * the restart (@adev->restart_last) has.
  *
  * Context: the work, with adev->lock held, after this pass's errors were
  * explained and before the ring is retired.
@@ -71,6 +87,9 @@ void acceldev_settle_errors_locked(struct acceldev_device *adev, u32 last)
 
 	lockdep_assert_held(&adev->lock);
 
+	/* A FENCE after the RUN that was executing at the restart ran. */
+	if (adev->restart_excuse && (s32)(last - adev->restart_last) > 0)
+		adev->restart_excuse = false;
 	if (!acceldev_errors_unused(adev))
 		return;
 	for (i = adev->ring_len; i > 0; i--) {
@@ -84,35 +103,140 @@ void acceldev_settle_errors_locked(struct acceldev_device *adev, u32 last)
 	}
 }
 
-/*
- * acceldev_restart_locked() - recover from a device-level error
+/**
+ * acceldev_bind_fed_locked() - note the slot a BIND_SLOT fed will set
+ * @adev: the device.
+ * @cmd: a command just fed; anything but a BIND_SLOT is ignored.
  *
- * FEED_ERROR means a command was dropped, an unexplained CMD_ERROR that a
- * device command was rejected: either way some command we fed did not
- * run. Repeat the start-up sequence, and while the device is stopped
- * rewrite every context's slots from the driver's own table (a dropped
- * BIND_SLOT must not leave a stale slot) and fail the contexts that may
- * have lost a RUN: their fences might never come, or be miscounted. Their
- * status is set too, so the device skips their RUNs still queued.
- *
- * Which RUNs may be lost: a FEED_ERROR is raised when the command is fed,
- * so the dropped one was fed after @adev->accepted_seq (the last pull of
- * INTR without FEED_ERROR). A rejected command is only known to be after
- * the last retired FENCE; but when the driver itself fed invalid commands
- * (debugfs fault injection), those are what the device rejected. Every
- * other context keeps its state.
- *
- * The INTR bits that come in meanwhile (the command being executed when
- * the device stops is finished) are not cleared, as the power-on sequence
- * would: they are handed to the next pass.
+ * SAFETY: BIND_SLOTs are only built by mm/buffer.c, with the id of a live
+ * context (< 255) and a slot < 16, and name a page table allocated under
+ * the 40-bit DMA mask, page aligned: the frame number fits in 32 bits.
  *
  * Context: the work, with adev->lock held.
+ */
+void acceldev_bind_fed_locked(struct acceldev_device *adev,
+			      const struct acceldev_cmd *cmd)
+{
+	u64 pt = cmd->words[2] | (u64)cmd->words[3] << 32;
+
+	lockdep_assert_held(&adev->lock);
+
+	if (ACCELDEV_DEVICE_CMD_TYPE(cmd->words[0]) !=
+	    ACCELDEV_DEVICE_CMD_TYPE_BIND_SLOT)
+		return;
+	adev->fed_slots[cmd->words[0] >> 4][cmd->words[1]] =
+		pt >> ACCELDEV_PAGE_SHIFT;
+}
+
+/*
+ * acceldev_rebind_locked() - feed again the BIND_SLOTs a FEED_ERROR may
+ * have dropped
+ *
+ * A dropped BIND_SLOT never executes, and nobody knows which command was
+ * dropped. The slots must not be rewritten from the contexts' own tables
+ * (an earlier version did): a table already holds every BIND_SLOT queued,
+ * also those still in the device queue or on the pending list, so a RUN
+ * queued before a buffer's close found the buffer's slot empty
+ * (SLOT_ERROR; tests/device_restart_keeps_closing_slot.c), or a newer
+ * buffer in it. Instead every slot whose last BIND_SLOT fed has not shown
+ * up in the config array yet (still queued, or dropped) gets that
+ * BIND_SLOT again, at the head of the pending list: it executes after
+ * everything already in the device queue and before everything queued
+ * later, which is where a dropped one would have had its effect for every
+ * command but those fed after it. Those were fed after accepted_seq, and
+ * the RUNs among them are of contexts this restart fails. A copy of a
+ * BIND_SLOT that was not dropped only sets the value the slot already has
+ * by then; for an id given back since (its entry zeroed while its unbinds
+ * still waited on the pending list), those unbinds follow the copy and
+ * undo it before any command of the id's next owner, and no RUN comes in
+ * between, so the page table it names may even be freed. The copies take
+ * the sequence number of the last command fed, which they follow.
+ *
+ * Out of memory, a slot is written directly (the device is stopped), which
+ * is right unless a RUN queued before its BIND_SLOT uses it.
+ *
+ * Context: the work, with adev->lock held and the device stopped; takes
+ * &acceldev_device.queue_lock.
+ */
+static void acceldev_rebind_locked(struct acceldev_device *adev)
+{
+	struct acceldev_cmd *cmd;
+	unsigned int id, slot;
+	LIST_HEAD(list);
+	u64 pt;
+
+	lockdep_assert_held(&adev->lock);
+
+	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
+		for (slot = 0; slot < ACCELDEV_NUM_BUFFERS; slot++) {
+			pt = (u64)adev->fed_slots[id][slot] <<
+			     ACCELDEV_PAGE_SHIFT;
+			if (le64_to_cpu(READ_ONCE(adev->configs[id].slots[slot])) ==
+			    pt)
+				continue;
+			cmd = acceldev_cmd_alloc(GFP_KERNEL);
+			if (!cmd) {
+				adev->configs[id].slots[slot] = cpu_to_le64(pt);
+				continue;
+			}
+			cmd->seq = adev->fed_seq;
+			cmd->words[0] = ACCELDEV_DEVICE_CMD_BIND_SLOT_HEADER(id);
+			cmd->words[1] = slot;
+			cmd->words[2] = lower_32_bits(pt);
+			cmd->words[3] = upper_32_bits(pt);
+			cmd->words[4] = 0;
+			list_add_tail(&cmd->node, &list);
+		}
+	}
+	spin_lock(&adev->queue_lock);
+	list_splice(&list, &adev->pending);
+	spin_unlock(&adev->queue_lock);
+}
+
+/*
+ * acceldev_restart_locked() - recover from a device-level error
+ * @intr: the INTR bits that call for it; 0 for a hung device.
+ *
+ * Repeat the start-up sequence, and while the device is stopped fail the
+ * contexts that may have lost a RUN: their fences might never come, or be
+ * miscounted. Their status is set too, so the device skips their RUNs
+ * still queued. Every other context keeps its counter and its slots as
+ * the device has them; the commands in the device queue are not lost and
+ * execute in order after the restart.
+ *
+ * Which RUNs may be lost:
+ * - FEED_ERROR: a command was dropped when it was fed, so after
+ *   @adev->accepted_seq (the last pull of INTR without FEED_ERROR). If it
+ *   was a BIND_SLOT, acceldev_rebind_locked() feeds it again.
+ * - An unexplained CMD_ERROR: none. The device rejected a device command
+ *   (an unknown type, a context id >= 255 or a slot >= 16), and every
+ *   RUN and BIND_SLOT the driver builds is valid (ids from the allocator,
+ *   slots < 16): what was rejected is not ours (debugfs fault injection)
+ *   or not a command at all. Failing the contexts with a RUN not yet
+ *   retired, as an earlier version did, froze counters whose FENCEs had
+ *   executed (tests/device_cmd_error_keeps_fences.c).
+ * - A hung device (@intr 0): every RUN fed and not known to be done.
+ *
+ * The device finishes the command it is executing when ENABLE goes to 0.
+ * If that is a RUN of a context failed here, its error (a bad user
+ * command after a restart that a FEED_ERROR caused) is counted for no
+ * context: its status bit is set already. So a restart that fails
+ * contexts leaves an excuse for one error interrupt, valid until a FENCE
+ * that had not executed when the device was stopped has executed
+ * (acceldev_error_explained_locked()). Without it the CMD_ERROR caused a
+ * second restart (tests/device_restart_lost_run_error.c).
+ *
+ * The INTR bits that come in meanwhile are not cleared, as the power-on
+ * sequence would: they are handed to the next pass.
+ *
+ * Context: the work, with adev->lock held; takes ctx->lock and
+ * &acceldev_device.queue_lock.
  */
 void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 {
 	struct acceldev_context *ctx;
-	struct acceldev_hw_context *hw;
-	unsigned int id, slot;
+	bool failed = false;
+	unsigned int id;
 	u64 suspect;
 	u32 pulled;
 
@@ -121,8 +245,12 @@ void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 	atomic_long_inc(&adev->stats.restarts);
 	if (intr)
 		dev_err_ratelimited(&adev->pdev->dev,
-				    "device error (INTR %#x), restarting (%ld)\n",
-				    intr, atomic_long_read(&adev->stats.restarts));
+				    "device error (INTR %#x%s), restarting (%ld)\n",
+				    intr, adev->injected ?
+				    ", an injected command" : "",
+				    atomic_long_read(&adev->stats.restarts));
+	if ((intr & ACCELDEV_INTR_CMD_ERROR) && adev->injected)
+		adev->injected--;	/* (bits coalesce: a guess, for the log) */
 
 	acceldev_hw_stop(adev);
 
@@ -131,23 +259,29 @@ void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 	spin_unlock(&adev->queue_lock);
 	if (intr & ACCELDEV_INTR_FEED_ERROR)
 		suspect = max(suspect, adev->accepted_seq);
-	else if (adev->injected)
-		suspect = adev->fed_seq;	/* nothing of ours rejected */
-	adev->injected = 0;
+	else if (intr)
+		suspect = adev->fed_seq;	/* no RUN of ours rejected */
 
 	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++) {
-		hw = &adev->configs[id];
+		if (adev->fed_run_seq[id] <= suspect)
+			continue;
 		spin_lock(&ctx->lock);
-		for (slot = 0; slot < ACCELDEV_NUM_BUFFERS; slot++)
-			hw->slots[slot] = test_bit(slot, &ctx->slots) ?
-				cpu_to_le64(ctx->slot_buf[slot]->pt_dma) : 0;
-		if (adev->fed_run_seq[id] > suspect && !ctx->lost) {
+		if (!ctx->lost) {
 			ctx->broken = true;
 			ctx->lost = true;
-			hw->status = ACCELDEV_CONTEXT_STATUS_ERROR;
+			adev->configs[id].status =
+				ACCELDEV_CONTEXT_STATUS_ERROR;
+			failed = true;
 		}
 		spin_unlock(&ctx->lock);
 	}
+	if (failed) {
+		adev->restart_last = acceldev_read(adev,
+						   ACCELDEV_CMD_FENCE_LAST);
+		adev->restart_excuse = true;
+	}
+	if (intr & ACCELDEV_INTR_FEED_ERROR)
+		acceldev_rebind_locked(adev);
 
 	/* Every command fed so far has been judged. */
 	adev->accepted_seq = adev->fed_seq;
@@ -160,7 +294,9 @@ void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 	acceldev_hw_restart(adev);
 	acceldev_push_intr(adev, pulled);
 
-	if (adev->ring_len && (adev->credit || acceldev_refill_credit(adev, 1)))
+	/* Also to end the excuse once the device is past that RUN. */
+	if ((adev->ring_len || adev->restart_excuse) &&
+	    (adev->credit || acceldev_refill_credit(adev, 1)))
 		acceldev_feed_fence(adev);
 }
 

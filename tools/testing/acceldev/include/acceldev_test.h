@@ -236,6 +236,20 @@ static inline long acc_sysfs_read(int dev, const char *attr)
 }
 
 /*
+ * Wait up to @seconds until /sys/class/acceldev/acceldevN/device_restarts
+ * reaches @want; true if it did.
+ */
+static inline bool acc_wait_restarts(int dev, long want, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		if (acc_sysfs_read(dev, "device_restarts") >= want)
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+/*
  * Write a string to /sys/kernel/debug/acceldev/acceldevN/<file>; returns
  * 0, or -1 with errno (ENOENT: no debugfs or no such file).
  */

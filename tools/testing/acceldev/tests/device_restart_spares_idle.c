@@ -11,16 +11,6 @@
  */
 #include "acceldev_test.h"
 
-static bool wait_restarts(long want, int seconds)
-{
-	for (int i = 0; i < seconds * 10; i++) {
-		if (acc_sysfs_read(0, "device_restarts") >= want)
-			return true;
-		usleep(100 * 1000);
-	}
-	return false;
-}
-
 static void fill_and_check(int ctx, int code, uint32_t *cmds, uint32_t slot,
 			   volatile uint32_t *words, uint32_t value,
 			   uint32_t fence)
@@ -56,7 +46,7 @@ int main(void)
 			SKIP("no debugfs inject_bad_command");
 		FAIL("inject_bad_command: %s", acc_errname(errno));
 	}
-	CHECK_MSG(wait_restarts(restarts0 + 1, 20),
+	CHECK_MSG(acc_wait_restarts(0, restarts0 + 1, 20),
 		  "no device restart after an invalid device command");
 	printf("device_restart_spares_idle: restarts=%ld\n",
 	       acc_sysfs_read(0, "device_restarts") - restarts0);
