@@ -30,7 +30,6 @@
 
 #include <linux/bitmap.h>
 #include <linux/completion.h>
-#include <linux/idr.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
@@ -169,8 +168,8 @@ struct acceldev_stats {
  * @cdev: character device (separately allocated: open files pin it).
  * @chardev: the class device of /dev/acceldevN.
  * @lock: protects @gone and @stopped (together with @queue_lock),
- *        @contexts, @ctx_live, @ctx_ids, @buffers, @configs and the dispatcher state
- *        below marked "work".
+ *        @contexts, @ctx_live, @buffers, @configs and the dispatcher
+ *        state below marked "work".
  * @gone: set once, first thing in remove: nothing more is queued or fed,
  *        the dispatcher no longer touches the hardware (remove does, to
  *        drain it), and new requests fail with -ENODEV. Sleepers keep
@@ -188,10 +187,11 @@ struct acceldev_stats {
  * @intr_mask: the INTR bits enabled now (what INTR_ENABLE was last set
  *             to); the IRQ handler takes only these.
  * @contexts: live contexts by device context id.
- * @ctx_live: the ids with an entry in @contexts, so that the dispatcher's
- *            walks over contexts (acceldev_next_context()) cost what the
- *            live ones do, not 255 entries.
- * @ctx_ids: allocator of device context ids 0..254.
+ * @ctx_live: the ids with an entry in @contexts: the allocator of device
+ *            context ids 0..254 (open takes the lowest clear bit, the
+ *            context's end clears it), and what the dispatcher's walks
+ *            over contexts (acceldev_next_context()) go by, so they cost
+ *            what the live ones do, not 255 entries.
  * @buffers: every &struct acceldev_buffer whose pages are DMA-mapped.
  * @configs: context-config array (coherent DMA), freed by remove.
  * @configs_dma: its bus address.
@@ -278,7 +278,6 @@ struct acceldev_device {
 	u32 intr_mask;
 	struct acceldev_context *contexts[ACCELDEV_MAX_CONTEXTS];
 	DECLARE_BITMAP(ctx_live, ACCELDEV_MAX_CONTEXTS);
-	struct ida ctx_ids;
 	struct list_head buffers;
 	struct acceldev_hw_context *configs;
 	dma_addr_t configs_dma;

@@ -55,7 +55,8 @@ static int acceldev_open(struct inode *inode, struct file *file)
 {
 	struct acceldev_context *ctx;
 	struct acceldev_device *adev;
-	int id, ret;
+	unsigned int id;
+	int ret;
 
 	/* On success we own a device reference, passed on to the context. */
 	adev = acceldev_device_lookup(iminor(inode));
@@ -77,10 +78,9 @@ static int acceldev_open(struct inode *inode, struct file *file)
 		ret = -ENODEV;
 		goto err_unlock;
 	}
-	id = ida_alloc_max(&adev->ctx_ids, ACCELDEV_MAX_CONTEXTS - 1,
-			   GFP_KERNEL);
-	if (id < 0) {
-		ret = id == -ENOSPC ? -EBUSY : id;
+	id = find_first_zero_bit(adev->ctx_live, ACCELDEV_MAX_CONTEXTS);
+	if (id >= ACCELDEV_MAX_CONTEXTS) {
+		ret = -EBUSY;
 		goto err_unlock;
 	}
 	/* INVARIANT: a free entry is all zeroes (probe and close zero it). */
@@ -125,7 +125,6 @@ void acceldev_context_finish(struct acceldev_context *ctx)
 	adev->contexts[ctx->id] = NULL;
 	__clear_bit(ctx->id, adev->ctx_live);
 	atomic_long_dec(&adev->stats.contexts);
-	ida_free(&adev->ctx_ids, ctx->id);
 	mutex_unlock(&adev->lock);
 }
 

@@ -46,7 +46,6 @@ static void acceldev_device_release(struct kref *ref)
 
 	if (adev->wq)
 		destroy_workqueue(adev->wq);
-	ida_destroy(&adev->ctx_ids);
 	mutex_destroy(&adev->lock);
 	pci_dev_put(adev->pdev);
 	kfree(adev);
@@ -407,7 +406,6 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&adev->lock);
 	init_rwsem(&adev->remove_sem);
 	init_completion(&adev->drained);
-	ida_init(&adev->ctx_ids);
 	INIT_LIST_HEAD(&adev->buffers);
 	acceldev_dispatch_init(adev);
 	adev->pdev = pci_dev_get(pdev);
