@@ -224,6 +224,11 @@ struct acceldev_stats {
  * @fence_val: (work) VAL of the last device FENCE fed.
  * @fed_seq: (work) sequence number of the last command fed.
  * @tail_is_fence: (work) the last command fed was a FENCE.
+ * @run_boundary: (work) device context id whose last RUN queued was the
+ *                last RUN fed, with no FENCE fed since; -1 if none. A
+ *                RUN of another context gets a FENCE before it.
+ * @fence_armed: (work) VAL that CMD_FENCE_WAIT holds: the FENCE the
+ *               device interrupts for (acceldev_arm_locked()).
  * @fenced_seq: (work) sequence number of the last command fed before the
  *              last FENCE fed: what that FENCE covers.
  * @ring: (work) device FENCEs fed and not yet retired, oldest first.
@@ -256,10 +261,11 @@ struct acceldev_stats {
  * @debugfs: this device's debugfs folder, or NULL.
  *
  * Invariants: while !@gone, the device runs with CONTEXTS_CONFIGS =
- * @configs_dma and CMD_FENCE_WAIT = @fence_val, and if @pending is not
- * empty when the work stops feeding, @ring_len > 0: the FENCE with VAL
- * @fence_val is not retired yet, so its FENCE_WAIT interrupt, pending or
- * to come, will run the work again.
+ * @configs_dma and CMD_FENCE_WAIT = @fence_armed, and if @pending is not
+ * empty when the work stops feeding, @ring_len > 0 and the FENCE with VAL
+ * @fence_armed (the newest, @fence_val, or an older one a sync waits for)
+ * is not retired yet, so its FENCE_WAIT interrupt, pending or to come,
+ * will run the work again.
  */
 struct acceldev_device {
 	struct kref ref;
@@ -304,6 +310,8 @@ struct acceldev_device {
 	u32 fence_val;
 	u64 fed_seq;
 	bool tail_is_fence;
+	int run_boundary;
+	u32 fence_armed;
 	u64 fenced_seq;
 	struct acceldev_fence_rec ring[ACCELDEV_FENCE_RING];
 	unsigned int ring_head;

@@ -46,6 +46,8 @@ static int acceldev_queue_show(struct seq_file *m, void *unused)
 	seq_printf(m, "intr_pending: %#x\n", atomic_read(&adev->intr_pending));
 	seq_printf(m, "credit: %u\n", adev->credit);
 	seq_printf(m, "fence_val: %u\n", adev->fence_val);
+	seq_printf(m, "fence_armed: %u\n", adev->fence_armed);
+	seq_printf(m, "run_boundary: %d\n", adev->run_boundary);
 	seq_printf(m, "fences_in_flight: %u\n", adev->ring_len);
 	seq_printf(m, "tail_is_fence: %d\n", adev->tail_is_fence);
 	seq_printf(m, "fed_seq: %llu\n", adev->fed_seq);

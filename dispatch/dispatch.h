@@ -56,6 +56,12 @@ static inline bool acceldev_cmd_is_run(const struct acceldev_cmd *cmd)
 	       ACCELDEV_DEVICE_CMD_TYPE_RUN;
 }
 
+/* The device context id of a RUN or BIND_SLOT (word 0, above the type). */
+static inline unsigned int acceldev_cmd_ctx(const struct acceldev_cmd *cmd)
+{
+	return cmd->words[0] >> 4;
+}
+
 /* Context errors counted so far (see acceldev_error_explained_locked()). */
 static inline unsigned long acceldev_ctx_errors(struct acceldev_device *adev)
 {
@@ -68,6 +74,7 @@ void acceldev_push_intr(struct acceldev_device *adev, u32 intr);
 void acceldev_retire_locked(struct acceldev_device *adev, u32 last);
 void acceldev_feed_fence(struct acceldev_device *adev);
 bool acceldev_refill_credit(struct acceldev_device *adev, u32 need);
+void acceldev_arm_locked(struct acceldev_device *adev);
 
 /* fence.c */
 u32 acceldev_scan_locked(struct acceldev_device *adev);
@@ -85,5 +92,6 @@ unsigned long acceldev_hang_period(void);
 
 /* sync.c */
 void acceldev_wake_syncs_locked(struct acceldev_device *adev, int status);
+u64 acceldev_sync_first_target_locked(struct acceldev_device *adev);
 
 #endif /* _ACCELDEV_DISPATCH_DISPATCH_H */

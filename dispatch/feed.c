@@ -127,8 +127,10 @@ void acceldev_feed_fence(struct acceldev_device *adev)
 
 	adev->fence_val++;
 	acceldev_feed_fence_cmd(adev, adev->fence_val);
+	adev->fence_armed = adev->fence_val;
 	adev->credit--;
 	adev->tail_is_fence = true;
+	adev->run_boundary = -1;
 
 	rec = &adev->ring[(adev->ring_head + adev->ring_len) %
 			  ACCELDEV_FENCE_RING];
@@ -203,6 +205,53 @@ static bool acceldev_watermark_due(struct acceldev_device *adev)
 }
 
 /*
+ * acceldev_boundary_due() - should a FENCE go in before this command?
+ *
+ * Yes if it is a RUN of another context than the one whose last RUN was
+ * fed last: a FENCE between them covers that context's RUNs and nobody
+ * else's, so its close (or an unreachable WAIT) waits for its own RUNs
+ * only, not for a stranger's RUN queued behind them
+ * (acceldev_arm_locked()). A context that keeps submitting has no
+ * boundary until it stops: a backlog of RUNs from one context, or from
+ * several that interleave, costs few FENCEs.
+ *
+ * Context: the work, with adev->lock held.
+ */
+static bool acceldev_boundary_due(struct acceldev_device *adev,
+				  const struct acceldev_cmd *cmd)
+{
+	lockdep_assert_held(&adev->lock);
+
+	return adev->run_boundary >= 0 && acceldev_cmd_is_run(cmd) &&
+	       acceldev_cmd_ctx(cmd) != adev->run_boundary &&
+	       !adev->tail_is_fence;
+}
+
+/*
+ * acceldev_note_run_fed() - remember whether a RUN just fed was its
+ * context's last
+ *
+ * SAFETY: a RUN's context is listed in adev->contexts until the RUN is
+ * known done (close syncs on it before the context is given back), and
+ * adev->lock keeps the list. ctx->last_run_seq is read without ctx->lock:
+ * a RUN queued meanwhile at worst costs a FENCE that was not needed, or
+ * saves one, and never changes what any FENCE covers.
+ *
+ * Context: the work, with adev->lock held.
+ */
+static void acceldev_note_run_fed(struct acceldev_device *adev,
+				  const struct acceldev_cmd *cmd)
+{
+	unsigned int id = acceldev_cmd_ctx(cmd);
+	struct acceldev_context *ctx = adev->contexts[id];
+
+	lockdep_assert_held(&adev->lock);
+
+	adev->run_boundary =
+		ctx && cmd->seq == READ_ONCE(ctx->last_run_seq) ? id : -1;
+}
+
+/*
  * acceldev_feed_locked() - drain the pending list into the device
  *
  * Takes the whole pending list at once and feeds it without holding
@@ -231,7 +280,8 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 
 	while (!list_empty(&batch)) {
 		cmd = list_first_entry(&batch, struct acceldev_cmd, node);
-		if (acceldev_watermark_due(adev) &&
+		if ((acceldev_boundary_due(adev, cmd) ||
+		     acceldev_watermark_due(adev)) &&
 		    (adev->credit || acceldev_refill_credit(adev, 1)))
 			acceldev_feed_fence(adev);
 		if (!acceldev_feed_room(adev)) {
@@ -244,8 +294,8 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 		adev->fed_seq = cmd->seq;
 		if (acceldev_cmd_is_run(cmd)) {
 			atomic_long_dec(&adev->stats.runs_pending);
-			/* Word 0 holds the context id above the type. */
-			adev->fed_run_seq[cmd->words[0] >> 4] = cmd->seq;
+			adev->fed_run_seq[acceldev_cmd_ctx(cmd)] = cmd->seq;
+			acceldev_note_run_fed(adev, cmd);
 		} else if (cmd->words[0] == ACCELDEV_DEVICE_CMD_TYPE_INVALID) {
 			adev->injected++;
 		} else {
@@ -271,6 +321,58 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 	if (want > adev->fenced_seq && !adev->tail_is_fence &&
 	    (adev->credit || acceldev_refill_credit(adev, 1)))
 		acceldev_feed_fence(adev);
+}
+
+/**
+ * acceldev_arm_locked() - make the device interrupt for the FENCE a sync
+ * waits for
+ * @adev: the device.
+ *
+ * The device raises FENCE_WAIT only for the FENCE whose VAL CMD_FENCE_WAIT
+ * holds. That is the newest FENCE fed, unless a sync waiter (a close, an
+ * unreachable WAIT) waits for commands that an older FENCE in flight
+ * covers, typically the FENCE fed right after its context's last RUN
+ * (acceldev_boundary_due()): then that one, so that the waiter wakes when
+ * its own commands are done, not when the device reaches the newest
+ * FENCE behind other contexts' RUNs. A FENCE that executed before
+ * CMD_FENCE_WAIT named it raised nothing, so FENCE_LAST is read after
+ * each move, and a FENCE_WAIT is made up for it: the next pass then reads
+ * FENCE_LAST, takes in the interrupts raised until then, and retires, as
+ * for a real one.
+ *
+ * The FENCE armed is always one in flight (or the newest, retired, with
+ * nothing in flight), so the rule of acceldev_feed_locked() holds: its
+ * interrupt brings the work back, and that pass arms the next one.
+ *
+ * Context: the work (or the watchdog), with adev->lock held, after the
+ * pass fed what it could; takes &acceldev_device.queue_lock.
+ */
+void acceldev_arm_locked(struct acceldev_device *adev)
+{
+	struct acceldev_fence_rec *rec;
+	u32 val = adev->fence_val;
+	unsigned int i;
+	u64 target;
+
+	lockdep_assert_held(&adev->lock);
+
+	spin_lock(&adev->queue_lock);
+	target = acceldev_sync_first_target_locked(adev);
+	spin_unlock(&adev->queue_lock);
+	for (i = 0; target && i < adev->ring_len; i++) {
+		rec = &adev->ring[(adev->ring_head + i) % ACCELDEV_FENCE_RING];
+		if (rec->covers >= target) {
+			val = rec->val;
+			break;
+		}
+	}
+	if (val == adev->fence_armed)
+		return;
+	acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT, val);
+	adev->fence_armed = val;
+	if (adev->ring_len &&
+	    (s32)(acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST) - val) >= 0)
+		acceldev_push_intr(adev, ACCELDEV_INTR_FENCE_WAIT);
 }
 
 /**
@@ -353,6 +455,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	if (acceldev_errors_unused(adev) && !adev->ring_len &&
 	    (adev->credit || acceldev_refill_credit(adev, 1)))
 		acceldev_feed_fence(adev);
+	acceldev_arm_locked(adev);
 	/* Work in flight: the watchdog looks after it. */
 	if (adev->fed_seq > adev->done_seq &&
 	    !delayed_work_pending(&adev->hang_work)) {

@@ -384,6 +384,8 @@ void acceldev_hang_work(struct work_struct *work)
 		acceldev_hang_locked(adev);
 		adev->progress_at = jiffies;
 	}
+	/* A FENCE fed here moved CMD_FENCE_WAIT: back to what a sync needs. */
+	acceldev_arm_locked(adev);
 	queue_delayed_work(adev->wq, &adev->hang_work,
 			   acceldev_hang_period());
 out:

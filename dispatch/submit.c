@@ -132,7 +132,8 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 	 */
 	ctx->last_seq = cmd->seq;
 	if (acceldev_cmd_is_run(cmd)) {
-		ctx->last_run_seq = cmd->seq;
+		/* Read by the feeder without ctx->lock (acceldev_note_run_fed()). */
+		WRITE_ONCE(ctx->last_run_seq, cmd->seq);
 		atomic_long_inc(&adev->stats.runs_pending);
 	}
 	list_add_tail(&cmd->node, &adev->pending);

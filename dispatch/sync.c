@@ -265,6 +265,27 @@ void acceldev_wake_syncs_locked(struct acceldev_device *adev, int status)
 }
 
 /**
+ * acceldev_sync_first_target_locked() - what the first sync waits for
+ * @adev: the device.
+ *
+ * Context: any; caller holds &acceldev_device.queue_lock.
+ * Return: the smallest sequence number a sync waiter waits for that is
+ * not done yet, or 0 if nobody waits.
+ */
+u64 acceldev_sync_first_target_locked(struct acceldev_device *adev)
+{
+	struct acceldev_sync_waiter *w;
+	u64 first = 0;
+
+	lockdep_assert_held(&adev->queue_lock);
+
+	list_for_each_entry(w, &adev->sync_waiters, node)
+		if (w->target > adev->done_seq && (!first || w->target < first))
+			first = w->target;
+	return first;
+}
+
+/**
  * acceldev_dispatch_stopped() - the removed device reaches no memory now
  * @adev: the device, after acceldev_dispatch_abort(), drained or not,
  *        stopped, with bus mastering off and its DMA memory given back.

@@ -479,6 +479,15 @@ static inline double acc_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* close(@fd), which must succeed; how long it took, in seconds. */
+static inline double acc_timed_close(int fd)
+{
+	double t0 = acc_now();
+
+	CHECK(close(fd) == 0);
+	return acc_now() - t0;
+}
+
 static sigjmp_buf acc_sigbus_jmp;
 
 static inline void acc_sigbus_handler(int sig)

@@ -12,14 +12,6 @@
 #define RUNS		40	/* 4 s of work */
 #define AT_ONCE_S	0.5
 
-static double timed_close(int fd)
-{
-	double t0 = acc_now();
-
-	CHECK(close(fd) == 0);
-	return acc_now() - t0;
-}
-
 int main(void)
 {
 	int b = acc_open(0);
@@ -37,28 +29,28 @@ int main(void)
 	int data = acc_create_buffer(a, 8192, BUFFER_TYPE_DATA, &slot);
 	int code = acc_create_buffer(a, 4096, BUFFER_TYPE_CODE, NULL);
 
-	dt = timed_close(data);
+	dt = acc_timed_close(data);
 	CHECK_MSG(dt < AT_ONCE_S, "closing a data buffer of an idle context "
 		  "took %.2f s: it waited for another context's runs", dt);
-	dt = timed_close(code);
+	dt = acc_timed_close(code);
 	CHECK_MSG(dt < AT_ONCE_S, "closing a code buffer took %.2f s", dt);
 
 	/* A data buffer still bound when its idle context closes. */
 	data = acc_create_buffer(a, 4096, BUFFER_TYPE_DATA, &slot);
-	dt = timed_close(a);
+	dt = acc_timed_close(a);
 	CHECK_MSG(dt < AT_ONCE_S, "closing an idle context took %.2f s: it "
 		  "waited for another context's runs", dt);
-	dt = timed_close(data);
+	dt = acc_timed_close(data);
 	CHECK_MSG(dt < AT_ONCE_S, "closing a buffer that outlived its idle "
 		  "context took %.2f s", dt);
 
 	/* B's close waits for B's runs (its code buffer outlives it). */
-	dt = timed_close(b);
+	dt = acc_timed_close(b);
 	printf("B's close waited %.2f s for its runs\n", dt);
 	CHECK_MSG(dt > 1.0, "B's close returned after %.2f s, before its "
 		  "runs could have finished", dt);
 	munmap(cmds, 4096);
-	dt = timed_close(bcode);
+	dt = acc_timed_close(bcode);
 	CHECK_MSG(dt < AT_ONCE_S, "closing B's code buffer after B took "
 		  "%.2f s", dt);
 	acc_watchdog(0, "");
