@@ -14,7 +14,14 @@
  *    number, and the driver counted exactly the runs submitted;
  *  - no busy waiting: the CPU time of the waiters (and of the
  *    submitters) is reported against the wall time; the test fails if
- *    the waiters together used more than half the wall time.
+ *    the waiters together used more than the wall time, one of the VM's
+ *    two CPUs. Sleeping waiters were measured at 0.33-0.62 of the wall
+ *    time on a loaded 2-core host (under TCG the guest charges the
+ *    host's preemption of a vCPU to whatever task is current, and 1600
+ *    wake-ups are many such chances); waiters that spin keep both vCPUs
+ *    once the submitters are done, about twice the wall time. (The
+ *    limit was half the wall time, which a sleeping driver crossed on a
+ *    busy host.)
  * ACCELDEV_LONG=1: 16 processes x 1500 runs (24000 runs).
  */
 // vmtest: device-opts=queue-size=4,cmd-delay-us=50 timeout=300
@@ -191,7 +198,7 @@ int main(void)
 	CHECK_MSG(max_backlog >= procs * runs / 4, "the backlog never "
 		  "exceeded %ld of %d runs: the device drained as fast as we "
 		  "submitted, no pressure", max_backlog, procs * runs);
-	CHECK_MSG(sh->wait_cpu <= wall / 2, "waiters used %.2f s of CPU in "
+	CHECK_MSG(sh->wait_cpu <= wall, "waiters used %.2f s of CPU in "
 		  "%.2f s: busy waiting?", sh->wait_cpu, wall);
 	return 0;
 }
