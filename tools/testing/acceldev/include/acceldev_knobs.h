@@ -21,10 +21,10 @@
  * returns from the call and runs the test, the parent waits for it, puts
  * back every knob changed since (the values qom-get read before the first
  * change of each), and exits with the child's status (or dies of the
- * signal that killed the child). A failed check, a crash or the watchdog: the device is
- * restored either way. So call it early in main, before threads, other
- * children or alarms exist. Later calls (in the child) go through the
- * same table, in shared memory.
+ * signal that killed the child). A failed check, a crash or the
+ * watchdog: the device is restored either way. So call it early in main,
+ * before threads, other children or alarms exist. Later calls (in the
+ * child) go through the same table, in shared memory.
  *
  * acc_setting_write(file, value) does the same for a file such as a module
  * parameter (no monitor needed). And a device that is missing when the
@@ -91,11 +91,15 @@ struct acc_knob_table {
 
 static struct acc_knob_table *acc_knobs;
 
-/* True when the bench's monitor helper can be used. */
+/* True when the bench's monitor helper can be used (looked up once). */
 static inline bool acc_have_monitor(void)
 {
-	return getenv("VMTEST_MONITOR") &&
-	       system("command -v vmtest-monitor >/dev/null 2>&1") == 0;
+	static int have = -1;
+
+	if (have < 0)
+		have = getenv("VMTEST_MONITOR") &&
+		       system("command -v vmtest-monitor >/dev/null 2>&1") == 0;
+	return have;
 }
 
 /* Skip the test (exit 4) unless vmtest-monitor is there. */
@@ -166,11 +170,15 @@ static inline void acc_monitor_ids(char ids[32][32])
 	CHECK_MSG(pclose(f) == 0, "vmtest-monitor info pci failed");
 }
 
-/* The QOM path of /dev/acceldevN's QEMU device, and its PCI address. */
+/*
+ * The QOM path of /dev/acceldevN's QEMU device, and its PCI address. The
+ * ids are read once per process: call it before hot-plugging.
+ */
 static inline void acc_dev_qom(int dev, char *qom, size_t qlen, char *bdf,
 			       size_t blen)
 {
-	char ids[32][32] = { 0 };
+	static char ids[32][32];
+	static bool have_ids;
 	unsigned int bus, slot;
 
 	CHECK_MSG(acc_dev_bdf(dev, bdf, blen), "/dev/acceldev%d: no PCI "
@@ -178,7 +186,9 @@ static inline void acc_dev_qom(int dev, char *qom, size_t qlen, char *bdf,
 	CHECK_MSG(sscanf(bdf, "%*x:%x:%x", &bus, &slot) == 2 && bus == 0 &&
 		  slot < 32, "/dev/acceldev%d at %s: not on PCI bus 0", dev,
 		  bdf);
-	acc_monitor_ids(ids);
+	if (!have_ids)
+		acc_monitor_ids(ids);
+	have_ids = true;
 	CHECK_MSG(ids[slot][0], "no QEMU id for the device at %s", bdf);
 	snprintf(qom, qlen, "/machine/peripheral/%s", ids[slot]);
 }
