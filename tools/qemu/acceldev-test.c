@@ -18,7 +18,9 @@
 #include "libqos/libqos-pc.h"
 #include "libqos/pci.h"
 #include "hw/pci/pci_regs.h"
+#include "qobject/qbool.h"
 #include "qobject/qdict.h"
+#include "qobject/qnum.h"
 
 /* Constants of the hardware reference (DEVICE.md), defined here again. */
 #define VENDOR_ID           0x0666
@@ -149,7 +151,7 @@ static Acd *acd_boot(const char *props)
     QPCIDevice *dev = NULL;
 
     a->qs = qtest_pc_boot("-machine pc -m 256 -nodefaults "
-                          "-device acceldev%s", props);
+                          "-device acceldev,id=acc0%s", props);
     a->qts = a->qs->qts;
     qpci_device_foreach(a->qs->pcibus, VENDOR_ID, DEVICE_ID, save_dev, &dev);
     g_assert(dev);
@@ -677,6 +679,14 @@ static void test_free_off_by_one(void)
     acd_free(a);
 }
 
+/* Feed FENCE @val; check that it was (and clear) or was not dropped. */
+static void feed_fence_dropped(Acd *a, uint32_t val, bool dropped)
+{
+    feed(a, D_FENCE, val, 0, 0, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, dropped ? I_FEED_ERROR : 0);
+    wr(a, R_INTR, I_FEED_ERROR);
+}
+
 /* feed-error-every=3: every third command is dropped with FEED_ERROR. */
 static void test_feed_error_every(void)
 {
@@ -684,13 +694,7 @@ static void test_feed_error_every(void)
     int i;
 
     for (i = 1; i <= 6; i++) {
-        feed(a, D_FENCE, i, 0, 0, 0);
-        if (i % 3) {
-            g_assert_cmphex(rd(a, R_INTR), ==, 0);
-        } else {
-            g_assert_cmphex(rd(a, R_INTR), ==, I_FEED_ERROR);
-            wr(a, R_INTR, I_FEED_ERROR);
-        }
+        feed_fence_dropped(a, i, i % 3 == 0);
     }
     wait_reg(a, R_FENCE_LAST, 5);
     g_usleep(20000);
@@ -742,6 +746,184 @@ static void test_no_delay_default(void)
     }
     wait_reg(a, R_FENCE_LAST, 50);
     g_assert_cmpint(g_get_monotonic_time() - t0, <, 5000000);
+    acd_free(a);
+}
+
+/* ---- Knobs changed at run time (qom-set on acc0) ---- */
+
+#define ACC0 "/machine/peripheral/acc0"
+
+/* qom-set a knob of acc0 (the reference to @value is taken). */
+static bool knob_set_obj(Acd *a, const char *name, QObject *value)
+{
+    QDict *args = qdict_new();
+    QDict *resp;
+    bool ok;
+
+    qdict_put_str(args, "path", ACC0);
+    qdict_put_str(args, "property", name);
+    qdict_put_obj(args, "value", value);
+    resp = qtest_qmp(a->qts, "{'execute': 'qom-set', 'arguments': %p}",
+                     args);
+    ok = !qdict_haskey(resp, "error");
+    qobject_unref(resp);
+    return ok;
+}
+
+/* qom-set a uint32 knob; true if QEMU accepted the value. */
+static bool knob_set(Acd *a, const char *name, uint32_t value)
+{
+    return knob_set_obj(a, name, QOBJECT(qnum_from_uint(value)));
+}
+
+static bool knob_set_bool(Acd *a, const char *name, bool value)
+{
+    return knob_set_obj(a, name, QOBJECT(qbool_from_bool(value)));
+}
+
+static uint32_t knob_get(Acd *a, const char *name)
+{
+    QDict *resp = qtest_qmp(a->qts,
+        "{'execute': 'qom-get', 'arguments': {'path': %s,"
+        " 'property': %s}}", ACC0, name);
+    uint32_t value;
+
+    g_assert(qdict_haskey(resp, "return"));
+    value = qdict_get_int(resp, "return");
+    qobject_unref(resp);
+    return value;
+}
+
+/* cmd-delay-us takes effect at once, also for a command already waiting. */
+static void test_runtime_cmd_delay(void)
+{
+    Acd *a = acd_boot_started("");
+    gint64 t0;
+    int i;
+
+    g_assert_cmpuint(knob_get(a, "cmd-delay-us"), ==, 0);
+    g_assert_true(knob_set(a, "cmd-delay-us", 100000));
+    g_assert_cmpuint(knob_get(a, "cmd-delay-us"), ==, 100000);
+    t0 = g_get_monotonic_time();
+    for (i = 1; i <= 4; i++) {
+        feed(a, D_FENCE, i, 0, 0, 0);
+    }
+    wait_reg(a, R_FENCE_LAST, 4);
+    g_assert_cmpint(g_get_monotonic_time() - t0, >=, 390000);
+    /* A command waiting out a 60 s delay starts once it is lowered. */
+    g_assert_true(knob_set(a, "cmd-delay-us", 60000000));
+    feed(a, D_FENCE, 5, 0, 0, 0);
+    g_usleep(50000);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 4);
+    g_assert_true(knob_set(a, "cmd-delay-us", 0));
+    wait_reg(a, R_FENCE_LAST, 5);
+    acd_free(a);
+}
+
+/* queue-size changes only while stopped with an empty queue. */
+static void test_runtime_queue_size(void)
+{
+    Acd *a = acd_boot_started("");
+    int i;
+
+    /* Refused while enabled, even with nothing queued. */
+    g_assert_false(knob_set(a, "queue-size", 4));
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE);
+    /* Refused while stopped with a command queued. */
+    wr(a, R_ENABLE, 0);
+    feed(a, D_FENCE, 1, 0, 0, 0);
+    g_assert_false(knob_set(a, "queue-size", 4));
+    g_assert_cmpuint(knob_get(a, "queue-size"), ==, QUEUE_SIZE);
+    wr(a, R_ENABLE, 1);
+    wait_reg(a, R_FREE, QUEUE_SIZE);
+    wr(a, R_ENABLE, 0);
+    /* Out of range: refused. */
+    g_assert_false(knob_set(a, "queue-size", 0));
+    g_assert_false(knob_set(a, "queue-size", 256));
+    /* Stopped and empty: in effect at once. */
+    g_assert_true(knob_set(a, "queue-size", 4));
+    g_assert_cmpuint(knob_get(a, "queue-size"), ==, 4);
+    g_assert_cmphex(rd(a, R_FREE), ==, 4);
+    for (i = 2; i <= 5; i++) {
+        feed(a, D_FENCE, i, 0, 0, 0);
+    }
+    g_assert_cmphex(rd(a, R_FREE), ==, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    feed(a, D_FENCE, 99, 0, 0, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FEED_ERROR);
+    wr(a, R_INTR, I_FEED_ERROR);
+    wr(a, R_ENABLE, 1);
+    wait_reg(a, R_FREE, 4);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 5);
+    /* Kept across a reset, which leaves the device stopped and empty. */
+    qtest_system_reset(a->qts);
+    map_device(a);
+    route_intx(a);
+    g_assert_cmphex(rd(a, R_FREE), ==, 4);
+    g_assert_true(knob_set(a, "queue-size", QUEUE_SIZE));
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE);
+    acd_free(a);
+}
+
+/* free-off-by-one follows the same rule as queue-size. */
+static void test_runtime_free_off_by_one(void)
+{
+    Acd *a = acd_boot_started(",queue-size=2");
+
+    g_assert_false(knob_set_bool(a, "free-off-by-one", true));
+    g_assert_cmphex(rd(a, R_FREE), ==, 2);
+    wr(a, R_ENABLE, 0);
+    g_assert_true(knob_set_bool(a, "free-off-by-one", true));
+    g_assert_true(qtest_qom_get_bool(a->qts, ACC0, "free-off-by-one"));
+    g_assert_cmphex(rd(a, R_FREE), ==, 3);
+    feed(a, D_FENCE, 1, 0, 0, 0);
+    feed(a, D_FENCE, 2, 0, 0, 0);
+    g_assert_cmphex(rd(a, R_FREE), ==, 1);
+    feed(a, D_FENCE, 3, 0, 0, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FEED_ERROR);
+    g_assert_false(knob_set_bool(a, "free-off-by-one", false));
+    wr(a, R_ENABLE, 1);
+    wait_reg(a, R_FREE, 3);
+    wr(a, R_ENABLE, 0);
+    g_assert_true(knob_set_bool(a, "free-off-by-one", false));
+    g_assert_cmphex(rd(a, R_FREE), ==, 2);
+    acd_free(a);
+}
+
+/* feed-error-every counts from each qom-set; 0 turns it off at once. */
+static void test_runtime_feed_error_every(void)
+{
+    Acd *a = acd_boot_started("");
+    int i;
+
+    for (i = 1; i <= 20; i++) {
+        if (i == 3 || i == 7) {
+            g_assert_true(knob_set(a, "feed-error-every", 3));
+        } else if (i == 10) {
+            g_assert_true(knob_set(a, "feed-error-every", 0));
+        }
+        /* The third command after each qom-set: 5 and 9. */
+        feed_fence_dropped(a, i, i == 5 || i == 9);
+    }
+    g_assert_cmpuint(knob_get(a, "feed-error-every"), ==, 0);
+    wait_reg(a, R_FENCE_LAST, 20);
+    wait_reg(a, R_FREE, QUEUE_SIZE);
+    acd_free(a);
+}
+
+/* wedged: nothing starts while set, the queue resumes when cleared. */
+static void test_runtime_wedged(void)
+{
+    Acd *a = acd_boot_started("");
+
+    g_assert_true(knob_set_bool(a, "wedged", true));
+    feed(a, D_FENCE, 1, 0, 0, 0);
+    g_usleep(50000);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE - 1);
+    g_assert_true(knob_set_bool(a, "wedged", false));
+    wait_reg(a, R_FENCE_LAST, 1);
+    wait_reg(a, R_FREE, QUEUE_SIZE);
     acd_free(a);
 }
 
@@ -1541,6 +1723,11 @@ int main(int argc, char **argv)
           test_free_off_by_one_default_size },
         { "knob/cmd-delay-us", test_cmd_delay },
         { "knob/no-delay-by-default", test_no_delay_default },
+        { "knob/runtime-cmd-delay-us", test_runtime_cmd_delay },
+        { "knob/runtime-queue-size", test_runtime_queue_size },
+        { "knob/runtime-free-off-by-one", test_runtime_free_off_by_one },
+        { "knob/runtime-feed-error-every", test_runtime_feed_error_every },
+        { "knob/runtime-wedged", test_runtime_wedged },
         { "dev-cmd/nop", test_nop },
         { "dev-cmd/fence", test_fence },
         { "dev-cmd/bind-slot", test_bind_slot },

@@ -108,22 +108,39 @@
  *    level in the main loop (under the BQL). MMIO writes and reset update
  *    the line directly, as they already run under the BQL.
  *
- * Test knobs (qdev properties, all off by default)
+ * Test knobs (QOM properties, all off by default). Each can be given at
+ * -device time (-device acceldev,queue-size=4) and changed at run time
+ * through the monitor (HMP "qom-set /machine/peripheral/acc0 queue-size
+ * 4", QMP qom-set; qom-get reads the value in effect). None is changed by
+ * a reset. A value out of range is refused (at -device time the device is
+ * not created; at run time qom-set fails and nothing changes).
  *  - cmd-delay-us (uint32, 0): sleep this many microseconds before each
- *    device command executes, so that the queue backs up.
+ *    device command executes, so that the queue backs up. A new value
+ *    takes effect at once: a command already waiting out its delay then
+ *    waits until (start of its wait + the new value), so setting 0 lets
+ *    it start at once.
  *  - queue-size (uint32, 255, 1..255): capacity of the command queue.
  *  - free-off-by-one (bool, false): CMD_MANUAL_FREE reads one more than
  *    really free (like an older device of the family). Feeding into that
  *    phantom entry still raises FEED_ERROR and drops the command.
+ *    These two define the queue accounting a driver learns from FREE (and
+ *    may remember), so at run time they change only while the device is
+ *    stopped (ENABLE = 0) with an empty queue (no command waiting or
+ *    executing): after reset, or once a driver has drained and stopped it
+ *    (unbound). Otherwise qom-set fails and nothing changes. A driver
+ *    bound afterwards sees the new FREE from its first read; one bound
+ *    across the change would not have been told.
  *  - feed-error-every (uint32, 0): drop every Nth submitted command with
  *    FEED_ERROR, as if the queue had been full: a device-level error on
- *    demand, for testing a driver's recovery. Counted from reset.
- *  - wedged (bool, false; a QOM property settable at run time, e.g. HMP
+ *    demand, for testing a driver's recovery. Counted from reset and from
+ *    each qom-set: the Nth command submitted after either is the first
+ *    dropped. Takes effect at once.
+ *  - wedged (bool, false; e.g. HMP
  *    "qom-set /machine/peripheral/acc0 wedged true"): the device starts no
  *    command while set, as if it had hung; nothing the guest can see
  *    changes (FREE, FENCE_LAST and INTR stay as they are, commands can
  *    still be fed) and the queue resumes when it is cleared. A command
- *    being executed when it is set finishes. Not cleared by reset.
+ *    being executed when it is set finishes.
  */
 
 #include "qemu/osdep.h"
@@ -134,9 +151,9 @@
 #include "qemu/thread.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
+#include "qapi/visitor.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/pci_device.h"
-#include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "qom/object.h"
 
@@ -214,7 +231,7 @@ struct AcceldevState {
     MemoryRegion mmio;
 
     QemuThread thread;
-    QemuMutex lock;             /* protects everything below, to "props" */
+    QemuMutex lock;             /* protects everything below */
     QemuCond cond;              /* queue, ENABLE or stopping changed */
     QemuCond idle_cond;         /* the worker finished a command */
     bool executing;             /* the worker is executing a command */
@@ -236,8 +253,8 @@ struct AcceldevState {
     unsigned int q_head;
     unsigned int q_count;       /* includes the command being executed */
 
-    /* props */
-    uint32_t cmd_delay_us;
+    /* test knobs (run-time QOM properties, see the top) */
+    uint32_t cmd_delay_us;      /* also read by the worker without lock */
     uint32_t queue_size;
     bool free_off_by_one;
     uint32_t feed_error_every;
@@ -643,14 +660,19 @@ static void acceldev_execute(AcceldevJob *job, const AcceldevCmd *cmd)
 
 /* ---- The device's thread ---- */
 
-/* Sleep for the cmd-delay-us knob; returns early on stop or reset. */
-static void acceldev_delay(AcceldevJob *job, uint32_t us)
+/*
+ * Sleep for the cmd-delay-us knob, re-reading it (a qom-set takes effect
+ * at once); returns early on stop or reset.
+ */
+static void acceldev_delay(AcceldevJob *job)
 {
-    int64_t deadline = g_get_monotonic_time() + us;
+    AcceldevState *s = job->s;
+    int64_t start = g_get_monotonic_time();
     int64_t left;
 
     while (!acceldev_job_aborted(job) &&
-           (left = deadline - g_get_monotonic_time()) > 0) {
+           (left = start + qatomic_read(&s->cmd_delay_us) -
+                   g_get_monotonic_time()) > 0) {
         g_usleep(MIN(left, 10000));
     }
 }
@@ -676,7 +698,7 @@ static void *acceldev_thread(void *opaque)
         job.generation = s->generation;
         if (s->cmd_delay_us) {
             qemu_mutex_unlock(&s->lock);
-            acceldev_delay(&job, s->cmd_delay_us);
+            acceldev_delay(&job);
             qemu_mutex_lock(&s->lock);
             if (s->stopping || s->generation != job.generation ||
                 !s->enable || s->wedged || !s->q_count) {
@@ -926,10 +948,133 @@ static void acceldev_set_wedged(Object *obj, bool value, Error **errp)
     qemu_mutex_unlock(&s->lock);
 }
 
+/* The other run-time knobs (see the comment at the top). */
+typedef struct AcceldevKnob {
+    const char *name;
+    size_t offset;              /* of a uint32_t or bool in AcceldevState */
+    bool is_bool;
+    uint32_t min, max;
+    bool stopped_only;          /* changes only when stopped and empty */
+    bool restarts_count;        /* a qom-set restarts feed counting */
+    const char *desc;
+} AcceldevKnob;
+
+static const AcceldevKnob acceldev_knobs[] = {
+    { "cmd-delay-us", offsetof(AcceldevState, cmd_delay_us), false,
+      0, UINT32_MAX, false, false,
+      "microseconds each device command waits before it executes" },
+    { "queue-size", offsetof(AcceldevState, queue_size), false,
+      1, ACD_QUEUE_MAX, true, false,
+      "command queue capacity, 1..255 (changes only while stopped, empty)" },
+    { "free-off-by-one", offsetof(AcceldevState, free_off_by_one), true,
+      0, 1, true, false,
+      "CMD_MANUAL_FREE over-reports by one (changes only while stopped)" },
+    { "feed-error-every", offsetof(AcceldevState, feed_error_every), false,
+      0, UINT32_MAX, false, true,
+      "drop every Nth command fed with FEED_ERROR (0: never)" },
+};
+
+static uint32_t acceldev_knob_load(AcceldevState *s, const AcceldevKnob *k)
+{
+    void *p = (char *)s + k->offset;
+
+    return k->is_bool ? *(bool *)p : qatomic_read((uint32_t *)p);
+}
+
+static void acceldev_knob_store(AcceldevState *s, const AcceldevKnob *k,
+                                uint32_t value)
+{
+    void *p = (char *)s + k->offset;
+
+    if (k->is_bool) {
+        *(bool *)p = value;
+    } else {
+        qatomic_set((uint32_t *)p, value);
+    }
+}
+
+static void acceldev_get_knob(Object *obj, Visitor *v, const char *name,
+                              void *opaque, Error **errp)
+{
+    AcceldevState *s = ACCELDEV(obj);
+    const AcceldevKnob *k = opaque;
+    bool realized = DEVICE(obj)->realized;  /* else no lock yet */
+    uint32_t value;
+    bool b;
+
+    if (realized) {
+        qemu_mutex_lock(&s->lock);
+    }
+    value = acceldev_knob_load(s, k);
+    if (realized) {
+        qemu_mutex_unlock(&s->lock);
+    }
+    if (k->is_bool) {
+        b = value;
+        visit_type_bool(v, name, &b, errp);
+    } else {
+        visit_type_uint32(v, name, &value, errp);
+    }
+}
+
+static void acceldev_set_knob(Object *obj, Visitor *v, const char *name,
+                              void *opaque, Error **errp)
+{
+    AcceldevState *s = ACCELDEV(obj);
+    const AcceldevKnob *k = opaque;
+    uint32_t value;
+    bool b;
+
+    if (k->is_bool) {
+        if (!visit_type_bool(v, name, &b, errp)) {
+            return;
+        }
+        value = b;
+    } else if (!visit_type_uint32(v, name, &value, errp)) {
+        return;
+    }
+    if (value < k->min || value > k->max) {
+        error_setg(errp, "acceldev: %s must be %" PRIu32 "..%" PRIu32
+                   ", not %" PRIu32, k->name, k->min, k->max, value);
+        return;
+    }
+    if (!DEVICE(obj)->realized) {
+        acceldev_knob_store(s, k, value);   /* -device acceldev,NAME=V */
+        return;
+    }
+    qemu_mutex_lock(&s->lock);
+    if (k->stopped_only && (s->enable || s->q_count)) {
+        qemu_mutex_unlock(&s->lock);
+        error_setg(errp, "acceldev: %s can only change while the device is "
+                   "stopped (ENABLE = 0) with an empty queue", k->name);
+        return;
+    }
+    acceldev_knob_store(s, k, value);
+    if (k->restarts_count) {
+        s->feeds = 0;
+    }
+    qemu_cond_broadcast(&s->cond);
+    qemu_mutex_unlock(&s->lock);
+}
+
 static void acceldev_instance_init(Object *obj)
 {
+    AcceldevState *s = ACCELDEV(obj);
+    int i;
+
     object_property_add_bool(obj, "wedged", acceldev_get_wedged,
                              acceldev_set_wedged);
+    object_property_set_description(obj, "wedged",
+                                    "start no command, as if hung");
+    s->queue_size = ACD_QUEUE_MAX;
+    for (i = 0; i < ARRAY_SIZE(acceldev_knobs); i++) {
+        const AcceldevKnob *k = &acceldev_knobs[i];
+
+        object_property_add(obj, k->name, k->is_bool ? "bool" : "uint32",
+                            acceldev_get_knob, acceldev_set_knob, NULL,
+                            (void *)k);
+        object_property_set_description(obj, k->name, k->desc);
+    }
 }
 
 /* Longest a config write waits for the command in flight (see above). */
@@ -972,12 +1117,6 @@ static void acceldev_write_config(PCIDevice *pdev, uint32_t addr,
 static void acceldev_realize(PCIDevice *pdev, Error **errp)
 {
     AcceldevState *s = ACCELDEV(pdev);
-
-    if (s->queue_size < 1 || s->queue_size > ACD_QUEUE_MAX) {
-        error_setg(errp, "acceldev: queue-size must be 1..%d, not %" PRIu32,
-                   ACD_QUEUE_MAX, s->queue_size);
-        return;
-    }
 
     pci_config_set_interrupt_pin(pdev->config, 1);
 
@@ -1025,16 +1164,6 @@ static const VMStateDescription acceldev_vmstate = {
     .unmigratable = 1,
 };
 
-static const Property acceldev_properties[] = {
-    DEFINE_PROP_UINT32("cmd-delay-us", AcceldevState, cmd_delay_us, 0),
-    DEFINE_PROP_UINT32("queue-size", AcceldevState, queue_size,
-                       ACD_QUEUE_MAX),
-    DEFINE_PROP_BOOL("free-off-by-one", AcceldevState, free_off_by_one,
-                     false),
-    DEFINE_PROP_UINT32("feed-error-every", AcceldevState, feed_error_every,
-                       0),
-};
-
 static void acceldev_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -1051,7 +1180,6 @@ static void acceldev_class_init(ObjectClass *klass, void *data)
     dc->vmsd = &acceldev_vmstate;
     dc->hotpluggable = true;
     device_class_set_legacy_reset(dc, acceldev_reset);
-    device_class_set_props(dc, acceldev_properties);
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
 }
 

@@ -8,8 +8,10 @@
  * in error. So afterwards: WAIT on the last fence succeeds, and D2 holds
  * every value. The close took a while (it waited).
  */
-// vmtest: device-opts=cmd-delay-us=50000 timeout=120
-#include "acceldev_test.h"
+// vmtest: timeout=120
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=50000")
 
 #define RUNS 40
 

@@ -8,10 +8,11 @@
  * gone; the code buffer too. Closing everything afterwards is clean, and
  * all 255 contexts can then be opened (nothing stays held).
  */
-// vmtest: device-opts=cmd-delay-us=50000
 #include <sys/resource.h>
 
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=50000")
 
 #define RUNS 20
 

@@ -13,8 +13,10 @@
  * boundary), and an interrupt for that FENCE although newer ones were
  * fed behind it (CMD_FENCE_WAIT moved back to it for the close's sync).
  */
-// vmtest: device-opts=cmd-delay-us=100000 timeout=90
-#include "acceldev_test.h"
+// vmtest: timeout=90
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=100000")
 
 #define C_RUNS		10	/* 1 s of work */
 #define B_RUNS		20	/* 2 s */

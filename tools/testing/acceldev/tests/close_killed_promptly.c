@@ -9,11 +9,13 @@
  * runs are done, and the bench's rmmod (kmemleak on the debug kernel)
  * finds nothing left behind.
  */
-// vmtest: device-opts=cmd-delay-us=100000 timeout=90
+// vmtest: timeout=90
 #include <signal.h>
 #include <sys/wait.h>
 
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=100000")
 
 #define RUNS		40	/* 4 s of work */
 #define DEATH_S		1.0

@@ -6,8 +6,10 @@
  * unbind queue up behind B's runs), a code buffer, and itself: each close
  * returns at once. B's own close still waits for B's runs.
  */
-// vmtest: device-opts=cmd-delay-us=100000 timeout=60
-#include "acceldev_test.h"
+// vmtest: timeout=60
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=100000")
 
 #define RUNS		40	/* 4 s of work */
 #define AT_ONCE_S	0.5

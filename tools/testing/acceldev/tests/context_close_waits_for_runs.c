@@ -9,10 +9,12 @@
  * A second round closes contexts with runs still pending but their
  * buffers kept open until after the context close.
  */
-// vmtest: device-opts=cmd-delay-us=50000 timeout=180
+// vmtest: timeout=180
 #include <sys/resource.h>
 
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=50000")
 
 #define BUSY 10
 #define RUNS 10

@@ -14,8 +14,10 @@
  *    scan spent a USER_FENCE_WAIT pulled after it had read the counters.
  * On a hang the watchdog dumps the driver's debugfs queue and contexts.
  */
-// vmtest: device-opts=feed-error-every=7 timeout=120
-#include "acceldev_test.h"
+// vmtest: timeout=120
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("feed-error-every=7")
 
 #define BATCH 4
 

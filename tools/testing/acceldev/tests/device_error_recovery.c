@@ -12,8 +12,10 @@
  *  - a context that was idle the whole time is not failed with the
  *    others: its next RUN is accepted.
  */
-// vmtest: device-opts=feed-error-every=29 timeout=180
-#include "acceldev_test.h"
+// vmtest: timeout=180
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("feed-error-every=29")
 
 #define ROUNDS 300
 

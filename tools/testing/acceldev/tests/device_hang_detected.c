@@ -5,7 +5,7 @@
  * whose runs were lost fail; nothing sleeps forever on it.
  *
  * The model's run-time knob "wedged" (qom-set through vmtest-monitor)
- * makes acc0 start no command. With hang_timeout_ms at 1500:
+ * makes /dev/acceldev0's device start no command. With hang_timeout_ms at 1500:
  *  - a WAIT on a context whose FILL + FENCE is stuck ends with EIO within
  *    a few timeouts, and that context's next RUN fails with EIO;
  *  - a close of that context's data buffer returns (the memory is freed
@@ -17,7 +17,7 @@
 // vmtest: timeout=90
 #include <sys/wait.h>
 
-#include "acceldev_stress.h"
+#include "acceldev_knobs.h"
 
 #define PARAM		"/sys/module/acceldev/parameters/hang_timeout_ms"
 #define HANG_MS		1500
@@ -26,11 +26,14 @@
 
 static void wedge(bool on)
 {
-	char cmd[128];
+	static char qom[64];
+	char cmd[160], bdf[32];
 
-	snprintf(cmd, sizeof(cmd), "vmtest-monitor qom-set "
-		 "/machine/peripheral/acc0 wedged %s >/dev/null",
-		 on ? "true" : "false");
+	/* acc0's QEMU id may have changed (a test before us hot-plugged). */
+	if (!qom[0])
+		acc_dev_qom(0, qom, sizeof(qom), bdf, sizeof(bdf));
+	snprintf(cmd, sizeof(cmd), "vmtest-monitor qom-set %s wedged %s "
+		 ">/dev/null", qom, on ? "true" : "false");
 	CHECK_MSG(system(cmd) == 0, "%s failed", cmd);
 }
 
@@ -131,9 +134,7 @@ int main(void)
 	FILE *f;
 	pid_t pid;
 
-	if (!getenv("VMTEST_MONITOR") ||
-	    system("command -v vmtest-monitor >/dev/null") != 0)
-		SKIP("no vmtest-monitor: not running under tools/vmtest");
+	acc_require_monitor("wedge the device");
 	have_param = access(PARAM, W_OK) == 0;
 	f = have_param ? fopen(PARAM, "r") : NULL;
 	if (f) {

@@ -8,14 +8,16 @@
  * and /dev/acceldev1 goes away. Then device_add of a new Acceldev (and a
  * PCI rescan, if ACPI hotplug did not already probe it) brings
  * /dev/acceldev1 back (number reused), and it works.
- * The re-added device has default options, so this test asks for
- * device options no other test uses: it gets a VM of its own.
+ * The device is slowed (cmd-delay-us=40000, set at run time through the
+ * monitor); the new one has the same QEMU id and PCI slot as the old one
+ * and default settings, so that the tests after this one in the same VM
+ * find the VM as it was.
  */
-// vmtest: device-opts=cmd-delay-us=40000 timeout=180
+// vmtest: timeout=180
 #include <dirent.h>
 #include <pthread.h>
 
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
 
 /* Enough slow work (>= 20 s) that removal always comes first. */
 #define RUNS 1000
@@ -47,13 +49,18 @@ static bool have_hotplug_slots(void)
 int main(void)
 {
 	pthread_t th;
+	char qom[64], bdf[32], cmd[160], path[PATH_MAX];
+	const char *id;
+	unsigned int pci_slot;
 
 	acc_require_devices(2);
-	if (!getenv("VMTEST_MONITOR") || system("command -v vmtest-monitor"
-						" >/dev/null") != 0)
-		SKIP("no vmtest-monitor: not running under tools/vmtest");
+	acc_require_monitor("hot-plug devices");
 	if (!have_hotplug_slots())
 		SKIP("guest kernel shows no PCI hotplug slots (no acpiphp, or the devices sit on q35's root bus, which cannot hot-plug)");
+	acc_knob_set(1, "cmd-delay-us", "40000");
+	acc_dev_qom(1, qom, sizeof(qom), bdf, sizeof(bdf));
+	id = strrchr(qom, '/') + 1;
+	CHECK(sscanf(bdf, "%*x:%*x:%x", &pci_slot) == 1);
 
 	ctx = acc_open(1);
 	int code = acc_create_buffer(ctx, 4096, BUFFER_TYPE_CODE, NULL);
@@ -80,8 +87,12 @@ int main(void)
 	usleep(300 * 1000);
 
 	acc_watchdog(150, "hot-unplug of acc1");
-	CHECK_MSG(system("vmtest-monitor device_del acc1") == 0,
-		  "monitor command device_del acc1 failed");
+	/* Should the test fail from here on, the device comes back. */
+	snprintf(cmd, sizeof(cmd), "device_add acceldev,id=%s,addr=%#x", id,
+		 pci_slot);
+	acc_knobs_readd(1, cmd);
+	snprintf(cmd, sizeof(cmd), "vmtest-monitor device_del %s", id);
+	CHECK_MSG(system(cmd) == 0, "%s failed", cmd);
 	pthread_join(th, NULL);
 	CHECK_MSG(wait_ret != 0, "all %d runs finished before the removal took"
 		  " effect: make the backlog longer", RUNS);
@@ -100,8 +111,16 @@ int main(void)
 		  "/dev/acceldev1 still exists after device_del");
 	acc_check_device_works(0);
 
-	CHECK_MSG(system("vmtest-monitor device_add acceldev,id=acc1new") == 0,
-		  "monitor command device_add failed");
+	/* QEMU frees the id and the slot once the guest has ejected it. */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
+	CHECK_MSG(acc_wait_for_path(path, false, 60), "%s still there 60 s "
+		  "after device_del", path);
+	snprintf(cmd, sizeof(cmd), "vmtest-monitor device_add acceldev,id=%s,"
+		 "addr=%#x >/dev/null", id, pci_slot);
+	for (int i = 0; system(cmd) != 0; i++) {
+		CHECK_MSG(i < 60, "%s failed for 30 s", cmd);
+		usleep(500 * 1000);
+	}
 	if (!acc_wait_for_path("/dev/acceldev1", true, 5)) {
 		int fd = open("/sys/bus/pci/rescan", O_WRONLY);
 

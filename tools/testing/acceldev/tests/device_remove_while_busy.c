@@ -12,13 +12,15 @@
  * Then a PCI rescan brings the device back as /dev/acceldev1 (its number
  * is reused) and it works normally; /dev/acceldev0 was never disturbed.
  */
-// vmtest: device-opts=cmd-delay-us=50000 timeout=120
+// vmtest: timeout=120
 #include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sys/sysmacros.h>
 
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=50000")
 
 /* Enough slow work (>= 20 s) that removal always comes first. */
 #define RUNS 400

@@ -18,10 +18,12 @@
  *    slot (SLOT_ERROR), C was broken and WAIT(1) returned EIO.
  * Now C's WAIT(1) returns 0 and the FILL after the one into D landed in E.
  */
-// vmtest: device-opts=feed-error-every=50 timeout=150
+// vmtest: timeout=150
 #include <pthread.h>
 
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("feed-error-every=50")
 
 #define BIG (4 << 20)
 #define X_FILLS 8000		/* X's RUN: FILL + FENCE pairs */

@@ -19,8 +19,10 @@
  *    WAIT(1) returned EIO.
  * Now B's WAIT(1) returns 0 and its FILL landed.
  */
-// vmtest: device-opts=feed-error-every=50 timeout=150
-#include "acceldev_test.h"
+// vmtest: timeout=150
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("feed-error-every=50")
 
 #define BIG (4 << 20)
 #define FILLS 8000		/* A's long RUN (about 2 s): FILL + FENCE pairs */

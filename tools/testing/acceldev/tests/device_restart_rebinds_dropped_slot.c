@@ -14,8 +14,10 @@
  * not move, and after 0 the FILL is in the buffer. The restart feeds the
  * BIND_SLOTs it cannot know arrived again (acceldev_rebind_locked()).
  */
-// vmtest: device-opts=feed-error-every=7 timeout=120
-#include "acceldev_test.h"
+// vmtest: timeout=120
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("feed-error-every=7")
 
 #define ROUNDS 300
 

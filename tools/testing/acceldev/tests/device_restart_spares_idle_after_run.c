@@ -10,8 +10,10 @@
  * state"). tests/device_error_recovery checks an idle context that only
  * bound a slot.
  */
-// vmtest: device-opts=feed-error-every=41 timeout=120
-#include "acceldev_test.h"
+// vmtest: timeout=120
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("feed-error-every=41")
 
 struct ctx {
 	int fd, code, data;

@@ -6,8 +6,9 @@
  * EIO, B's 30 runs all complete with correct data, and a context opened
  * after the error (reusing the device's context slots) works too.
  */
-// vmtest: device-opts=cmd-delay-us=50000
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=50000")
 
 #define RUNS 30
 

@@ -6,5 +6,7 @@
  * what FREE says would overflow it (FEED_ERROR, a lost command); one that
  * keeps an entry in reserve completes every run without error.
  */
-// vmtest: device-opts=queue-size=4,cmd-delay-us=50,free-off-by-one=on timeout=300
+// vmtest: timeout=300
+#define QUEUE_BACKLOG_KNOBS "queue-size=4,cmd-delay-us=50,free-off-by-one=on"
+#define QUEUE_BACKLOG_FREE 5
 #include "queue_backlog_1200_runs.c"

@@ -10,11 +10,15 @@
  * Every command starts 5 s late here (probe's drain takes that long, well
  * within the default timeout), so with the timeout lowered to 1 s the
  * device makes no progress as far as removal can tell, and the queued
- * RUNs never run while the test lasts. The device is not brought back:
- * its queue still holds the slow commands.
+ * RUNs never run while the test lasts. When it ends, the knob helper
+ * (acceldev_knobs.h) puts the delay and hang_timeout_ms back and then
+ * brings the device back with a PCI rescan (its probe drains the queue
+ * left behind), so that the tests after it find both devices.
  */
-// vmtest: device-opts=cmd-delay-us=5000000 timeout=90
-#include "acceldev_stress.h"
+// vmtest: timeout=90
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=5000000")
 
 #define PARAM		"/sys/module/acceldev/parameters/hang_timeout_ms"
 #define HANG_MS		1000
@@ -25,7 +29,7 @@ static void set_hang_timeout(unsigned int ms)
 	char text[16];
 
 	snprintf(text, sizeof(text), "%u", ms);
-	acc_write_file(PARAM, text);
+	acc_setting_write(PARAM, text);	/* put back at the end */
 }
 
 int main(void)

@@ -12,8 +12,10 @@
  * writing. So both must come back no earlier than shortly before the
  * removal's write returned, and long after it started.
  */
-// vmtest: device-opts=cmd-delay-us=20000 timeout=120
-#include "acceldev_stress.h"
+// vmtest: timeout=120
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=20000")
 
 /* 20 ms each: about 4 s of queued work, far more than the slack below. */
 #define RUNS		200

@@ -24,10 +24,12 @@
  *    busy host.)
  * ACCELDEV_LONG=1: 16 processes x 1500 runs (24000 runs).
  */
-// vmtest: device-opts=queue-size=4,cmd-delay-us=50 timeout=300
+// vmtest: timeout=300
 #include <semaphore.h>
 
-#include "acceldev_stress.h"
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("queue-size=4,cmd-delay-us=50")
 
 #define RUN_BYTES (4 * ACC_CMD_BYTES)
 #define BALLAST (4 << 20)	/* each run also FILLs this much */
@@ -200,5 +202,11 @@ int main(void)
 		  "submitted, no pressure", max_backlog, procs * runs);
 	CHECK_MSG(sh->wait_cpu <= wall, "waiters used %.2f s of CPU in "
 		  "%.2f s: busy waiting?", sh->wait_cpu, wall);
+	for (int d = 0; d < 2; d++) {
+		long room = acc_device_free(d);
+
+		CHECK_MSG(room < 0 || room == 4, "device %d: FREE reads %ld on "
+			  "the idle device: queue-size=4 not in effect", d, room);
+	}
 	return 0;
 }

@@ -18,8 +18,10 @@
  * ACCELDEV_LONG=1: 90 s of load (default 8 s). ACCELDEV_LOAD_SEED replays.
  * (The knob's setting is device_error_recovery's: one VM for both.)
  */
-// vmtest: device-opts=feed-error-every=29 timeout=120
-#include "acceldev_stress.h"
+// vmtest: timeout=120
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("feed-error-every=29")
 
 #define IDLE 4	/* idle contexts per device */
 

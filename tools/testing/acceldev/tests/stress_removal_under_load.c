@@ -22,7 +22,7 @@
 // vmtest: timeout=300
 #include <dirent.h>
 
-#include "acceldev_stress.h"
+#include "acceldev_knobs.h"
 
 static bool have_monitor(void)
 {
@@ -36,27 +36,6 @@ static bool have_monitor(void)
 		closedir(d);
 	return slots && getenv("VMTEST_MONITOR") &&
 	       system("command -v vmtest-monitor >/dev/null") == 0;
-}
-
-/*
- * Fill @ids (QEMU device ids by PCI slot on bus 0) from the monitor's
- * "info pci": a "Bus  0, device  N, function 0:" line, later an
- * 'id "NAME"' line for devices created with an id.
- */
-static void monitor_ids(char ids[32][32])
-{
-	FILE *f = popen("vmtest-monitor info pci", "r");
-	unsigned int bus, slot = 32;
-	char line[256], id[32];
-
-	CHECK(f);
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " Bus %u, device %u,", &bus, &slot) == 2)
-			slot = bus ? 32 : slot;
-		else if (slot < 32 && sscanf(line, " id \"%31[^\"]\"", id) == 1)
-			snprintf(ids[slot], 32, "%s", id);
-	}
-	CHECK_MSG(pclose(f) == 0, "vmtest-monitor info pci failed");
 }
 
 static int sh(const char *cmd)
@@ -110,7 +89,7 @@ int main(void)
 	L.st = acc_shared(sizeof(*L.st));
 	L.stop = acc_shared(sizeof(*L.stop));
 	if (monitor)
-		monitor_ids(ids);
+		acc_monitor_ids(ids);
 
 	for (int round = 0; round < rounds; round++) {
 		int dev = round / 2 % 2 ? 0 : 1;

@@ -9,10 +9,12 @@
  * fails, the waiter must return EIO. Fence 10, reached before the error,
  * still WAITs successfully; new RUNs fail with EIO.
  */
-// vmtest: device-opts=cmd-delay-us=50000 timeout=120
+// vmtest: timeout=120
 #include <pthread.h>
 
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=50000")
 
 static int ctx;
 static int wait_ret, wait_errno;

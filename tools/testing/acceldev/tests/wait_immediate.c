@@ -13,8 +13,9 @@
  *    a plain signed 32-bit compare would wrongly call them reached.
  *    (The wrap itself: fence_counter_wrap.c.)
  */
-// vmtest: device-opts=cmd-delay-us=50000
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=50000")
 
 int main(void)
 {

@@ -8,11 +8,13 @@
  * each interruption the context is fine: a new WAIT on the same fence
  * succeeds once the runs finish.
  */
-// vmtest: device-opts=cmd-delay-us=50000 timeout=120
+// vmtest: timeout=120
 #include <pthread.h>
 #include <sys/time.h>
 
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=50000")
 
 #define RUNS 30
 

@@ -12,11 +12,13 @@
  * not fail with EINTR. EINTR is for signals that run a handler
  * (wait_interrupted_by_signal).
  */
-// vmtest: device-opts=cmd-delay-us=50000 timeout=120
+// vmtest: timeout=120
 #include <pthread.h>
 #include <sys/wait.h>
 
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=50000")
 
 #define RUNS 20
 

@@ -11,10 +11,12 @@
  *  - a signal ends that wait as it ends any WAIT (EINTR with a handler
  *    without SA_RESTART).
  */
-// vmtest: device-opts=cmd-delay-us=200000 timeout=60
+// vmtest: timeout=60
 #include <signal.h>
 
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
+
+ACC_DEVICE_KNOBS("cmd-delay-us=200000")
 
 /* Well below the 200 ms a command waits before it starts. */
 #define MIN_WAIT_S	0.15
