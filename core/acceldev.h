@@ -163,7 +163,8 @@ struct acceldev_stats {
  *       remove; every &struct acceldev_context holds one. The last put
  *       frees the structure (acceldev_device_release()).
  * @pdev: the PCI device (reference held until release).
- * @regs: BAR0 mapping; valid from probe until remove.
+ * @regs: BAR0 mapping (managed: pcim_iomap_region()); valid from probe
+ *        until remove has returned.
  * @minor: number N of /dev/acceldevN; given back at remove.
  * @cdev: character device (separately allocated: open files pin it).
  * @chardev: the class device of /dev/acceldevN.

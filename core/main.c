@@ -426,21 +426,23 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_free;
 	}
 
-	ret = pci_enable_device(pdev);
+	/*
+	 * Managed: the BAR's mapping and region and the enable are given
+	 * back by the driver core after remove() returns (or when probe
+	 * fails), which is after the last register access of either.
+	 */
+	ret = pcim_enable_device(pdev);
 	if (ret)
 		goto err_free;
-	ret = pci_request_regions(pdev, ACCELDEV_NAME);
-	if (ret)
-		goto err_disable;
-	adev->regs = pci_iomap(pdev, 0, ACCELDEV_BAR_SIZE);
-	if (!adev->regs) {
-		ret = -ENOMEM;
-		goto err_regions;
+	adev->regs = pcim_iomap_region(pdev, 0, ACCELDEV_NAME);
+	if (IS_ERR(adev->regs)) {
+		ret = PTR_ERR(adev->regs);
+		goto err_free;
 	}
 	/* Pages and page tables must lie below 1 TiB (40-bit PTEs). */
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(40));
 	if (ret)
-		goto err_iounmap;
+		goto err_free;
 
 	adev->configs = dma_alloc_coherent(&pdev->dev,
 					   sizeof(*adev->configs) *
@@ -448,7 +450,7 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 					   &adev->configs_dma, GFP_KERNEL);
 	if (!adev->configs) {
 		ret = -ENOMEM;
-		goto err_iounmap;
+		goto err_free;
 	}
 	pci_set_master(pdev);
 
@@ -499,12 +501,6 @@ err_master:
 	dma_free_coherent(&pdev->dev,
 			  sizeof(*adev->configs) * ACCELDEV_MAX_CONTEXTS,
 			  adev->configs, adev->configs_dma);
-err_iounmap:
-	pci_iounmap(pdev, adev->regs);
-err_regions:
-	pci_release_regions(pdev);
-err_disable:
-	pci_disable_device(pdev);
 err_free:
 	acceldev_device_put(adev);
 	return ret;
@@ -588,10 +584,7 @@ static void acceldev_remove(struct pci_dev *pdev)
 	/* Killed closes: what they left is unreachable now. */
 	acceldev_reap_deferred(adev, true);
 
-	pci_iounmap(pdev, adev->regs);
-	pci_release_regions(pdev);
-	pci_disable_device(pdev);
-
+	/* The BAR and the enable go back after we return (pcim_*). */
 	dev_info(&pdev->dev, "acceldev%d removed\n", adev->minor);
 	acceldev_device_put(adev);
 }
