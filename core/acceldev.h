@@ -230,6 +230,8 @@ struct acceldev_stats {
  *                RUN of another context gets a FENCE before it.
  * @fence_armed: (work) VAL that CMD_FENCE_WAIT holds: the FENCE the
  *               device interrupts for (acceldev_arm_locked()).
+ * @arm_floor: (work) VAL of the FENCE the last restart fed: one fed
+ *             before may have been dropped, and is never armed.
  * @fenced_seq: (work) sequence number of the last command fed before the
  *              last FENCE fed: what that FENCE covers.
  * @ring: (work) device FENCEs fed and not yet retired, oldest first.
@@ -313,6 +315,7 @@ struct acceldev_device {
 	bool tail_is_fence;
 	int run_boundary;
 	u32 fence_armed;
+	u32 arm_floor;
 	u64 fenced_seq;
 	struct acceldev_fence_rec ring[ACCELDEV_FENCE_RING];
 	unsigned int ring_head;

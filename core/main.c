@@ -148,6 +148,7 @@ void acceldev_hw_restart(struct acceldev_device *adev)
 	acceldev_write(adev, ACCELDEV_ENABLE, 1);
 	acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT, adev->fence_val);
 	adev->fence_armed = adev->fence_val;
+	adev->arm_floor = adev->fence_val;
 	adev->run_boundary = -1;
 }
 

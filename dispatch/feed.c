@@ -340,7 +340,9 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
  * FENCE_LAST, takes in the interrupts raised until then, and retires, as
  * for a real one.
  *
- * The FENCE armed is always one in flight (or the newest, retired, with
+ * Never a FENCE fed before the last restart (@adev->arm_floor): a
+ * FEED_ERROR may have dropped it, and it would never interrupt. The
+ * FENCE armed is always one in flight (or the newest, retired, with
  * nothing in flight), so the rule of acceldev_feed_locked() holds: its
  * interrupt brings the work back, and that pass arms the next one.
  *
@@ -361,7 +363,9 @@ void acceldev_arm_locked(struct acceldev_device *adev)
 	spin_unlock(&adev->queue_lock);
 	for (i = 0; target && i < adev->ring_len; i++) {
 		rec = &adev->ring[(adev->ring_head + i) % ACCELDEV_FENCE_RING];
-		if (rec->covers >= target) {
+		/* Wrap-safe: VALs in flight span far less than 2^31. */
+		if (rec->covers >= target &&
+		    (s32)(rec->val - adev->arm_floor) >= 0) {
 			val = rec->val;
 			break;
 		}

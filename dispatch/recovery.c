@@ -298,6 +298,13 @@ void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 	if ((adev->ring_len || adev->restart_excuse) &&
 	    (adev->credit || acceldev_refill_credit(adev, 1)))
 		acceldev_feed_fence(adev);
+	/*
+	 * A FENCE fed before may be the command that was dropped: it never
+	 * executes, and CMD_FENCE_WAIT armed at it would wait for good. Only
+	 * FENCEs fed from now on are armed (acceldev_arm_locked()); the one
+	 * just fed covers everything before it.
+	 */
+	adev->arm_floor = adev->fence_val;
 }
 
 /* How often the watchdog looks: every second, or more often. */
