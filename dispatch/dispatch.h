@@ -14,9 +14,10 @@
  * Feed space. The device has no "queue has room" interrupt. The work keeps
  * a credit of entries it knows to be free and reads CMD_MANUAL_FREE only
  * when the credit is exhausted. Every FENCE fed sets CMD_FENCE_WAIT to its
- * own value, so the newest FENCE fed is the one that interrupts; and when
- * the work stops for lack of room, a FENCE it fed is still in flight, so
- * that interrupt runs the work again. Watermark FENCEs, fed once the
+ * own value, so the newest FENCE fed is the one that interrupts, unless
+ * the work armed an older one for a sync (acceldev_arm_locked()); and
+ * when the work stops for lack of room, the FENCE armed is still in
+ * flight, so its interrupt runs the work again. Watermark FENCEs, fed once the
  * queue is half full, make it come while the device still has half a
  * queue to run; with no FENCE in flight the last credit is kept for one
  * (acceldev_feed_locked()).

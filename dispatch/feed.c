@@ -164,10 +164,11 @@ bool acceldev_refill_credit(struct acceldev_device *adev, u32 need)
 /*
  * acceldev_feed_room() - may the next command (not a FENCE) be fed?
  *
- * While a FENCE fed is unretired (@adev->ring_len), the newest one is what
- * CMD_FENCE_WAIT names: its interrupt, pending or to come, runs the work
- * again, so every credit may go to commands. With none in flight the last
- * credit is kept for a FENCE, fed if the work has to stop.
+ * While a FENCE fed is unretired (@adev->ring_len), CMD_FENCE_WAIT names
+ * one in flight (the newest, or an older one a sync waits for:
+ * acceldev_arm_locked()): its interrupt, pending or to come, runs the
+ * work again, so every credit may go to commands. With none in flight the
+ * last credit is kept for a FENCE, fed if the work has to stop.
  *
  * Context: the work, with adev->lock held.
  * Return: true if there is room.
@@ -259,9 +260,11 @@ static void acceldev_note_run_fed(struct acceldev_device *adev,
  * fit goes back to the head of the list, in order.
  *
  * When the work stops with commands left over, a FENCE it fed is still
- * unretired, and that FENCE's interrupt brings the work back: a watermark
- * fed at half a queue (acceldev_watermark_due()), or, with none in
- * flight, a FENCE in the credit kept for it (acceldev_feed_room()).
+ * unretired, and the interrupt of the one armed (acceldev_arm_locked())
+ * brings the work back: a watermark fed at half a queue
+ * (acceldev_watermark_due()), a FENCE at a context boundary, or, with
+ * none in flight, a FENCE in the credit kept for it
+ * (acceldev_feed_room()).
  *
  * Context: the work, with adev->lock held.
  */
