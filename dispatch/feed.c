@@ -6,7 +6,6 @@
  */
 
 #include <linux/minmax.h>
-#include <linux/slab.h>
 
 #include "dispatch.h"
 
