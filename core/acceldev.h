@@ -158,6 +158,33 @@ struct acceldev_stats {
 };
 
 /**
+ * struct acceldev_profile - where the dispatcher's time goes
+ * @passes: (work) passes of the work that reached the hardware.
+ * @fed: (work) device commands the dispatcher (the work, or the
+ *       watchdog) wrote into CMD_MANUAL_FEED, FENCEs included.
+ * @feed_ns: (work) time spent in acceldev_feed_locked(), the part of a
+ *           pass that feeds the pending list (its MMIO writes included).
+ * @free_reads: (work) reads of CMD_MANUAL_FREE for credit.
+ * @run_kicks: (&acceldev_device.queue_lock) kicks of the work by
+ *             submissions that found the pending list empty.
+ * @irqs: (&acceldev_device.intr_lock) interrupts the handler took.
+ *
+ * Part of &struct acceldev_device, no references. Plain counters, each
+ * under the lock named for it, that only count up: debugfs ``profile``
+ * prints them, and a tool takes the differences over a run
+ * (tools/acceldev/bench-vm/stages_vm.c). A few increments a pass, and
+ * two clock reads, so they stay on in every build.
+ */
+struct acceldev_profile {
+	u64 passes;
+	u64 fed;
+	u64 feed_ns;
+	u64 free_reads;
+	u64 run_kicks;
+	u64 irqs;
+};
+
+/**
  * struct acceldev_device - one Acceldev PCI function
  * @ref: lifetime. The PCI binding holds one reference from probe to
  *       remove; every &struct acceldev_context holds one. The last put
@@ -261,6 +288,7 @@ struct acceldev_stats {
  * @ctx_errors_used: (work) context errors that already explained an
  *                   error interrupt; never more than @stats.ctx_errors.
  * @stats: counters for sysfs.
+ * @prof: counters for profiling (debugfs), under the locks they name.
  * @debugfs: this device's debugfs folder, or NULL.
  *
  * Invariants: while !@gone, the device runs with CONTEXTS_CONFIGS =
@@ -331,6 +359,7 @@ struct acceldev_device {
 	unsigned long ctx_errors_used;
 
 	struct acceldev_stats stats;
+	struct acceldev_profile prof;
 	struct dentry *debugfs;
 };
 

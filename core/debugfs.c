@@ -4,6 +4,8 @@
  *
  *   queue               the dispatcher's state and the queue registers
  *   contexts            one line per context
+ *   profile             the dispatcher's counters for profiling
+ *                       (&struct acceldev_profile), one "name value" a line
  *   inject_bad_command  write n: feed n invalid device commands, so that
  *                       the device raises CMD_ERROR and the driver must
  *                       restart it (fault injection for the tests)
@@ -68,6 +70,39 @@ static int acceldev_queue_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(acceldev_queue);
+
+/*
+ * The profiling counters (&struct acceldev_profile), each read under its
+ * own lock, one after the other: not a snapshot, which a tool taking
+ * differences over a run does not need.
+ */
+static int acceldev_profile_show(struct seq_file *m, void *unused)
+{
+	struct acceldev_device *adev = m->private;
+	struct acceldev_profile p;
+
+	mutex_lock(&adev->lock);
+	p.passes = adev->prof.passes;
+	p.fed = adev->prof.fed;
+	p.feed_ns = adev->prof.feed_ns;
+	p.free_reads = adev->prof.free_reads;
+	mutex_unlock(&adev->lock);
+	spin_lock(&adev->queue_lock);
+	p.run_kicks = adev->prof.run_kicks;
+	spin_unlock(&adev->queue_lock);
+	spin_lock_irq(&adev->intr_lock);
+	p.irqs = adev->prof.irqs;
+	spin_unlock_irq(&adev->intr_lock);
+
+	seq_printf(m, "passes %llu\n", p.passes);
+	seq_printf(m, "fed %llu\n", p.fed);
+	seq_printf(m, "feed_ns %llu\n", p.feed_ns);
+	seq_printf(m, "free_reads %llu\n", p.free_reads);
+	seq_printf(m, "run_kicks %llu\n", p.run_kicks);
+	seq_printf(m, "irqs %llu\n", p.irqs);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(acceldev_profile);
 
 static int acceldev_contexts_show(struct seq_file *m, void *unused)
 {
@@ -148,6 +183,8 @@ void acceldev_debugfs_add(struct acceldev_device *adev)
 	debugfs_create_file("queue", 0400, dir, adev, &acceldev_queue_fops);
 	debugfs_create_file("contexts", 0400, dir, adev,
 			    &acceldev_contexts_fops);
+	debugfs_create_file("profile", 0400, dir, adev,
+			    &acceldev_profile_fops);
 	debugfs_create_file("inject_bad_command", 0200, dir, adev,
 			    &acceldev_inject_fops);
 	adev->debugfs = dir;

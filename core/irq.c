@@ -38,6 +38,7 @@ irqreturn_t acceldev_irq_handler(int irq, void *data)
 	}
 	/* Only the bits enabled now: the others are someone's to pull. */
 	intr &= READ_ONCE(adev->intr_mask);
+	adev->prof.irqs++;
 	/* Write-1-to-clear only what we saw: later events stay pending. */
 	acceldev_write(adev, ACCELDEV_INTR, intr);
 	if (READ_ONCE(adev->draining)) {

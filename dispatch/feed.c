@@ -6,6 +6,7 @@
  */
 
 #include <linux/minmax.h>
+#include <linux/timekeeping.h>
 
 #include "dispatch.h"
 
@@ -126,6 +127,7 @@ void acceldev_feed_fence(struct acceldev_device *adev)
 
 	adev->fence_val++;
 	acceldev_feed_fence_cmd(adev, adev->fence_val);
+	adev->prof.fed++;
 	adev->fence_armed = adev->fence_val;
 	adev->credit--;
 	adev->tail_is_fence = true;
@@ -153,6 +155,7 @@ bool acceldev_refill_credit(struct acceldev_device *adev, u32 need)
 
 	lockdep_assert_held(&adev->lock);
 
+	adev->prof.free_reads++;
 	/* A device in trouble may read all ones; never trust more. */
 	free = min_t(u32, free, CMDS_BUFFER_SIZE);
 	adev->credit = free > ACCELDEV_QUEUE_RESERVE ?
@@ -304,6 +307,7 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 			acceldev_bind_fed_locked(adev, cmd);
 		}
 		acceldev_feed_cmd(adev, cmd->words);
+		adev->prof.fed++;
 		adev->credit--;
 		adev->tail_is_fence = false;
 		acceldev_cmd_free(cmd);
@@ -398,10 +402,12 @@ void acceldev_dispatch_work(struct work_struct *work)
 		container_of(work, struct acceldev_device, work);
 	bool fenced, explained = false, scanned = false, reap = false;
 	u32 intr, fresh = 0, last = 0;
+	u64 start;
 
 	mutex_lock(&adev->lock);
 	if (adev->gone)
 		goto out;
+	adev->prof.passes++;
 
 	intr = atomic_xchg(&adev->intr_pending, 0);
 	/* Any interrupt is a sign of life for the watchdog. */
@@ -455,7 +461,9 @@ void acceldev_dispatch_work(struct work_struct *work)
 		acceldev_retire_locked(adev, last);
 	}
 
+	start = ktime_get_ns();
 	acceldev_feed_locked(adev);
+	adev->prof.feed_ns += ktime_get_ns() - start;
 
 	/* Unused errors and no FENCE in flight to settle them: feed one. */
 	if (acceldev_errors_unused(adev) && !adev->ring_len &&

@@ -137,6 +137,8 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 		atomic_long_inc(&adev->stats.runs_pending);
 	}
 	list_add_tail(&cmd->node, &adev->pending);
+	if (kick)
+		adev->prof.run_kicks++;
 	spin_unlock(&adev->queue_lock);
 
 	if (kick)
