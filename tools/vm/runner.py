@@ -353,6 +353,9 @@ def qemu_cmd(a, sdir, interactive):
            "-L", "/usr/share/seabios", "-L", "/usr/share/qemu",
            "-kernel", a.kernel, "-initrd", a.initrd, "-append", append]
     cmd += platform_devs
+    # Named threads ("CPU 0/TCG", "acceldev", ...), for host-side tools
+    # (top -H, perf, /proc/PID/task/*/comm) while a VM runs.
+    cmd += ["-name", "acceldev-vm,debug-threads=on"]
     if a.kvm:
         cmd += ["-accel", "kvm", "-cpu", "host"]
     else:
