@@ -197,7 +197,7 @@ struct acceldev_profile {
  * @chardev: the class device of /dev/acceldevN.
  * @lock: protects @gone and @stopped (together with @queue_lock),
  *        @contexts, @ctx_live, @buffers, @configs and the dispatcher
- *        state below marked "work".
+ *        state marked "work", below and in @prof.
  * @gone: set once, first thing in remove: nothing more is queued or fed,
  *        the dispatcher no longer touches the hardware (remove does, to
  *        drain it), and new requests fail with -ENODEV. Sleepers keep
@@ -233,12 +233,12 @@ struct acceldev_profile {
  * @hang_last: (work) CMD_FENCE_LAST at the watchdog's last look.
  * @intr_lock: makes reading and acknowledging INTR one step, in the IRQ
  *             handler and in the work's acceldev_pull_intr(), so that each
- *             raised bit is taken exactly once.
+ *             raised bit is taken exactly once; also protects @prof.irqs.
  * @intr_pending: INTR bits acknowledged by the IRQ handler (or pushed
  *                back by the work) and not yet processed by @work.
  * @queue_lock: protects @pending, @queued_seq, @done_seq, @fence_want,
- *              @sync_waiters, @deferred_buffers, @deferred_contexts and,
- *              with @lock, @gone and @stopped.
+ *              @sync_waiters, @deferred_buffers, @deferred_contexts,
+ *              @prof.run_kicks and, with @lock, @gone and @stopped.
  * @pending: device commands waiting to be fed, in submission order.
  * @queued_seq: sequence number of the last command queued.
  * @done_seq: every command with a sequence number up to this completed.
