@@ -57,10 +57,15 @@ static inline bool acceldev_cmd_is_run(const struct acceldev_cmd *cmd)
 	       ACCELDEV_DEVICE_CMD_TYPE_RUN;
 }
 
-/* The device context id of a RUN or BIND_SLOT (word 0, above the type). */
+/*
+ * The device context id of a RUN or BIND_SLOT: word 0 holds it above the
+ * type the same way for both.
+ */
+static_assert(ACCELDEV_DEVICE_CMD_RUN_EXTRACT_CONTEXT_ID(0x1230) ==
+	      ACCELDEV_DEVICE_CMD_BIND_SLOT_EXTRACT_CONTEXT_ID(0x1230));
 static inline unsigned int acceldev_cmd_ctx(const struct acceldev_cmd *cmd)
 {
-	return cmd->words[0] >> 4;
+	return ACCELDEV_DEVICE_CMD_RUN_EXTRACT_CONTEXT_ID(cmd->words[0]);
 }
 
 /* Context errors counted so far (see acceldev_error_explained_locked()). */

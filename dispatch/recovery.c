@@ -124,7 +124,7 @@ void acceldev_bind_fed_locked(struct acceldev_device *adev,
 	if (ACCELDEV_DEVICE_CMD_TYPE(cmd->words[0]) !=
 	    ACCELDEV_DEVICE_CMD_TYPE_BIND_SLOT)
 		return;
-	adev->fed_slots[cmd->words[0] >> 4][cmd->words[1]] =
+	adev->fed_slots[acceldev_cmd_ctx(cmd)][cmd->words[1]] =
 		pt >> ACCELDEV_PAGE_SHIFT;
 }
 
