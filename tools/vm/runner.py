@@ -371,6 +371,14 @@ def qemu_cmd(a, sdir, interactive):
             "-qmp", "unix:%s/qmp.sock,server=on,wait=off" % sdir]
     for i in range(a.devices):
         dev = "acceldev,id=acc%d" % i
+        if machine == "q35":
+            # As on real PCIe machines, each function sits behind a root
+            # port of its own: q35's root bus cannot hot-plug, a root
+            # port can (ACPI hot-plug, QEMU's default on q35), so
+            # device_del / device_add work on this platform too.
+            cmd += ["-device", "pcie-root-port,id=rp%d,chassis=%d,bus=pcie.0"
+                    % (i, i + 1)]
+            dev += ",bus=rp%d" % i
         if a.device_opts:
             dev += "," + a.device_opts
         cmd += ["-device", dev]

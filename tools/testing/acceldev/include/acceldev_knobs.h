@@ -50,7 +50,7 @@
  * that slow (acc_check_device_slow()); acc_device_free() reads FREE from
  * the driver's debugfs, for tests of queue-size.
  *
- * The QEMU id of /dev/acceldevN is found from its PCI slot in the
+ * The QEMU id of /dev/acceldevN is found from its PCI address in the
  * monitor's "info pci" (tests may have replaced the bench's acc0/acc1).
  *
  * Without vmtest-monitor (not under tools/vmtest, e.g. on a real device)
@@ -59,6 +59,7 @@
 #ifndef ACCELDEV_KNOBS_H
 #define ACCELDEV_KNOBS_H
 
+#include <dirent.h>
 #include <stdarg.h>
 
 #include "acceldev_stress.h"
@@ -147,50 +148,170 @@ static inline int acc_monitor(char *out, size_t len, const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/*
- * QEMU device ids by PCI slot on bus 0, from the monitor's "info pci": a
- * "Bus  0, device  N, function 0:" line, later an 'id "NAME"' line for
- * devices created with an id.
- */
-static inline void acc_monitor_ids(char ids[32][32])
-{
-	FILE *f;
-	unsigned int bus, slot = 32;
-	char line[256], id[32];
+/* One PCI function as QEMU's monitor lists it ("info pci"). */
+struct acc_qemu_fn {
+	unsigned int bus, slot;
+	unsigned int secondary;	/* a bridge's bus behind it, else 0 */
+	char id[32];		/* "" for a function created without one */
+};
 
+#define ACC_QEMU_FNS 64
+
+/* The functions of the VM, bus by bus, from acc_monitor_pci(). */
+struct acc_qemu_pci {
+	int n;
+	struct acc_qemu_fn fn[ACC_QEMU_FNS];
+};
+
+/*
+ * Read the VM's PCI functions from the monitor's "info pci": a "Bus B,
+ * device D, function 0:" line, then, for a bridge, a "secondary bus N."
+ * line and, for a function created with an id, an 'id "NAME"' line.
+ * Only function 0 of each slot is kept: Acceldev has one function.
+ */
+static inline void acc_monitor_pci(struct acc_qemu_pci *p)
+{
+	struct acc_qemu_fn *cur = NULL;
+	unsigned int bus, slot, func, sec;
+	char line[256], id[32];
+	FILE *f;
+
+	memset(p, 0, sizeof(*p));
 	fflush(NULL);
 	f = popen("vmtest-monitor info pci", "r");
 	CHECK(f);
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " Bus %u, device %u,", &bus, &slot) == 2)
-			slot = bus ? 32 : slot;
-		else if (slot < 32 && sscanf(line, " id \"%31[^\"]\"", id) == 1)
-			snprintf(ids[slot], 32, "%s", id);
+		if (sscanf(line, " Bus %u, device %u, function %u:", &bus, &slot,
+			   &func) == 3) {
+			cur = NULL;
+			if (func == 0 && p->n < ACC_QEMU_FNS) {
+				cur = &p->fn[p->n++];
+				cur->bus = bus;
+				cur->slot = slot;
+			}
+		} else if (cur && sscanf(line, " secondary bus %u", &sec) == 1) {
+			cur->secondary = sec;
+		} else if (cur && sscanf(line, " id \"%31[^\"]\"", id) == 1) {
+			snprintf(cur->id, sizeof(cur->id), "%s", id);
+		}
 	}
 	CHECK_MSG(pclose(f) == 0, "vmtest-monitor info pci failed");
 }
 
+/* The QEMU id of the function at @bus:@slot, or NULL. */
+static inline const char *acc_qemu_id(const struct acc_qemu_pci *p,
+				      unsigned int bus, unsigned int slot)
+{
+	for (int i = 0; i < p->n; i++)
+		if (p->fn[i].bus == bus && p->fn[i].slot == slot &&
+		    p->fn[i].id[0])
+			return p->fn[i].id;
+	return NULL;
+}
+
 /*
- * The QOM path of /dev/acceldevN's QEMU device, and its PCI address. The
- * ids are read once per process: call it before hot-plugging.
+ * device_add's words for a new function at @bus:@slot: "addr=0x5" on the
+ * root bus, "bus=rp1,addr=0x0" behind a bridge (q35's root ports) that
+ * has an id. False if there is no such bridge.
  */
+static inline bool acc_qemu_place(const struct acc_qemu_pci *p,
+				  unsigned int bus, unsigned int slot,
+				  char *out, size_t len)
+{
+	if (bus == 0) {
+		snprintf(out, len, "addr=%#x", slot);
+		return true;
+	}
+	for (int i = 0; i < p->n; i++)
+		if (p->fn[i].secondary == bus && p->fn[i].id[0]) {
+			snprintf(out, len, "bus=%s,addr=%#x", p->fn[i].id, slot);
+			return true;
+		}
+	return false;
+}
+
+/* The bus and slot of a PCI address "dddd:bb:ss.f". */
+static inline void acc_bdf_split(const char *bdf, unsigned int *bus,
+				 unsigned int *slot)
+{
+	CHECK_MSG(sscanf(bdf, "%*x:%x:%x", bus, slot) == 2 && *bus < 256 &&
+		  *slot < 32, "bad PCI address %s", bdf);
+}
+
+/*
+ * True when the guest kernel has a hot-plug slot (acpiphp, pciehp) at the
+ * PCI address @bdf: its /sys/bus/pci/slots entry has that "dddd:bb:ss".
+ * Not so on q35's root bus, nor without a hot-plug driver.
+ */
+static inline bool acc_pci_hotpluggable(const char *bdf)
+{
+	DIR *d = opendir("/sys/bus/pci/slots");
+	char path[PATH_MAX], addr[32], want[32];
+	struct dirent *e;
+	bool found = false;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "%.*s", (int)(strcspn(bdf, ".")), bdf);
+	while (d && !found && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/slots/%s/address",
+			 e->d_name);
+		f = fopen(path, "r");
+		if (f && fscanf(f, "%31s", addr) == 1)
+			found = !strcmp(addr, want);
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * /dev/acceldevN's QEMU device: its PCI address, its QEMU id and QOM
+ * path, and device_add's words to put a new one in its place (see
+ * acc_qemu_place()). The monitor is asked once per process: call it
+ * before hot-plugging.
+ */
+struct acc_qemu_dev {
+	char bdf[32];
+	char id[32];
+	char qom[64];		/* /machine/peripheral/<id> */
+	char place[64];		/* "addr=0x5" or "bus=rp1,addr=0x0" */
+};
+
+static inline void acc_dev_qemu(int dev, struct acc_qemu_dev *q)
+{
+	static struct acc_qemu_pci pci;
+	static bool have_pci;
+	unsigned int bus, slot;
+	const char *id;
+
+	CHECK_MSG(acc_dev_bdf(dev, q->bdf, sizeof(q->bdf)), "/dev/acceldev%d: "
+		  "no PCI device behind it", dev);
+	acc_bdf_split(q->bdf, &bus, &slot);
+	if (!have_pci)
+		acc_monitor_pci(&pci);
+	have_pci = true;
+	id = acc_qemu_id(&pci, bus, slot);
+	CHECK_MSG(id, "no QEMU id for the device at %s", q->bdf);
+	snprintf(q->id, sizeof(q->id), "%s", id);
+	snprintf(q->qom, sizeof(q->qom), "/machine/peripheral/%s", id);
+	CHECK_MSG(acc_qemu_place(&pci, bus, slot, q->place, sizeof(q->place)),
+		  "the device at %s sits behind a bridge without a QEMU id",
+		  q->bdf);
+}
+
+/* The QOM path of /dev/acceldevN's QEMU device, and its PCI address. */
 static inline void acc_dev_qom(int dev, char *qom, size_t qlen, char *bdf,
 			       size_t blen)
 {
-	static char ids[32][32];
-	static bool have_ids;
-	unsigned int bus, slot;
+	struct acc_qemu_dev q;
 
-	CHECK_MSG(acc_dev_bdf(dev, bdf, blen), "/dev/acceldev%d: no PCI "
-		  "device behind it", dev);
-	CHECK_MSG(sscanf(bdf, "%*x:%x:%x", &bus, &slot) == 2 && bus == 0 &&
-		  slot < 32, "/dev/acceldev%d at %s: not on PCI bus 0", dev,
-		  bdf);
-	if (!have_ids)
-		acc_monitor_ids(ids);
-	have_ids = true;
-	CHECK_MSG(ids[slot][0], "no QEMU id for the device at %s", bdf);
-	snprintf(qom, qlen, "/machine/peripheral/%s", ids[slot]);
+	acc_dev_qemu(dev, &q);
+	snprintf(qom, qlen, "%s", q.qom);
+	snprintf(bdf, blen, "%s", q.bdf);
 }
 
 /* Write @text to @path; false (errno set) on failure. */

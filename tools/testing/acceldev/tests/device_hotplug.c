@@ -9,12 +9,12 @@
  * PCI rescan, if ACPI hotplug did not already probe it) brings
  * /dev/acceldev1 back (number reused), and it works.
  * The device is slowed (cmd-delay-us=40000, set at run time through the
- * monitor); the new one has the same QEMU id and PCI slot as the old one
+ * monitor); the new one has the same QEMU id and PCI place (slot on the
+ * root bus, or root port on q35) as the old one
  * and default settings, so that the tests after this one in the same VM
  * find the VM as it was.
  */
 // vmtest: timeout=180
-#include <dirent.h>
 #include <pthread.h>
 
 #include "acceldev_knobs.h"
@@ -33,34 +33,18 @@ static void *waiter(void *arg)
 	return NULL;
 }
 
-static bool have_hotplug_slots(void)
-{
-	DIR *d = opendir("/sys/bus/pci/slots");
-	struct dirent *e;
-	bool any = false;
-
-	while (d && (e = readdir(d)))
-		any |= e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return any;
-}
-
 int main(void)
 {
 	pthread_t th;
-	char qom[64], bdf[32], cmd[160], path[PATH_MAX];
-	const char *id;
-	unsigned int pci_slot;
+	struct acc_qemu_dev q;
+	char cmd[160], path[PATH_MAX];
 
 	acc_require_devices(2);
 	acc_require_monitor("hot-plug devices");
-	if (!have_hotplug_slots())
-		SKIP("guest kernel shows no PCI hotplug slots (no acpiphp, or the devices sit on q35's root bus, which cannot hot-plug)");
+	acc_dev_qemu(1, &q);
+	if (!acc_pci_hotpluggable(q.bdf))
+		SKIP("the guest kernel has no hot-plug slot at %s (no acpiphp or pciehp, or a root bus that cannot hot-plug, as q35's)", q.bdf);
 	acc_knob_set(1, "cmd-delay-us", "40000");
-	acc_dev_qom(1, qom, sizeof(qom), bdf, sizeof(bdf));
-	id = strrchr(qom, '/') + 1;
-	CHECK(sscanf(bdf, "%*x:%*x:%x", &pci_slot) == 1);
 
 	ctx = acc_open(1);
 	int code = acc_create_buffer(ctx, 4096, BUFFER_TYPE_CODE, NULL);
@@ -88,10 +72,10 @@ int main(void)
 
 	acc_watchdog(150, "hot-unplug of acc1");
 	/* Should the test fail from here on, the device comes back. */
-	snprintf(cmd, sizeof(cmd), "device_add acceldev,id=%s,addr=%#x", id,
-		 pci_slot);
+	snprintf(cmd, sizeof(cmd), "device_add acceldev,id=%s,%s", q.id,
+		 q.place);
 	acc_knobs_readd(1, cmd);
-	snprintf(cmd, sizeof(cmd), "vmtest-monitor device_del %s", id);
+	snprintf(cmd, sizeof(cmd), "vmtest-monitor device_del %s", q.id);
 	CHECK_MSG(system(cmd) == 0, "%s failed", cmd);
 	pthread_join(th, NULL);
 	CHECK_MSG(wait_ret != 0, "all %d runs finished before the removal took"
@@ -112,11 +96,11 @@ int main(void)
 	acc_check_device_works(0);
 
 	/* QEMU frees the id and the slot once the guest has ejected it. */
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", q.bdf);
 	CHECK_MSG(acc_wait_for_path(path, false, 60), "%s still there 60 s "
 		  "after device_del", path);
 	snprintf(cmd, sizeof(cmd), "vmtest-monitor device_add acceldev,id=%s,"
-		 "addr=%#x >/dev/null", id, pci_slot);
+		 "%s >/dev/null", q.id, q.place);
 	for (int i = 0; system(cmd) != 0; i++) {
 		CHECK_MSG(i < 60, "%s failed for 30 s", cmd);
 		usleep(500 * 1000);

@@ -7,8 +7,8 @@
  *  - even rounds: sysfs remove of its PCI function, then a PCI rescan;
  *  - odd rounds: device_del from the host through QEMU's monitor
  *    (vmtest-monitor), then device_add of a new Acceldev in the same
- *    slot (plus a rescan if ACPI did not probe it); if there is no
- *    monitor, sysfs instead.
+ *    place (plus a rescan if ACPI did not probe it); sysfs instead if
+ *    there is no monitor or no hot-plug slot there.
  * The device removed alternates between /dev/acceldev1 and 0. The load's
  * processes must see only clean errors (ENODEV or EIO from ioctls, open
  * failing while the node is absent), read their old mappings without
@@ -20,23 +20,7 @@
  * kernel, where a round takes a minute); ACCELDEV_LONG=1: 20.
  */
 // vmtest: timeout=300
-#include <dirent.h>
-
 #include "acceldev_knobs.h"
-
-static bool have_monitor(void)
-{
-	DIR *d = opendir("/sys/bus/pci/slots");
-	struct dirent *e;
-	bool slots = false;
-
-	while (d && (e = readdir(d)))
-		slots |= e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return slots && getenv("VMTEST_MONITOR") &&
-	       system("command -v vmtest-monitor >/dev/null") == 0;
-}
 
 static int sh(const char *cmd)
 {
@@ -60,14 +44,16 @@ int main(void)
 	int rounds = ACC_SETTING(acc_debug_kernel() ? 2 : 8, 20);
 	bool monitor;
 	/*
-	 * QEMU ids by PCI slot. A rescan re-adds a function at the end of
-	 * the bus's list, so after a reload the numbers of the devices may
-	 * swap: the id to device_del is found from the node's PCI address.
-	 * An earlier run in the same VM may have replaced the bench's acc0
-	 * and acc1, so the ids come from the monitor.
+	 * QEMU's functions and their ids. A rescan re-adds a function at the
+	 * end of the bus's list, so after a reload the numbers of the devices
+	 * may swap: the id to device_del is found from the node's PCI
+	 * address. An earlier run in the same VM may have replaced the
+	 * bench's acc0 and acc1, so the ids come from the monitor.
 	 */
-	char ids[32][32] = { 0 };
-	unsigned int slot;
+	struct acc_qemu_pci pci;
+	struct acc_qemu_fn *fn;
+	char place[64];
+	unsigned int bus, slot;
 	int by_sysfs = 0, by_monitor = 0, reloads = 0;
 	struct acc_load L = {
 		.mode = ACC_LOAD_REMOVAL,
@@ -83,17 +69,17 @@ int main(void)
 	acc_require_devices(2);
 	if (access(ko, R_OK) != 0)
 		SKIP("%s not found: cannot reload the module", ko);
-	monitor = have_monitor();
+	monitor = acc_have_monitor();
 	printf("stress_removal_under_load: seed=%#llx monitor=%s\n",
 	       (unsigned long long)L.seed, monitor ? "yes" : "no");
 	L.st = acc_shared(sizeof(*L.st));
 	L.stop = acc_shared(sizeof(*L.stop));
 	if (monitor)
-		acc_monitor_ids(ids);
+		acc_monitor_pci(&pci);
 
 	for (int round = 0; round < rounds; round++) {
 		int dev = round / 2 % 2 ? 0 : 1;
-		bool by_mon = monitor && round % 2;
+		bool by_mon = false;
 		uint64_t runs0 = L.st->runs_done;
 
 		acc_watchdog(150, "a removal round");
@@ -101,14 +87,23 @@ int main(void)
 		acc_load_start(&L);
 		usleep(1500 * 1000);
 		CHECK(acc_dev_bdf(dev, bdf, sizeof(bdf)));
+		acc_bdf_split(bdf, &bus, &slot);
+		if (monitor && round % 2 && acc_pci_hotpluggable(bdf)) {
+			by_mon = true;
+			fn = NULL;
+			for (int i = 0; i < pci.n; i++)
+				if (pci.fn[i].bus == bus && pci.fn[i].slot == slot)
+					fn = &pci.fn[i];
+			CHECK_MSG(fn && fn->id[0], "no QEMU id for %s", bdf);
+			CHECK_MSG(acc_qemu_place(&pci, bus, slot, place,
+						 sizeof(place)),
+				  "no place for a new device at %s", bdf);
+		}
 		t_rm = acc_now();
 		if (by_mon) {
-			/* The new device takes the old one's slot. */
-			CHECK(sscanf(bdf, "%*x:%*x:%x", &slot) == 1 &&
-			      slot < 32);
-			CHECK_MSG(ids[slot][0], "no QEMU id for slot %u", slot);
+			/* The new device takes the old one's place. */
 			snprintf(cmd, sizeof(cmd), "vmtest-monitor device_del %s"
-				 " >/dev/null", ids[slot]);
+				 " >/dev/null", fn->id);
 			CHECK_MSG(sh(cmd) == 0, "%s failed", cmd);
 			wait_node(dev, false, 30, "device_del");
 			/* QEMU frees the slot once the guest has ejected it,
@@ -117,11 +112,10 @@ int main(void)
 				 bdf);
 			CHECK_MSG(acc_wait_for_path(path, false, 60), "%s still "
 				  "there 60 s after device_del", path);
-			snprintf(ids[slot], sizeof(ids[slot]), "acc%dr%d",
+			snprintf(fn->id, sizeof(fn->id), "acc%dr%d",
 				 (int)getpid(), round);
 			snprintf(cmd, sizeof(cmd), "vmtest-monitor device_add "
-				 "acceldev,id=%s,addr=%#x >/dev/null", ids[slot],
-				 slot);
+				 "acceldev,id=%s,%s >/dev/null", fn->id, place);
 			for (int i = 0; sh(cmd) != 0; i++) {
 				CHECK_MSG(i < 60, "%s failed for 30 s", cmd);
 				usleep(500 * 1000);
