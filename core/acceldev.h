@@ -198,7 +198,8 @@ struct acceldev_profile {
  * @lock: protects @gone and @stopped (together with @queue_lock),
  *        @contexts, @ctx_live, @buffers, @configs and the dispatcher
  *        state marked "work", below and in @prof.
- * @gone: set once, first thing in remove: nothing more is queued or fed,
+ * @gone: set once in remove, right after the device node and debugfs
+ *        are gone: nothing more is queued or fed,
  *        the dispatcher no longer touches the hardware (remove does, to
  *        drain it), and new requests fail with -ENODEV. Sleepers keep
  *        sleeping until @stopped.
@@ -232,11 +233,13 @@ struct acceldev_profile {
  * @hang_free: (work) CMD_MANUAL_FREE at the watchdog's last look.
  * @hang_last: (work) CMD_FENCE_LAST at the watchdog's last look.
  * @intr_lock: makes reading and acknowledging INTR one step, in the IRQ
- *             handler and in the work's acceldev_pull_intr(), so that each
- *             raised bit is taken exactly once; also protects @prof.irqs.
+ *             handler and in the work's acceldev_pull_intr_locked(), so
+ *             that each raised bit is taken exactly once; also protects
+ *             @prof.irqs.
  * @intr_pending: INTR bits acknowledged by the IRQ handler (or pushed
  *                back by the work) and not yet processed by @work.
- * @queue_lock: protects @pending, @queued_seq, @done_seq, @fence_want,
+ * @queue_lock: protects @pending, @queued_seq, @done_seq (written under
+ *              @lock too, so the work reads it under either), @fence_want,
  *              @sync_waiters, @deferred_buffers, @deferred_contexts,
  *              @prof.run_kicks and, with @lock, @gone and @stopped.
  * @pending: device commands waiting to be fed, in submission order.
@@ -369,6 +372,10 @@ struct acceldev_device {
  *       &struct acceldev_buffer created on the context.
  * @adev: the device (counted reference).
  * @id: device context id; meaningful while !@detached.
+ * @deferred: link in &acceldev_device.deferred_contexts while the id's
+ *            return waits for the dispatcher (killed close); under
+ *            &acceldev_device.queue_lock, as that list.
+ * @deferred_seq: what it waits for there; under the same lock.
  * @lock: protects every field below.
  * @detached: the device context was given back (file closed or device
  *            removed): @id and the config entry are no longer ours.
@@ -386,9 +393,6 @@ struct acceldev_device {
  *            queued for this context.
  * @last_run_seq: the same for its last RUN: what close and an unreachable
  *                WAIT wait for.
- * @deferred: link in &acceldev_device.deferred_contexts while the id's
- *            return waits for the dispatcher (killed close).
- * @deferred_seq: what it waits for there.
  * @slots: bit n set while slot n is bound (or its BIND_SLOT is queued).
  * @slot_buf: buffer bound at each set bit of @slots (not counted: the
  *            buffer clears its entry before it is freed).
@@ -397,6 +401,8 @@ struct acceldev_context {
 	struct kref ref;
 	struct acceldev_device *adev;
 	u32 id;
+	struct list_head deferred;	/* under adev->queue_lock */
+	u64 deferred_seq;
 
 	spinlock_t lock; /* every field below */
 	bool detached;
@@ -408,8 +414,6 @@ struct acceldev_context {
 	u64 cmds_submitted;
 	u64 last_seq;
 	u64 last_run_seq;
-	struct list_head deferred;
-	u64 deferred_seq;
 	unsigned long slots;
 	struct acceldev_buffer *slot_buf[ACCELDEV_NUM_BUFFERS];
 };

@@ -5,8 +5,8 @@
  * The handler does the minimum: read INTR, acknowledge exactly the enabled
  * bits it saw, hand them to the dispatcher work and queue it (or, while
  * the device drains at probe or removal, wake the drain). The work may take
- * bits from INTR itself (acceldev_pull_intr()); intr_lock makes sure each
- * raised bit is taken exactly once, by one or the other. Everything else
+ * bits from INTR itself (acceldev_pull_intr_locked()); intr_lock makes sure
+ * each raised bit is taken exactly once, by one or the other. Everything else
  * (fences, errors, feeding, restarts) happens in process context.
  */
 
@@ -28,7 +28,7 @@ irqreturn_t acceldev_irq_handler(int irq, void *data)
 	struct acceldev_device *adev = data;
 	u32 intr;
 
-	/* Against the work's acceldev_pull_intr(): each bit is taken once. */
+	/* Against acceldev_pull_intr_locked(): each bit is taken once. */
 	spin_lock(&adev->intr_lock);
 	intr = acceldev_read(adev, ACCELDEV_INTR);
 	/* Not ours (shared line), or the device is gone (reads all ones). */

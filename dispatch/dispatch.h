@@ -75,11 +75,11 @@ static inline unsigned long acceldev_ctx_errors(struct acceldev_device *adev)
 }
 
 /* feed.c */
-u32 acceldev_pull_intr(struct acceldev_device *adev);
+u32 acceldev_pull_intr_locked(struct acceldev_device *adev);
 void acceldev_push_intr(struct acceldev_device *adev, u32 intr);
 void acceldev_retire_locked(struct acceldev_device *adev, u32 last);
-void acceldev_feed_fence(struct acceldev_device *adev);
-bool acceldev_refill_credit(struct acceldev_device *adev, u32 need);
+void acceldev_feed_fence_locked(struct acceldev_device *adev);
+bool acceldev_refill_credit_locked(struct acceldev_device *adev, u32 need);
 void acceldev_arm_locked(struct acceldev_device *adev);
 
 /* fence.c */
@@ -89,7 +89,7 @@ void acceldev_context_complete_locked(struct acceldev_context *ctx);
 
 /* recovery.c */
 bool acceldev_error_explained_locked(struct acceldev_device *adev);
-bool acceldev_errors_unused(struct acceldev_device *adev);
+bool acceldev_errors_unused_locked(struct acceldev_device *adev);
 void acceldev_settle_errors_locked(struct acceldev_device *adev, u32 last);
 void acceldev_restart_locked(struct acceldev_device *adev, u32 intr);
 void acceldev_bind_fed_locked(struct acceldev_device *adev,

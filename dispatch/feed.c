@@ -13,7 +13,8 @@
 static_assert(ACCELDEV_FENCE_RING > CMDS_BUFFER_SIZE);
 
 /*
- * acceldev_pull_intr() - take the INTR bits the top half has not taken yet
+ * acceldev_pull_intr_locked() - take the INTR bits the top half has not
+ * taken yet
  *
  * Used to be sure that every bit raised before some point is in hand:
  * under intr_lock, a raised bit is either still set in INTR or already in
@@ -23,7 +24,7 @@ static_assert(ACCELDEV_FENCE_RING > CMDS_BUFFER_SIZE);
  * interrupts off.
  * Return: the bits.
  */
-u32 acceldev_pull_intr(struct acceldev_device *adev)
+u32 acceldev_pull_intr_locked(struct acceldev_device *adev)
 {
 	unsigned long flags;
 	u32 intr;
@@ -43,7 +44,7 @@ u32 acceldev_pull_intr(struct acceldev_device *adev)
 	return intr;
 }
 
-/* Give bits taken with acceldev_pull_intr() back to the next pass. */
+/* Give bits taken with acceldev_pull_intr_locked() back to the next pass. */
 void acceldev_push_intr(struct acceldev_device *adev, u32 intr)
 {
 	if (intr) {
@@ -89,14 +90,15 @@ void acceldev_retire_locked(struct acceldev_device *adev, u32 last)
 }
 
 /*
- * acceldev_feed_fence() - feed a device FENCE covering everything fed so far
+ * acceldev_feed_fence_locked() - feed a device FENCE covering everything
+ * fed so far
  *
  * Each FENCE moves CMD_FENCE_WAIT to itself. Moving it past an older FENCE
  * still in flight is fine: the newer one executes later and covers more.
  *
  * Context: the work, with adev->lock held and credit for one command.
  */
-void acceldev_feed_fence(struct acceldev_device *adev)
+void acceldev_feed_fence_locked(struct acceldev_device *adev)
 {
 	struct acceldev_fence_rec *rec;
 
@@ -110,7 +112,7 @@ void acceldev_feed_fence(struct acceldev_device *adev)
 	 */
 	if (adev->ring_len == ACCELDEV_FENCE_RING) {
 		u32 last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
-		u32 intr = acceldev_pull_intr(adev);
+		u32 intr = acceldev_pull_intr_locked(adev);
 
 		/*
 		 * Any other bit in hand may be a context error or a counter
@@ -143,13 +145,13 @@ void acceldev_feed_fence(struct acceldev_device *adev)
 }
 
 /*
- * acceldev_refill_credit() - learn how much room the device queue has
+ * acceldev_refill_credit_locked() - learn how much room the device queue has
  * @need: credit the next command needs.
  *
  * Context: the work, with adev->lock held.
  * Return: true if the credit now covers @need.
  */
-bool acceldev_refill_credit(struct acceldev_device *adev, u32 need)
+bool acceldev_refill_credit_locked(struct acceldev_device *adev, u32 need)
 {
 	u32 free = acceldev_read(adev, CMD_MANUAL_FREE);
 
@@ -181,7 +183,8 @@ static bool acceldev_feed_room(struct acceldev_device *adev)
 
 	lockdep_assert_held(&adev->lock);
 
-	return adev->credit >= need || acceldev_refill_credit(adev, need);
+	return adev->credit >= need ||
+	       acceldev_refill_credit_locked(adev, need);
 }
 
 /*
@@ -287,11 +290,11 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 		cmd = list_first_entry(&batch, struct acceldev_cmd, node);
 		if ((acceldev_boundary_due(adev, cmd) ||
 		     acceldev_watermark_due(adev)) &&
-		    (adev->credit || acceldev_refill_credit(adev, 1)))
-			acceldev_feed_fence(adev);
+		    (adev->credit || acceldev_refill_credit_locked(adev, 1)))
+			acceldev_feed_fence_locked(adev);
 		if (!acceldev_feed_room(adev)) {
 			if (!adev->ring_len && adev->credit)
-				acceldev_feed_fence(adev);
+				acceldev_feed_fence_locked(adev);
 			break;
 		}
 
@@ -325,8 +328,8 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 	 * flight brings the work back, and that pass feeds this one.)
 	 */
 	if (want > adev->fenced_seq && !adev->tail_is_fence &&
-	    (adev->credit || acceldev_refill_credit(adev, 1)))
-		acceldev_feed_fence(adev);
+	    (adev->credit || acceldev_refill_credit_locked(adev, 1)))
+		acceldev_feed_fence_locked(adev);
 }
 
 /**
@@ -423,7 +426,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	fenced = intr & ACCELDEV_INTR_FENCE_WAIT;
 	if (fenced) {
 		last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
-		fresh = acceldev_pull_intr(adev);
+		fresh = acceldev_pull_intr_locked(adev);
 	}
 	if ((intr | fresh) & (ACCELDEV_INTR_USER_FENCE_WAIT |
 			      ACCELDEV_INTR_CTX_ERRORS |
@@ -466,9 +469,9 @@ void acceldev_dispatch_work(struct work_struct *work)
 	adev->prof.feed_ns += ktime_get_ns() - start;
 
 	/* Unused errors and no FENCE in flight to settle them: feed one. */
-	if (acceldev_errors_unused(adev) && !adev->ring_len &&
-	    (adev->credit || acceldev_refill_credit(adev, 1)))
-		acceldev_feed_fence(adev);
+	if (acceldev_errors_unused_locked(adev) && !adev->ring_len &&
+	    (adev->credit || acceldev_refill_credit_locked(adev, 1)))
+		acceldev_feed_fence_locked(adev);
 	acceldev_arm_locked(adev);
 	/* Work in flight: the watchdog looks after it. */
 	if (adev->fed_seq > adev->done_seq &&

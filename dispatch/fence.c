@@ -140,8 +140,10 @@ void acceldev_context_complete_locked(struct acceldev_context *ctx)
  * Nothing is applied yet: acceldev_apply_scan_locked() does that after the
  * caller has handled device-level errors.
  *
- * SAFETY: a context listed in adev->contexts is attached and its config
- * entry ours (detach unlists it under adev->lock, which we hold). The
+ * SAFETY: a context listed in adev->contexts has its config entry ours:
+ * close unlists it under adev->lock, which we hold, before the id is given
+ * back. (Removal marks listed contexts detached without unlisting them,
+ * but only after @adev->gone is set, and the work scans nothing then.) The
  * device writes the entries concurrently: READ_ONCE() takes one snapshot
  * of each field.
  *
@@ -161,7 +163,7 @@ u32 acceldev_scan_locked(struct acceldev_device *adev)
 		adev->scan_counter[id] =
 			le32_to_cpu(READ_ONCE(adev->configs[id].fence_counter));
 
-	fresh = acceldev_pull_intr(adev);
+	fresh = acceldev_pull_intr_locked(adev);
 	/*
 	 * A USER_FENCE_WAIT pulled now may be for a FENCE counted after the
 	 * counters were read: the next pass looks again, or its waiter would

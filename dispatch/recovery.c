@@ -57,16 +57,24 @@ bool acceldev_error_explained_locked(struct acceldev_device *adev)
 	return false;
 }
 
-/* Counted context errors that have not explained an interrupt yet. */
-bool acceldev_errors_unused(struct acceldev_device *adev)
+/*
+ * acceldev_errors_unused_locked() - are there counted context errors that
+ * have not explained an interrupt yet?
+ *
+ * Context: the work, with adev->lock held (@adev->ctx_errors_used is the
+ * work's).
+ */
+bool acceldev_errors_unused_locked(struct acceldev_device *adev)
 {
+	lockdep_assert_held(&adev->lock);
+
 	return acceldev_ctx_errors(adev) != adev->ctx_errors_used;
 }
 
 /*
  * acceldev_settle_errors_locked() - drop context errors whose bits are
  * all handled
- * @last: CMD_FENCE_LAST, read before acceldev_pull_intr().
+ * @last: CMD_FENCE_LAST, read before acceldev_pull_intr_locked().
  *
  * The device raises an error's bit before it starts the next command, so
  * the bits of every error counted before a FENCE was fed were raised
@@ -90,7 +98,7 @@ void acceldev_settle_errors_locked(struct acceldev_device *adev, u32 last)
 	/* A FENCE after the RUN that was executing at the restart ran. */
 	if (adev->restart_excuse && (s32)(last - adev->restart_last) > 0)
 		adev->restart_excuse = false;
-	if (!acceldev_errors_unused(adev))
+	if (!acceldev_errors_unused_locked(adev))
 		return;
 	for (i = adev->ring_len; i > 0; i--) {
 		rec = &adev->ring[(adev->ring_head + i - 1) %
@@ -108,9 +116,11 @@ void acceldev_settle_errors_locked(struct acceldev_device *adev, u32 last)
  * @adev: the device.
  * @cmd: a command just fed; anything but a BIND_SLOT is ignored.
  *
- * SAFETY: BIND_SLOTs are only built by mm/buffer.c, with the id of a live
- * context (< 255) and a slot < 16, and name a page table allocated under
- * the 40-bit DMA mask, page aligned: the frame number fits in 32 bits.
+ * SAFETY: BIND_SLOTs are built by mm/buffer.c, with the id of a live
+ * context, and by acceldev_rebind_locked(), whose loops bound the id and
+ * the slot; so the id is < 255 and the slot < 16 either way, and the page
+ * table named was allocated under the 40-bit DMA mask, page aligned: the
+ * frame number fits in 32 bits.
  *
  * Context: the work, with adev->lock held.
  */
@@ -290,14 +300,14 @@ void acceldev_restart_locked(struct acceldev_device *adev, u32 intr)
 	if (intr & ACCELDEV_INTR_FEED_ERROR)
 		adev->credit = 0;
 
-	pulled = acceldev_pull_intr(adev);
+	pulled = acceldev_pull_intr_locked(adev);
 	acceldev_hw_restart(adev);
 	acceldev_push_intr(adev, pulled);
 
 	/* Also to end the excuse once the device is past that RUN. */
 	if ((adev->ring_len || adev->restart_excuse) &&
-	    (adev->credit || acceldev_refill_credit(adev, 1)))
-		acceldev_feed_fence(adev);
+	    (adev->credit || acceldev_refill_credit_locked(adev, 1)))
+		acceldev_feed_fence_locked(adev);
 	/*
 	 * A FENCE fed before may be the command that was dropped: it never
 	 * executes, and CMD_FENCE_WAIT armed at it would wait for good. Only
@@ -383,9 +393,9 @@ void acceldev_hang_work(struct work_struct *work)
 		adev->progress_at = jiffies;
 	}
 	if (adev->fed_seq > adev->fenced_seq && !adev->tail_is_fence &&
-	    (adev->credit || acceldev_refill_credit(adev, 1))) {
+	    (adev->credit || acceldev_refill_credit_locked(adev, 1))) {
 		/* Its interrupt will tell whether they complete. */
-		acceldev_feed_fence(adev);
+		acceldev_feed_fence_locked(adev);
 		adev->progress_at = jiffies;
 	} else if (time_after_eq(jiffies, adev->progress_at + timeout)) {
 		acceldev_hang_locked(adev);

@@ -14,7 +14,9 @@
  * struct acceldev_sync_waiter - a sleeper in acceldev_sync_state()
  * @node: link in &acceldev_device.sync_waiters.
  * @target: submission sequence number that must complete.
- * @status: 0, or -ENODEV if the device went away first.
+ * @status: 0; -ENODEV if the device went away first; -ETIMEDOUT if the
+ *          watchdog found it hung; -ERESTARTSYS if a signal ended the
+ *          sleep (set by the sleeper itself).
  * @done: completed by the dispatcher once @status is set.
  *
  * Owner: the sleeping task (on its stack). It is on the list from
@@ -61,7 +63,9 @@ static int acceldev_sync_begin_locked(struct acceldev_device *adev, u64 seq)
  * Context: process, may sleep; no locks held.
  * Return: 0 once done; -ENODEV once the device was removed: then it is
  * stopped, bus mastering is off, and it can no longer reach any memory;
- * -ERESTARTSYS if @state let a signal end the sleep first.
+ * -ETIMEDOUT if the watchdog declared the device hung
+ * (acceldev_hang_locked()); -ERESTARTSYS if @state let a signal end the
+ * sleep first.
  */
 static int acceldev_sync_state(struct acceldev_device *adev, u64 seq,
 			       unsigned int state)
