@@ -247,11 +247,17 @@ static int acceldev_hw_wait_fence(struct acceldev_device *adev, u32 val,
  * acceldev_hw_wait_room() - sleep until a FENCE fits in the device queue
  *
  * FREE above the reserve means a real free entry even on a device that
- * over-reports by one. Without room, the dispatcher's watermark (its last
- * command fed is a FENCE whose interrupt comes once the queue is empty)
- * says when; only without one (probe, after an earlier driver instance)
- * is FREE looked at every %ACCELDEV_DRAIN_POLL_MS: nothing else would
- * tell.
+ * over-reports by one. Without room, the dispatcher's watermark (when its
+ * last command fed is a FENCE, whose interrupt comes once the queue is
+ * empty) says when; without one (at probe, after an earlier driver
+ * instance, or when the last command fed was a RUN) FREE is looked at
+ * every %ACCELDEV_DRAIN_POLL_MS: nothing else would tell.
+ *
+ * CMD_FENCE_WAIT is pointed at the watermark first: the dispatcher may
+ * have left it at an older FENCE that a sync waiter wanted
+ * (acceldev_arm_locked()), and the watermark would then raise nothing.
+ * (Left there, the removal slept until the hang timeout:
+ * tests/removal_while_close_syncs.c.)
  *
  * Return: true once there is room, false if the device made no progress
  * for hang_timeout_ms.
@@ -264,10 +270,14 @@ static bool acceldev_hw_wait_room(struct acceldev_device *adev,
 	while (acceldev_read(adev, CMD_MANUAL_FREE) <= ACCELDEV_QUEUE_RESERVE) {
 		if (!acceldev_drain_alive(adev, w))
 			return false;
-		if (watermark)
+		if (watermark) {
+			acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT,
+				       adev->fence_val);
+			adev->fence_armed = adev->fence_val;
 			acceldev_hw_wait_fence(adev, adev->fence_val, w);
-		else
+		} else {
 			msleep(ACCELDEV_DRAIN_POLL_MS);
+		}
 		/* Executed and still no room: only FREE can tell now. */
 		watermark = false;
 	}
