@@ -299,17 +299,19 @@ static bool acceldev_hw_wait_room(struct acceldev_device *adev,
  * command before it and is idle.
  *
  * Context: process, may sleep as long as the device makes progress.
- * Return: 0 once the device is idle and stopped, -ETIMEDOUT if it made no
- * progress for hang_timeout_ms; it is stopped then too, but the command it was executing
- * may still run (the caller turns bus mastering off before freeing
- * anything the device could reach).
+ * Return: 0 once the device is idle and stopped; -ENODEV if it is gone
+ * from the bus (it reads all ones, and does no DMA either); -ETIMEDOUT if
+ * it made no progress for hang_timeout_ms or dropped each of the
+ * %ACCELDEV_DRAIN_FEEDS FENCEs fed: it is stopped then too, but the
+ * command it was executing may still run (the caller turns bus mastering
+ * off before freeing anything the device could reach).
  */
 static int acceldev_hw_drain(struct acceldev_device *adev)
 {
 	struct acceldev_drain_watch watch;
 	unsigned int id, tries;
 	int ret = -ETIMEDOUT;
-	u32 val;
+	u32 val, intr;
 
 	acceldev_hw_stop(adev);
 	/* Stopped: entries may be rewritten (DEVICE.md section 3). */
@@ -333,9 +335,14 @@ static int acceldev_hw_drain(struct acceldev_device *adev)
 			goto out;
 		val = ++adev->fence_val;
 		acceldev_feed_fence_cmd(adev, val);
+		intr = acceldev_read(adev, ACCELDEV_INTR);
+		/* Gone from the bus (reads all ones): it does no DMA either. */
+		if (intr == U32_MAX) {
+			ret = -ENODEV;
+			break;
+		}
 		/* A FENCE the device dropped never executes: feed another. */
-		adev->tail_is_fence = !(acceldev_read(adev, ACCELDEV_INTR) &
-					ACCELDEV_INTR_FEED_ERROR);
+		adev->tail_is_fence = !(intr & ACCELDEV_INTR_FEED_ERROR);
 		if (adev->tail_is_fence) {
 			ret = acceldev_hw_wait_fence(adev, val, &watch);
 			break;
@@ -463,6 +470,11 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		ret = -ENOMEM;
 		goto err_free;
 	}
+	/*
+	 * Whatever an earlier driver instance left, the device starts
+	 * nothing from here until the drain has made its queue harmless.
+	 */
+	acceldev_hw_stop(adev);
 	pci_set_master(pdev);
 
 	/* Takes no bit until a drain or the start-up enables some. */
@@ -505,8 +517,9 @@ err_irq:
 	cancel_delayed_work_sync(&adev->hang_work);
 err_master:
 	/*
-	 * SAFETY: stopped, and with bus mastering off the device reaches
-	 * no memory (what the drain did not prove, this makes so).
+	 * SAFETY: stopped (before bus mastering was turned on, and by the
+	 * drain or err_stop since), and with bus mastering off the device
+	 * reaches no memory (what the drain did not prove, this makes so).
 	 */
 	pci_clear_master(pdev);
 	dma_free_coherent(&pdev->dev,
@@ -567,7 +580,8 @@ static void acceldev_remove(struct pci_dev *pdev)
 	 * The work saw @gone under adev->lock, or will, and touches the
 	 * hardware no more: its state (fence_val, tail_is_fence) is ours.
 	 */
-	if (acceldev_hw_drain(adev))
+	/* A device gone from the bus (-ENODEV) needs no word. */
+	if (acceldev_hw_drain(adev) == -ETIMEDOUT)
 		dev_warn(&pdev->dev,
 			 "device made no progress draining its queue for %u ms; stopping it with bus mastering off\n",
 			 jiffies_to_msecs(acceldev_hang_timeout()));
