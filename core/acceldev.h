@@ -20,6 +20,10 @@
  *   acceldev_device.intr_lock (spinlock, a leaf: nothing nests inside,
  *   and it may be taken under any of the above)
  *
+ *   acceldev_minors_lock (mutex, the minor table) nests outside all of
+ *   them: device_destroy() under it waits for sysfs reads, which take
+ *   acceldev_device.lock.
+ *
  * Only intr_lock is taken in hard-IRQ context: the interrupt handler only
  * reads and acknowledges INTR, records the bits in an atomic and queues
  * the device's work; the work takes it with interrupts off. The other
@@ -425,7 +429,8 @@ struct acceldev_context {
  * @size: bytes, a multiple of the page size.
  * @npages: @size in pages.
  * @pages: the page behind each coherent allocation; the buffer holds a
- *         reference on each until its file's release.
+ *         reference on each until it is freed (at its file's release, or
+ *         later by the dispatcher after a killed close).
  * @vaddr: CPU address of each page's coherent allocation, valid while
  *         @mapped.
  * @dma: bus address of each page, valid while @mapped.
@@ -446,7 +451,10 @@ struct acceldev_context {
  *
  * Owner: the buffer's file (file->private_data). struct file's own
  * reference count is the buffer's: mappings (vma->vm_file) and RUN (fdget)
- * hold the file, so the buffer lives exactly until the file's release.
+ * hold the file, so the buffer lives until the file's release; a release
+ * that cannot wait (a killed close, an exiting task, a hung device) hands
+ * it to the dispatcher instead (@deferred), which frees it once the
+ * device can no longer reach it.
  */
 struct acceldev_buffer {
 	struct acceldev_context *ctx;

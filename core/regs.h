@@ -44,8 +44,9 @@ static inline void acceldev_write(struct acceldev_device *adev, u32 reg,
  * @adev: the device.
  * @words: the five command words; writing the last one submits it.
  *
- * Context: the dispatcher only (it alone feeds, so the five writes of one
- * command never interleave with another's).
+ * Context: whoever alone feeds the device: the dispatcher, or probe and
+ * remove while the dispatcher is not running (acceldev_hw_drain()); so
+ * the five writes of one command never interleave with another's.
  */
 static inline void acceldev_feed_cmd(struct acceldev_device *adev,
 				     const u32 *words)

@@ -364,7 +364,7 @@ struct acceldev_buffer *acceldev_buffer_from_file(struct file *file)
  * Context: process, may sleep.
  * Return: the new buffer's file descriptor; -EFAULT; -EINVAL for a bad
  * size or type; -ENOSPC with all 16 slots taken; -ENOMEM; -ENODEV after
- * removal; -EMFILE.
+ * removal; -EMFILE; or what anon_inode_getfile() returns (-ENFILE).
  */
 int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 				 void __user *uarg, bool compat)
