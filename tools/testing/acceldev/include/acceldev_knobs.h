@@ -271,14 +271,14 @@ static inline bool acc_pci_hotpluggable(const char *bdf)
 /*
  * /dev/acceldevN's QEMU device: its PCI address, its QEMU id and QOM
  * path, and device_add's words to put a new one in its place (see
- * acc_qemu_place()). The monitor is asked once per process: call it
- * before hot-plugging.
+ * acc_qemu_place(); "" if there is none). The monitor is asked once per
+ * process: call it before hot-plugging.
  */
 struct acc_qemu_dev {
 	char bdf[32];
 	char id[32];
 	char qom[64];		/* /machine/peripheral/<id> */
-	char place[64];		/* "addr=0x5" or "bus=rp1,addr=0x0" */
+	char place[64];		/* "addr=0x5", "bus=rp1,addr=0x0" or "" */
 };
 
 static inline void acc_dev_qemu(int dev, struct acc_qemu_dev *q)
@@ -298,9 +298,8 @@ static inline void acc_dev_qemu(int dev, struct acc_qemu_dev *q)
 	CHECK_MSG(id, "no QEMU id for the device at %s", q->bdf);
 	snprintf(q->id, sizeof(q->id), "%s", id);
 	snprintf(q->qom, sizeof(q->qom), "/machine/peripheral/%s", id);
-	CHECK_MSG(acc_qemu_place(&pci, bus, slot, q->place, sizeof(q->place)),
-		  "the device at %s sits behind a bridge without a QEMU id",
-		  q->bdf);
+	if (!acc_qemu_place(&pci, bus, slot, q->place, sizeof(q->place)))
+		q->place[0] = 0;
 }
 
 /* The QOM path of /dev/acceldevN's QEMU device, and its PCI address. */

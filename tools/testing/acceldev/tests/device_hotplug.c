@@ -44,6 +44,8 @@ int main(void)
 	acc_dev_qemu(1, &q);
 	if (!acc_pci_hotpluggable(q.bdf))
 		SKIP("the guest kernel has no hot-plug slot at %s (no acpiphp or pciehp, or a root bus that cannot hot-plug, as q35's)", q.bdf);
+	CHECK_MSG(q.place[0], "the device at %s sits behind a bridge without "
+		  "a QEMU id: a new one cannot be put in its place", q.bdf);
 	acc_knob_set(1, "cmd-delay-us", "40000");
 
 	ctx = acc_open(1);
