@@ -534,6 +534,7 @@ void acceldev_dispatch_work(struct work_struct *work);
 
 /* dispatch/recovery.c */
 void acceldev_hang_work(struct work_struct *work);
+unsigned long acceldev_hang_period(void);
 
 /* dispatch/sync.c */
 int acceldev_sync_killable(struct acceldev_device *adev, u64 seq);

@@ -258,7 +258,9 @@ static int acceldev_hw_wait_fence(struct acceldev_device *adev, u32 val,
  * have left it at an older FENCE that a sync waiter wanted
  * (acceldev_arm_locked()), and the watermark would then raise nothing.
  * (Left there, the removal slept until the hang timeout:
- * tests/removal_while_close_syncs.c.)
+ * tests/removal_while_close_syncs.c.) FREE is looked at again after each
+ * interrupt and at least every second, as the watermark may be a FENCE
+ * the device dropped (FEED_ERROR), which never executes.
  *
  * Return: true once there is room, false if the device made no progress
  * for hang_timeout_ms.
@@ -271,16 +273,21 @@ static bool acceldev_hw_wait_room(struct acceldev_device *adev,
 	while (acceldev_read(adev, CMD_MANUAL_FREE) <= ACCELDEV_QUEUE_RESERVE) {
 		if (!acceldev_drain_alive(adev, w))
 			return false;
-		if (watermark) {
-			acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT,
-				       adev->fence_val);
-			adev->fence_armed = adev->fence_val;
-			acceldev_hw_wait_fence(adev, adev->fence_val, w);
-		} else {
+		if (!watermark) {
 			msleep(ACCELDEV_DRAIN_POLL_MS);
+			continue;
 		}
-		/* Executed and still no room: only FREE can tell now. */
-		watermark = false;
+		acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT, adev->fence_val);
+		adev->fence_armed = adev->fence_val;
+		if (acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST) ==
+		    adev->fence_val) {
+			/* Executed and still no room: only FREE can tell now. */
+			watermark = false;
+			continue;
+		}
+		/* Its interrupt, or a second: it may have been dropped. */
+		wait_for_completion_timeout(&adev->drained,
+					    acceldev_hang_period());
 	}
 	return true;
 }

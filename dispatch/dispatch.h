@@ -94,7 +94,6 @@ void acceldev_settle_errors_locked(struct acceldev_device *adev, u32 last);
 void acceldev_restart_locked(struct acceldev_device *adev, u32 intr);
 void acceldev_bind_fed_locked(struct acceldev_device *adev,
 			      const struct acceldev_cmd *cmd);
-unsigned long acceldev_hang_period(void);
 
 /* sync.c */
 void acceldev_wake_syncs_locked(struct acceldev_device *adev, int status);
