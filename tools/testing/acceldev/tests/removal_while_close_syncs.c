@@ -9,12 +9,12 @@
  * and a second thread closes B's code buffer: the FENCE fed for that
  * close is the last command in a full queue, while the interrupt stays
  * armed for A's older FENCE. /dev/acceldev1 is then removed through
- * sysfs. The removal drains the queue (the long RUN ends at its next FILL,
- * as the drain takes the slots away; each command waits 2 ms on this
- * slowed device), and it must be done soon after the device is, not wait out the hang timeout (set to 30 s here) for an
- * interrupt that CMD_FENCE_WAIT, still naming A's FENCE, cannot raise for
- * the last one. The closes end, the device comes back with a rescan and
- * works.
+ * sysfs. The removal drains the queue (the long RUN ends at its next
+ * FILL, as the drain takes the slots away; each command waits 2 ms on
+ * this slowed device), and it must be done soon after the device is, not
+ * wait out the hang timeout (set to 30 s here) for an interrupt that
+ * CMD_FENCE_WAIT, still naming A's FENCE, cannot raise for the last one.
+ * The closes end, the device comes back with a rescan and works.
  */
 // vmtest: timeout=180
 #include <pthread.h>
