@@ -591,7 +591,7 @@ static void acceldev_remove(struct pci_dev *pdev)
 	/* A device gone from the bus (-ENODEV) needs no word. */
 	if (acceldev_hw_drain(adev) == -ETIMEDOUT)
 		dev_warn(&pdev->dev,
-			 "device made no progress draining its queue for %u ms; stopping it with bus mastering off\n",
+			 "device did not drain its queue (no progress for %u ms, or every FENCE dropped); stopping it with bus mastering off\n",
 			 jiffies_to_msecs(acceldev_hang_timeout()));
 	pci_clear_master(pdev);
 	free_irq(pdev->irq, adev);
