@@ -198,14 +198,14 @@ static inline void acc_monitor_pci(struct acc_qemu_pci *p)
 	CHECK_MSG(pclose(f) == 0, "vmtest-monitor info pci failed");
 }
 
-/* The QEMU id of the function at @bus:@slot, or NULL. */
-static inline const char *acc_qemu_id(const struct acc_qemu_pci *p,
-				      unsigned int bus, unsigned int slot)
+/* The function at @bus:@slot, or NULL. */
+static inline struct acc_qemu_fn *acc_qemu_fn_at(struct acc_qemu_pci *p,
+						 unsigned int bus,
+						 unsigned int slot)
 {
 	for (int i = 0; i < p->n; i++)
-		if (p->fn[i].bus == bus && p->fn[i].slot == slot &&
-		    p->fn[i].id[0])
-			return p->fn[i].id;
+		if (p->fn[i].bus == bus && p->fn[i].slot == slot)
+			return &p->fn[i];
 	return NULL;
 }
 
@@ -285,8 +285,8 @@ static inline void acc_dev_qemu(int dev, struct acc_qemu_dev *q)
 {
 	static struct acc_qemu_pci pci;
 	static bool have_pci;
+	struct acc_qemu_fn *fn;
 	unsigned int bus, slot;
-	const char *id;
 
 	CHECK_MSG(acc_dev_bdf(dev, q->bdf, sizeof(q->bdf)), "/dev/acceldev%d: "
 		  "no PCI device behind it", dev);
@@ -294,10 +294,10 @@ static inline void acc_dev_qemu(int dev, struct acc_qemu_dev *q)
 	if (!have_pci)
 		acc_monitor_pci(&pci);
 	have_pci = true;
-	id = acc_qemu_id(&pci, bus, slot);
-	CHECK_MSG(id, "no QEMU id for the device at %s", q->bdf);
-	snprintf(q->id, sizeof(q->id), "%s", id);
-	snprintf(q->qom, sizeof(q->qom), "/machine/peripheral/%s", id);
+	fn = acc_qemu_fn_at(&pci, bus, slot);
+	CHECK_MSG(fn && fn->id[0], "no QEMU id for the device at %s", q->bdf);
+	snprintf(q->id, sizeof(q->id), "%s", fn->id);
+	snprintf(q->qom, sizeof(q->qom), "/machine/peripheral/%s", fn->id);
 	if (!acc_qemu_place(&pci, bus, slot, q->place, sizeof(q->place)))
 		q->place[0] = 0;
 }

@@ -7,7 +7,7 @@
  *  - A seeded random generator (acc_rng_*), seeds printed by the tests.
  *  - Memory shared between forked processes (acc_shared()), children that
  *    must exit 0 (acc_fork(), acc_reap()), CPU time (acc_cpu_*()).
- *  - sysfs helpers: acc_write_file(), acc_dev_bdf().
+ *  - sysfs helpers: acc_write_file(), acc_dev_bdf(), acc_rescan_expect().
  *  - acc_sleeper: a thread asleep in a close or a WAIT.
  *  - The load engine (acc_load_*): N processes x M threads, each with a
  *    context of its own (replaced now and then) and, per process, one
@@ -247,6 +247,17 @@ static inline bool acc_dev_bdf(int dev, char *bdf, size_t len)
 	target[n] = 0;
 	snprintf(bdf, len, "%s", basename(target));
 	return true;
+}
+
+/* A PCI rescan, after which /dev/acceldev@dev must be back within 20 s. */
+static inline void acc_rescan_expect(int dev)
+{
+	char path[64];
+
+	acc_write_file("/sys/bus/pci/rescan", "1");
+	acc_dev_path(path, sizeof(path), dev);
+	CHECK_MSG(acc_wait_for_path(path, true, 20),
+		  "%s did not come back after a rescan", path);
 }
 
 /* ---------------------------------------------------------------- */

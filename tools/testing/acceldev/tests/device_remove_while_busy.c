@@ -108,9 +108,7 @@ int main(void)
 		  "/dev/acceldev1 still exists after removal and close");
 	acc_check_device_works(0);
 
-	write_file("/sys/bus/pci/rescan", "1");
-	CHECK_MSG(acc_wait_for_path("/dev/acceldev1", true, 20),
-		  "/dev/acceldev1 did not come back after a rescan");
+	acc_rescan_expect(1);
 	acc_watchdog(0, "");
 	acc_check_device_works(1);
 	acc_check_device_works(0);

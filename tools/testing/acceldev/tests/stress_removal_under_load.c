@@ -90,10 +90,7 @@ int main(void)
 		acc_bdf_split(bdf, &bus, &slot);
 		if (monitor && round % 2 && acc_pci_hotpluggable(bdf)) {
 			by_mon = true;
-			fn = NULL;
-			for (int i = 0; i < pci.n; i++)
-				if (pci.fn[i].bus == bus && pci.fn[i].slot == slot)
-					fn = &pci.fn[i];
+			fn = acc_qemu_fn_at(&pci, bus, slot);
 			CHECK_MSG(fn && fn->id[0], "no QEMU id for %s", bdf);
 			CHECK_MSG(acc_qemu_place(&pci, bus, slot, place,
 						 sizeof(place)),
