@@ -1,33 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Acceldev driver: objects shared by core/, dispatch/ and mm/.
+ * Acceldev driver: objects shared by core/, dispatch/ and mm/. The design,
+ * the object lifetimes and the lock order's reasons are in
+ * Documentation/acceldev.rst.
  *
- * Object model (Documentation/acceldev.rst draws it):
+ * Lock order (outermost first); nothing else nests:
  *
- *   struct acceldev_device   one per PCI function; kref
- *     ^ counted ref
- *   struct acceldev_context  one per open file of /dev/acceldevN; kref
- *     ^ counted ref
- *   struct acceldev_buffer   one per buffer file; owned by that file
+ *   acceldev_minors_lock (mutex)
+ *     acceldev_device.remove_sem (rw_semaphore)
+ *       acceldev_device.lock (mutex)
+ *         acceldev_context.lock (spinlock)
+ *           acceldev_device.queue_lock (spinlock)
  *
- * Lock order (outermost first). Nothing else nests:
- *
- *   acceldev_device.remove_sem (rw_semaphore, read: buffer creation)
- *     -> acceldev_device.lock (mutex)
- *       -> acceldev_context.lock (spinlock)
- *         -> acceldev_device.queue_lock (spinlock)
- *
- *   acceldev_device.intr_lock (spinlock, a leaf: nothing nests inside,
- *   and it may be taken under any of the above)
- *
- *   acceldev_minors_lock (mutex, the minor table) nests outside all of
- *   them: device_destroy() under it waits for sysfs reads, which take
- *   acceldev_device.lock.
- *
- * Only intr_lock is taken in hard-IRQ context: the interrupt handler only
- * reads and acknowledges INTR, records the bits in an atomic and queues
- * the device's work; the work takes it with interrupts off. The other
- * spinlocks are never taken in IRQ context, so plain spin_lock() does.
+ *   acceldev_device.intr_lock (spinlock, irqsave) is a leaf, taken under
+ *   any of them; it is the only lock taken in hard-IRQ context.
  */
 #ifndef _ACCELDEV_CORE_ACCELDEV_H
 #define _ACCELDEV_CORE_ACCELDEV_H
@@ -59,19 +45,14 @@
 #define ACCELDEV_INTR_CTX_ERRORS (ACCELDEV_INTR_CMD_ERROR | \
 				  ACCELDEV_INTR_MEM_ERROR | \
 				  ACCELDEV_INTR_SLOT_ERROR)
-/* Interrupts that may mean a device-level error. */
-#define ACCELDEV_INTR_DEVICE_ERRORS (ACCELDEV_INTR_FEED_ERROR | \
-				     ACCELDEV_INTR_CMD_ERROR)
 
-/*
- * Device queue entries kept free whatever FREE says, so that a device that
- * over-reports FREE by one (the older family) is never overfed.
- */
+/* Entries kept free against a device that over-reports FREE by one. */
 #define ACCELDEV_QUEUE_RESERVE	1
-/* The most credit the dispatcher ever has: entries it may fill. */
 #define ACCELDEV_QUEUE_ROOM	(CMDS_BUFFER_SIZE - ACCELDEV_QUEUE_RESERVE)
 /* Commands between two watermark FENCEs: half the queue. */
 #define ACCELDEV_WATERMARK	(ACCELDEV_QUEUE_ROOM / 2)
+/* Commands one pass of the work feeds at most before it yields. */
+#define ACCELDEV_FEED_BUDGET	CMDS_BUFFER_SIZE
 
 /* A device command type the device does not know (fault injection). */
 #define ACCELDEV_DEVICE_CMD_TYPE_INVALID	0xf
@@ -101,22 +82,14 @@ struct acceldev_hw_context {
 } __aligned(64);
 
 /**
- * struct acceldev_cmd - a device command waiting on the pending list
+ * struct acceldev_cmd - a device command on the pending list
  * @node: link in &acceldev_device.pending.
- * @seq: position in the device's submission order (queued_seq); set when
- *       queued. A restart's copy of a BIND_SLOT already fed takes the
- *       last one fed (acceldev_rebind_locked()), which it follows.
+ * @seq: position in the device's submission order, set when queued.
  * @words: the five FEED words.
  *
- * Owner: whoever allocated it (acceldev_cmd_alloc()) until it is queued;
- * from then on the dispatcher, which frees it once fed (or dropped at
- * removal). While on the pending list the node is reachable only under
- * &acceldev_device.queue_lock, or by the dispatcher after splicing. Device
- * FENCEs are not queued: the dispatcher feeds them itself, as watermarks
- * and where &acceldev_device.fence_want asks for one.
- *
- * Memory: 48 bytes (one object of its slab cache) per command waiting,
- * charged to the memory cgroup of the task that submitted it.
+ * Owner: its allocator until acceldev_queue_locked() succeeds, then the
+ * dispatcher, which frees it once fed. Device FENCEs are never queued.
+ * Charged to the submitter's memory cgroup (48 bytes, SLAB_ACCOUNT).
  */
 struct acceldev_cmd {
 	struct list_head node;
@@ -126,31 +99,25 @@ struct acceldev_cmd {
 
 /**
  * struct acceldev_fence_rec - a device FENCE fed and not yet retired
- * @val: the FENCE's VAL, compared with CMD_FENCE_LAST.
- * @covers: submission sequence number of the last command fed before it:
- *          once it executed, every command up to @covers has completed.
- * @ctx_errors: &acceldev_stats.ctx_errors when it was fed: the RUNs of
- *              those errors came before it, and so did their interrupts.
+ * @val: its VAL, compared with CMD_FENCE_LAST.
+ * @covers: seq of the last command fed before it.
  */
 struct acceldev_fence_rec {
 	u32 val;
 	u64 covers;
-	unsigned long ctx_errors;
 };
 
 /**
- * struct acceldev_stats - a device's counters, shown in sysfs
+ * struct acceldev_stats - a device's counters (sysfs, debugfs)
  * @runs_submitted: RUNs accepted by the ioctl.
- * @contexts: contexts holding a device context now.
- * @runs_pending: RUNs on the pending list, not yet fed to the device.
- * @fences_signalled: user FENCEs seen executed, over all contexts.
- * @ctx_errors: contexts seen going into error, each counted once, by the
- *              dispatcher's scan of the config array (the only reader of
- *              the statuses).
- * @restarts: device restarts after device-level errors.
+ * @contexts: contexts holding a device context id.
+ * @runs_pending: RUNs on the pending list.
+ * @fences_signalled: user FENCEs seen executed.
+ * @ctx_errors: contexts seen going into error by the scan.
+ * @restarts: passes through the recovery path.
+ * @device_errors: error interrupts no context explained (debugfs).
  *
- * Atomic so that every path counts without a lock. Readers get each value
- * on its own: a set of them is not a snapshot.
+ * Atomic, updated without locks; a set of them is not a snapshot.
  */
 struct acceldev_stats {
 	atomic_long_t contexts;
@@ -159,151 +126,113 @@ struct acceldev_stats {
 	atomic_long_t fences_signalled;
 	atomic_long_t ctx_errors;
 	atomic_long_t restarts;
+	atomic_long_t device_errors;
 };
 
 /**
- * struct acceldev_profile - where the dispatcher's time goes
- * @passes: (work) passes of the work that reached the hardware.
- * @fed: (work) device commands the dispatcher (the work, or the
- *       watchdog) wrote into CMD_MANUAL_FEED, FENCEs included.
- * @feed_ns: (work) time spent in acceldev_feed_locked(), the part of a
- *           pass that feeds the pending list (its MMIO writes included).
- * @free_reads: (work) reads of CMD_MANUAL_FREE for credit.
- * @run_kicks: (&acceldev_device.queue_lock) kicks of the work by
- *             submissions that found the pending list empty.
- * @irqs: (&acceldev_device.intr_lock) interrupts the handler took.
+ * struct acceldev_profile - where the dispatcher's time goes (debugfs)
+ * @passes: work passes that reached the hardware.
+ * @fed: commands written to CMD_MANUAL_FEED, FENCEs included.
+ * @feed_ns: time spent in acceldev_feed_locked().
+ * @free_reads: reads of CMD_MANUAL_FREE.
+ * @run_kicks: kicks of the work by submitters.
+ * @irqs: interrupts taken.
  *
- * Part of &struct acceldev_device, no references. Plain counters, each
- * under the lock named for it, that only count up: debugfs ``profile``
- * prints them, and a tool takes the differences over a run
- * (tools/acceldev/bench-vm/stages_vm.c). A few increments a pass, and
- * two clock reads, so they stay on in every build.
+ * Counters that only go up; each is under the lock named on its field's
+ * owner (&acceldev_device.lock, queue_lock, intr_lock).
  */
 struct acceldev_profile {
-	u64 passes;
-	u64 fed;
-	u64 feed_ns;
-	u64 free_reads;
-	u64 run_kicks;
-	u64 irqs;
+	u64 passes;		/* lock */
+	u64 fed;		/* lock */
+	u64 feed_ns;		/* lock */
+	u64 free_reads;		/* lock */
+	u64 run_kicks;		/* queue_lock */
+	u64 irqs;		/* intr_lock */
+};
+
+/**
+ * struct acceldev_feed - the dispatcher's view of the device queue
+ *
+ * Only the work and the watchdog touch it, with &acceldev_device.lock held.
+ * Sequence numbers are &acceldev_cmd.seq values.
+ */
+struct acceldev_feed {
+	u32 credit;		/* entries known free, not yet used */
+	u32 fence_val;		/* VAL of the last FENCE fed */
+	u32 fence_armed;	/* what CMD_FENCE_WAIT holds */
+	u32 arm_floor;		/* first VAL fed since the last restart */
+	u64 fed_seq;		/* last command fed */
+	u64 accepted_seq;	/* last command fed before a pull of INTR
+				 * that held no FEED_ERROR */
+	u64 fenced_seq;		/* last command fed before the last FENCE */
+	bool tail_is_fence;	/* the last command fed was a FENCE */
+	int run_boundary;	/* context id of the last RUN fed, or -1 */
+	/* FENCEs fed and not retired, oldest first */
+	struct acceldev_fence_rec ring[ACCELDEV_FENCE_RING];
+	unsigned int ring_head;
+	unsigned int ring_len;
+	/* last command fed per context id: what a fault may have lost */
+	u64 ctx_fed_seq[ACCELDEV_MAX_CONTEXTS];
+	/* the scan in progress (dispatch/fence.c) */
+	u32 scan_counter[ACCELDEV_MAX_CONTEXTS];
+	DECLARE_BITMAP(scan_broke, ACCELDEV_MAX_CONTEXTS);
+	bool scan_error;	/* some context's status shows an error */
+	u64 quarantine_seq;	/* @ctx_quarantine ends once this is done */
+	/* the watchdog */
+	unsigned long progress_at;
+	u32 hang_free;
+	u32 hang_last;
 };
 
 /**
  * struct acceldev_device - one Acceldev PCI function
- * @ref: lifetime. The PCI binding holds one reference from probe to
- *       remove; every &struct acceldev_context holds one. The last put
- *       frees the structure (acceldev_device_release()).
- * @pdev: the PCI device (reference held until release).
- * @regs: BAR0 mapping (managed: pcim_iomap_region()); valid from probe
- *        until remove has returned.
- * @minor: number N of /dev/acceldevN; given back at remove.
- * @cdev: character device (separately allocated: open files pin it).
+ * @ref: the PCI binding holds one reference from probe to remove, each
+ *       &struct acceldev_context one; the last put frees it.
+ * @pdev: the PCI device (reference held).
+ * @regs: BAR0, mapped from probe until remove returns.
+ * @minor: N of /dev/acceldevN.
+ * @cdev: the character device (open files pin it).
  * @chardev: the class device of /dev/acceldevN.
- * @lock: protects @gone and @stopped (together with @queue_lock),
- *        @contexts, @ctx_live, @buffers, @configs and the dispatcher
- *        state marked "work", below and in @prof.
- * @gone: set once in remove, right after the device node and debugfs
- *        are gone: nothing more is queued or fed,
- *        the dispatcher no longer touches the hardware (remove does, to
- *        drain it), and new requests fail with -ENODEV. Sleepers keep
- *        sleeping until @stopped.
- * @stopped: set once by remove after @gone, when the device can no longer
- *           reach memory (drained and stopped, bus mastering off) and its
- *           DMA memory was given back: sleepers are then woken with
- *           -ENODEV, and may free what they own.
- * @remove_sem: held for reading by buffer creation from its @gone check
- *              until the new buffer is on @buffers; remove takes it for
- *              writing once, after setting @gone, to wait for those.
- * @drained: completed by the IRQ handler for FENCE_WAIT while @draining.
- * @draining: acceldev_hw_drain() is waiting for its FENCE; the IRQ handler
- *            wakes it instead of the work.
- * @intr_mask: the INTR bits enabled now (what INTR_ENABLE was last set
- *             to); the IRQ handler takes only these.
+ * @lock: see the fields under it.
+ * @gone: set once by remove: nothing more is queued or fed.
+ * @stopped: set once by remove when the device can no longer reach
+ *           memory; sleepers are then woken with -ENODEV.
+ * @remove_sem: read by buffer creation and destruction around the DMA
+ *              API calls; remove writes it to wait for them.
+ * @drained: completed by the IRQ handler while @draining.
+ * @draining: a drain (probe, remove) waits for FENCE_WAIT itself.
+ * @intr_mask: the INTR bits enabled.
  * @contexts: live contexts by device context id.
- * @ctx_live: the ids with an entry in @contexts: the allocator of device
- *            context ids 0..254 (open takes the lowest clear bit, the
- *            context's end clears it), and what the dispatcher's walks
- *            over contexts (acceldev_next_context()) go by, so they cost
- *            what the live ones do, not 255 entries.
- * @buffers: every &struct acceldev_buffer whose pages are DMA-mapped.
- * @configs: context-config array (coherent DMA), freed by remove.
+ * @ctx_live: ids with a context (open takes the lowest id in neither
+ *            this nor @ctx_quarantine).
+ * @ctx_quarantine: ids without a context whose last commands a recovery
+ *                  may have lost; free again once a FENCE fed after it
+ *                  executed and their entries were zeroed.
+ * @buffers: buffers whose DMA memory is allocated.
+ * @configs: the context-config array (coherent DMA).
  * @configs_dma: its bus address.
- * @wq: the device's per-CPU workqueue running @work and @hang_work;
- *      lives until release.
+ * @feed: the dispatcher's state.
+ * @wq: runs @work, @hang_work and @reap_work; lives until release.
  * @work: the dispatcher (dispatch/feed.c).
- * @hang_work: the watchdog, armed by @work while commands are in flight
- *             (acceldev_hang_work()).
- * @progress_at: (work) jiffies of the last sign of progress.
- * @hang_free: (work) CMD_MANUAL_FREE at the watchdog's last look.
- * @hang_last: (work) CMD_FENCE_LAST at the watchdog's last look.
- * @intr_lock: makes reading and acknowledging INTR one step, in the IRQ
- *             handler and in the work's acceldev_pull_intr_locked(), so
- *             that each raised bit is taken exactly once; also protects
- *             @prof.irqs.
- * @intr_pending: INTR bits acknowledged by the IRQ handler (or pushed
- *                back by the work) and not yet processed by @work.
- * @queue_lock: protects @pending, @queued_seq, @done_seq (written under
- *              @lock too, so the work reads it under either), @fence_want,
- *              @sync_waiters, @deferred_buffers, @deferred_contexts,
- *              @prof.run_kicks and, with @lock, @gone and @stopped.
- * @pending: device commands waiting to be fed, in submission order.
- * @queued_seq: sequence number of the last command queued.
- * @done_seq: every command with a sequence number up to this completed.
- * @fence_want: a sync waiter wants a device FENCE behind every command up
- *              to this sequence number.
- * @sync_waiters: &struct acceldev_sync_waiter, sleeping in a sync.
- * @deferred_buffers: buffers whose close was killed, freed by the work
- *                    once their commands are done (or by removal).
- * @deferred_contexts: contexts likewise, each with its file's reference.
- * @credit: (work) commands that may still be fed without reading FREE.
- * @fence_val: (work) VAL of the last device FENCE fed.
- * @fed_seq: (work) sequence number of the last command fed.
- * @tail_is_fence: (work) the last command fed was a FENCE.
- * @run_boundary: (work) device context id whose last RUN queued was the
- *                last RUN fed, with no FENCE fed since; -1 if none. A
- *                RUN of another context gets a FENCE before it.
- * @fence_armed: (work) VAL that CMD_FENCE_WAIT holds: the FENCE the
- *               device interrupts for (acceldev_arm_locked()).
- * @arm_floor: (work) VAL of the FENCE the last restart fed: one fed
- *             before may have been dropped, and is never armed.
- * @fenced_seq: (work) sequence number of the last command fed before the
- *              last FENCE fed: what that FENCE covers.
- * @ring: (work) device FENCEs fed and not yet retired, oldest first.
- * @ring_head: (work) index of the oldest entry of @ring.
- * @ring_len: (work) number of entries in @ring.
- * @scan_counter: (work) fence counters read by the current scan, by
- *                device context id.
- * @scan_broke: (work) contexts the current scan found newly in error.
- * @accepted_seq: (work) every command up to this one reached the device
- *                queue (no FEED_ERROR was raised before a later pull of
- *                INTR).
- * @injected: (work) invalid commands fed by fault injection and not yet
- *            answered by a CMD_ERROR restart; only the log uses it.
- * @fed_run_seq: (work) sequence number of the last RUN fed, by device
- *               context id: the RUNs a device-level error may have lost.
- * @fed_slots: (work) page frame (bus address >> 12; the DMA mask is 40
- *             bits) of the page table that the last BIND_SLOT fed for
- *             each slot names, 0 for an unbind, by device context id:
- *             the slots as the device will have them once it executed
- *             everything fed (acceldev_rebind_locked()).
- * @restart_last: (work) CMD_FENCE_LAST read once the last restart that
- *                failed contexts had stopped the device.
- * @restart_excuse: (work) that restart may have failed a context whose
- *                  RUN the device was executing: one error interrupt
- *                  from that RUN is explained until a FENCE after
- *                  @restart_last executed (acceldev_error_explained_locked()).
- * @ctx_errors_used: (work) context errors that already explained an
- *                   error interrupt; never more than @stats.ctx_errors.
- * @stats: counters for sysfs.
- * @prof: counters for profiling (debugfs), under the locks they name.
- * @debugfs: this device's debugfs folder, or NULL.
+ * @hang_work: the watchdog, armed while commands are in flight.
+ * @reap_work: frees what killed closes left (dispatch/sync.c).
+ * @intr_lock: makes reading and acknowledging INTR one step.
+ * @intr_pending: INTR bits acknowledged and not yet handled by @work.
+ * @queue_lock: see the fields under it.
+ * @pending: commands waiting to be fed, in submission order.
+ * @queued_seq: seq of the last command queued.
+ * @done_seq: every command up to this seq has completed.
+ * @fence_want: a sync waiter wants a FENCE behind this seq.
+ * @sync_waiters: &struct acceldev_sync_waiter sleepers.
+ * @deferred_buffers: buffers a killed close left to the reaper.
+ * @deferred_contexts: contexts likewise, with their file's reference.
+ * @stats: counters.
+ * @prof: profiling counters.
+ * @debugfs: the device's debugfs folder, or NULL.
  *
- * Invariants: while !@gone, the device runs with CONTEXTS_CONFIGS =
- * @configs_dma and CMD_FENCE_WAIT = @fence_armed, and if @pending is not
- * empty when the work stops feeding, @ring_len > 0 and the FENCE with VAL
- * @fence_armed (the newest, @fence_val, or an older one a sync waits for)
- * is not retired yet, so its FENCE_WAIT interrupt, pending or to come,
- * will run the work again.
+ * Invariant: while !@gone and @pending is not empty after a pass, a FENCE
+ * fed is unretired and CMD_FENCE_WAIT names one in flight, or the work is
+ * queued again: its interrupt (or the queueing) brings the work back.
  */
 struct acceldev_device {
 	struct kref ref;
@@ -313,57 +242,37 @@ struct acceldev_device {
 	struct cdev *cdev;
 	struct device *chardev;
 
-	struct mutex lock; /* device state, see @lock above */
-	bool gone;
-	bool stopped;
+	struct mutex lock; /* protects the fields below, up to @feed */
+	bool gone;		/* also under queue_lock */
+	bool stopped;		/* also under queue_lock */
 	struct rw_semaphore remove_sem;
 	struct completion drained;
 	bool draining;
 	u32 intr_mask;
 	struct acceldev_context *contexts[ACCELDEV_MAX_CONTEXTS];
 	DECLARE_BITMAP(ctx_live, ACCELDEV_MAX_CONTEXTS);
+	DECLARE_BITMAP(ctx_quarantine, ACCELDEV_MAX_CONTEXTS);
 	struct list_head buffers;
 	struct acceldev_hw_context *configs;
 	dma_addr_t configs_dma;
+	struct acceldev_feed feed;
 
 	struct workqueue_struct *wq;
 	struct work_struct work;
 	struct delayed_work hang_work;
-	unsigned long progress_at;
-	u32 hang_free;
-	u32 hang_last;
-	spinlock_t intr_lock; /* reading + acknowledging INTR */
+	struct work_struct reap_work;
+
+	spinlock_t intr_lock; /* INTR reads and acks, @prof.irqs */
 	atomic_t intr_pending;
 
-	spinlock_t queue_lock; /* the pending list, see @queue_lock above */
+	spinlock_t queue_lock; /* protects the fields below */
 	struct list_head pending;
 	u64 queued_seq;
-	u64 done_seq;
+	u64 done_seq;		/* written with @lock held too */
 	u64 fence_want;
 	struct list_head sync_waiters;
 	struct list_head deferred_buffers;
 	struct list_head deferred_contexts;
-
-	u32 credit;
-	u32 fence_val;
-	u64 fed_seq;
-	bool tail_is_fence;
-	int run_boundary;
-	u32 fence_armed;
-	u32 arm_floor;
-	u64 fenced_seq;
-	struct acceldev_fence_rec ring[ACCELDEV_FENCE_RING];
-	unsigned int ring_head;
-	unsigned int ring_len;
-	u64 accepted_seq;
-	unsigned int injected;
-	u32 scan_counter[ACCELDEV_MAX_CONTEXTS];
-	DECLARE_BITMAP(scan_broke, ACCELDEV_MAX_CONTEXTS);
-	u64 fed_run_seq[ACCELDEV_MAX_CONTEXTS];
-	u32 fed_slots[ACCELDEV_MAX_CONTEXTS][ACCELDEV_NUM_BUFFERS];
-	u32 restart_last;
-	bool restart_excuse;
-	unsigned long ctx_errors_used;
 
 	struct acceldev_stats stats;
 	struct acceldev_profile prof;
@@ -372,47 +281,42 @@ struct acceldev_device {
 
 /**
  * struct acceldev_context - a context: one open file of /dev/acceldevN
- * @ref: lifetime. Held by the file (dropped at release) and by each
- *       &struct acceldev_buffer created on the context.
+ * @ref: held by the file and by each buffer created on the context.
  * @adev: the device (counted reference).
- * @id: device context id; meaningful while !@detached.
- * @deferred: link in &acceldev_device.deferred_contexts while the id's
- *            return waits for the dispatcher (killed close); under
- *            &acceldev_device.queue_lock, as that list.
- * @deferred_seq: what it waits for there; under the same lock.
- * @lock: protects every field below.
- * @detached: the device context was given back (file closed or device
- *            removed): @id and the config entry are no longer ours.
- * @broken: the device reported an error for this context, or a device
- *          restart failed it.
- * @lost: a device-level error may have lost one of its RUNs, so later
- *        fences would be counted against the wrong runs: @counter is
- *        frozen. Implies @broken.
- * @waiters: &struct acceldev_fence_waiter sleeping in WAIT.
- * @counter: last fence_counter read from the config entry.
- * @fences_seen: user FENCEs observed so far (@counter without the wrap).
- * @cmds_submitted: user commands submitted by RUN so far: no more user
- *                  FENCEs than this can ever execute.
- * @last_seq: submission sequence number of the last device command
- *            queued for this context.
- * @last_run_seq: the same for its last RUN: what close and an unreachable
- *                WAIT wait for.
- * @slots: bit n set while slot n is bound (or its BIND_SLOT is queued).
- * @slot_buf: buffer bound at each set bit of @slots (not counted: the
+ * @id: device context id, ours until @detached.
+ * @runs_queued: RUNs of this context on the pending list, at most
+ *               acceldev_run_backlog.
+ * @deferred: link in &acceldev_device.deferred_contexts (queue_lock).
+ * @deferred_seq: what it waits for there (queue_lock).
+ * @lock: protects the fields below.
+ * @detached: the id was given back (closed, or the device removed).
+ * @broken: the device reported an error, or recovery failed it.
+ * @lost: recovery failed it; @counter is frozen. Implies @broken.
+ * @waiters: WAIT sleepers (dispatch/fence.c).
+ * @run_waiters: RUN sleepers waiting for room in the backlog.
+ * @counter: last fence_counter taken in.
+ * @fences_seen: user FENCEs taken in (@counter without the wrap).
+ * @cmds_submitted: user commands submitted: the most FENCEs possible.
+ * @last_seq: seq of the last command queued for the context.
+ * @last_run_seq: seq of its last RUN.
+ * @slots: bit n set while slot n is reserved or bound.
+ * @slot_buf: the buffer at each set bit of @slots (not counted: the
  *            buffer clears its entry before it is freed).
  */
 struct acceldev_context {
 	struct kref ref;
 	struct acceldev_device *adev;
 	u32 id;
-	struct list_head deferred;	/* under adev->queue_lock */
+	atomic_t runs_queued;
+	struct list_head deferred;
 	u64 deferred_seq;
 
-	spinlock_t lock; /* every field below */
+	spinlock_t lock; /* protects the fields below */
 	bool detached;
 	bool broken;
 	bool lost;
 	struct list_head waiters;
+	struct list_head run_waiters;
 	u32 counter;
 	u64 fences_seen;
 	u64 cmds_submitted;
@@ -426,35 +330,26 @@ struct acceldev_context {
  * struct acceldev_buffer - a code or data buffer
  * @ctx: the context it was created on (counted reference).
  * @type: %BUFFER_TYPE_CODE or %BUFFER_TYPE_DATA.
- * @size: bytes, a multiple of the page size.
+ * @size: bytes, whole pages.
  * @npages: @size in pages.
- * @pages: the page behind each coherent allocation; the buffer holds a
- *         reference on each until it is freed (at its file's release, or
- *         later by the dispatcher after a killed close).
- * @vaddr: CPU address of each page's coherent allocation, valid while
- *         @mapped.
+ * @pages: the page behind each coherent allocation (a reference held).
+ * @vaddr: CPU address of each page, valid while @mapped.
  * @dma: bus address of each page, valid while @mapped.
- * @pt: the device page table (one coherent page of 1024 PTEs), valid
- *      while @mapped.
- * @pt_dma: bus address of @pt, valid while @mapped.
- * @mapped: the coherent allocations are live (the device may have been
- *          given their addresses); cleared under &acceldev_device.lock
- *          when they are freed, by release or, device stopped, by removal.
+ * @pt: the device page table, valid while @mapped.
+ * @pt_dma: its bus address.
+ * @mapped: the DMA memory is allocated; cleared under
+ *          &acceldev_device.lock by whoever takes it off @node's list.
+ * @published: its fd was installed: a RUN or a mapping may use it.
  * @node: link in &acceldev_device.buffers while @mapped.
- * @slot: slot it was bound to, or -1.
- * @unbind: the BIND_SLOT command that will unbind its slot, allocated
- *          with the bind so that close cannot fail; NULL once queued (by
- *          its close or its context's) or for a CODE buffer.
- * @deferred: link in &acceldev_device.deferred_buffers after a killed
- *            close.
+ * @slot: the slot it holds, or -1.
+ * @bind: the BIND_SLOT, allocated ahead; NULL once queued.
+ * @unbind: the unbind, allocated ahead so that close cannot fail; NULL
+ *          once queued.
+ * @deferred: link in &acceldev_device.deferred_buffers.
  * @deferred_seq: the last command that may reach it then.
  *
- * Owner: the buffer's file (file->private_data). struct file's own
- * reference count is the buffer's: mappings (vma->vm_file) and RUN (fdget)
- * hold the file, so the buffer lives until the file's release; a release
- * that cannot wait (a killed close, an exiting task, a hung device) hands
- * it to the dispatcher instead (@deferred), which frees it once the
- * device can no longer reach it.
+ * Owner: its file (private_data); mappings and RUN hold the file. A
+ * release that cannot wait hands it to the reaper (@deferred).
  */
 struct acceldev_buffer {
 	struct acceldev_context *ctx;
@@ -467,8 +362,10 @@ struct acceldev_buffer {
 	__le32 *pt;
 	dma_addr_t pt_dma;
 	bool mapped;
+	bool published;
 	struct list_head node;
 	int slot;
+	struct acceldev_cmd *bind;
 	struct acceldev_cmd *unbind;
 	struct list_head deferred;
 	u64 deferred_seq;
@@ -491,6 +388,7 @@ acceldev_next_context(struct acceldev_device *adev, unsigned int *id)
 
 /* core/main.c */
 extern unsigned int acceldev_hang_timeout_ms;
+extern unsigned int acceldev_run_backlog;
 unsigned long acceldev_hang_timeout(void);
 struct acceldev_device *acceldev_device_lookup(unsigned int minor);
 void acceldev_device_put(struct acceldev_device *adev);
@@ -521,13 +419,16 @@ int acceldev_cmd_cache_create(void);
 void acceldev_cmd_cache_destroy(void);
 struct acceldev_cmd *acceldev_cmd_alloc(gfp_t gfp);
 void acceldev_cmd_free(struct acceldev_cmd *cmd);
+void acceldev_cmd_list_free(struct list_head *list);
 void acceldev_dispatch_init(struct acceldev_device *adev);
 void acceldev_dispatch_kick(struct acceldev_device *adev);
 int acceldev_queue_locked(struct acceldev_context *ctx,
 			  struct acceldev_cmd *cmd);
 int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg);
+void acceldev_context_wake_runs_locked(struct acceldev_context *ctx);
 int acceldev_dispatch_inject_bad(struct acceldev_device *adev, unsigned int n);
-void acceldev_dispatch_abort(struct acceldev_device *adev);
+void acceldev_dispatch_abort(struct acceldev_device *adev,
+			     struct list_head *dropped);
 
 /* dispatch/feed.c */
 void acceldev_dispatch_work(struct work_struct *work);
@@ -541,6 +442,7 @@ int acceldev_sync_killable(struct acceldev_device *adev, u64 seq);
 int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq);
 bool acceldev_defer_buffer(struct acceldev_buffer *buf, u64 seq);
 bool acceldev_defer_context(struct acceldev_context *ctx, u64 seq);
+void acceldev_reap_work(struct work_struct *work);
 void acceldev_reap_deferred(struct acceldev_device *adev, bool all);
 void acceldev_dispatch_stopped(struct acceldev_device *adev);
 
@@ -553,8 +455,8 @@ void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
 int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 				 void __user *uarg, bool compat);
 struct acceldev_buffer *acceldev_buffer_from_file(struct file *file);
-void acceldev_buffer_unmap_locked(struct acceldev_buffer *buf);
 void acceldev_buffer_unbind_locked(struct acceldev_buffer *buf);
 void acceldev_buffer_destroy(struct acceldev_buffer *buf);
+void acceldev_buffers_release_dma(struct acceldev_device *adev);
 
 #endif /* _ACCELDEV_CORE_ACCELDEV_H */

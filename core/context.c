@@ -34,6 +34,7 @@ static void acceldev_context_release(struct kref *ref)
 		container_of(ref, struct acceldev_context, ref);
 
 	WARN_ON(!list_empty(&ctx->waiters));
+	WARN_ON(!list_empty(&ctx->run_waiters));
 	acceldev_device_put(ctx->adev);
 	kfree(ctx);
 }
@@ -53,6 +54,7 @@ void acceldev_context_put(struct acceldev_context *ctx)
 
 static int acceldev_open(struct inode *inode, struct file *file)
 {
+	DECLARE_BITMAP(taken, ACCELDEV_MAX_CONTEXTS);
 	struct acceldev_context *ctx;
 	struct acceldev_device *adev;
 	unsigned int id;
@@ -71,6 +73,7 @@ static int acceldev_open(struct inode *inode, struct file *file)
 	kref_init(&ctx->ref);
 	spin_lock_init(&ctx->lock);
 	INIT_LIST_HEAD(&ctx->waiters);
+	INIT_LIST_HEAD(&ctx->run_waiters);
 	ctx->adev = adev;
 
 	mutex_lock(&adev->lock);
@@ -78,7 +81,9 @@ static int acceldev_open(struct inode *inode, struct file *file)
 		ret = -ENODEV;
 		goto err_unlock;
 	}
-	id = find_first_zero_bit(adev->ctx_live, ACCELDEV_MAX_CONTEXTS);
+	bitmap_or(taken, adev->ctx_live, adev->ctx_quarantine,
+		  ACCELDEV_MAX_CONTEXTS);
+	id = find_first_zero_bit(taken, ACCELDEV_MAX_CONTEXTS);
 	if (id >= ACCELDEV_MAX_CONTEXTS) {
 		ret = -EBUSY;
 		goto err_unlock;
@@ -106,9 +111,7 @@ err_put:
  * @ctx: a context whose RUNs have all completed (or whose device is
  *       stopped for good); its file is gone.
  *
- * Zeroes the config entry and frees the id. Unbinds of its slots may
- * still be queued: they come before any command of a later owner of the
- * id in the FIFO, and only write zeroes into the entry.
+ * Zeroes the config entry and frees the id.
  *
  * Context: process; takes &acceldev_device.lock.
  */
@@ -131,21 +134,18 @@ void acceldev_context_finish(struct acceldev_context *ctx)
 /*
  * acceldev_context_detach() - the context's file is closed
  *
- * Queues the unbinds of slots whose buffers outlive the file, waits until
- * every RUN queued for the context has completed (none in flight: at
- * once), then gives the device context back. The wait is killable: a
- * fatal signal hands the rest, and the file's reference, to the
- * dispatcher (acceldev_defer_context()), and so does a device declared
- * hung.
+ * Queues the unbinds of slots whose buffers outlive the file, waits
+ * (killably) until every RUN queued for the context is done, then gives
+ * the id back; or leaves that to the reaper when the wait ended early.
+ * The unbinds precede any command of the id's next owner in the FIFO.
  *
  * Context: process, may sleep (killably).
- * Return: true if the dispatcher took over the file's reference.
+ * Return: true if the reaper took over the file's reference.
  */
 static bool acceldev_context_detach(struct acceldev_context *ctx)
 {
 	unsigned int slot;
 	u64 seq;
-	int ret;
 
 	spin_lock(&ctx->lock);
 	for_each_set_bit(slot, &ctx->slots, ACCELDEV_NUM_BUFFERS)
@@ -153,9 +153,8 @@ static bool acceldev_context_detach(struct acceldev_context *ctx)
 	seq = ctx->last_run_seq;
 	spin_unlock(&ctx->lock);
 
-	ret = acceldev_sync_killable(ctx->adev, seq);
-	if ((ret == -ERESTARTSYS || ret == -ETIMEDOUT) &&
-	    acceldev_defer_context(ctx, seq))
+	acceldev_sync_killable(ctx->adev, seq);
+	if (acceldev_defer_context(ctx, seq))
 		return true;
 	acceldev_context_finish(ctx);
 	return false;

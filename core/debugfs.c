@@ -46,14 +46,14 @@ static int acceldev_queue_show(struct seq_file *m, void *unused)
 			   acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST));
 	}
 	seq_printf(m, "intr_pending: %#x\n", atomic_read(&adev->intr_pending));
-	seq_printf(m, "credit: %u\n", adev->credit);
-	seq_printf(m, "fence_val: %u\n", adev->fence_val);
-	seq_printf(m, "fence_armed: %u\n", adev->fence_armed);
-	seq_printf(m, "run_boundary: %d\n", adev->run_boundary);
-	seq_printf(m, "fences_in_flight: %u\n", adev->ring_len);
-	seq_printf(m, "tail_is_fence: %d\n", adev->tail_is_fence);
-	seq_printf(m, "fed_seq: %llu\n", adev->fed_seq);
-	seq_printf(m, "fenced_seq: %llu\n", adev->fenced_seq);
+	seq_printf(m, "credit: %u\n", adev->feed.credit);
+	seq_printf(m, "fence_val: %u\n", adev->feed.fence_val);
+	seq_printf(m, "fence_armed: %u\n", adev->feed.fence_armed);
+	seq_printf(m, "run_boundary: %d\n", adev->feed.run_boundary);
+	seq_printf(m, "fences_in_flight: %u\n", adev->feed.ring_len);
+	seq_printf(m, "tail_is_fence: %d\n", adev->feed.tail_is_fence);
+	seq_printf(m, "fed_seq: %llu\n", adev->feed.fed_seq);
+	seq_printf(m, "fenced_seq: %llu\n", adev->feed.fenced_seq);
 	spin_lock(&adev->queue_lock);
 	seq_printf(m, "queued_seq: %llu\n", adev->queued_seq);
 	seq_printf(m, "done_seq: %llu\n", adev->done_seq);
@@ -61,11 +61,12 @@ static int acceldev_queue_show(struct seq_file *m, void *unused)
 	spin_unlock(&adev->queue_lock);
 	seq_printf(m, "runs_pending: %ld\n",
 		   atomic_long_read(&adev->stats.runs_pending));
-	seq_printf(m, "ctx_errors: %ld (used %lu)\n",
-		   atomic_long_read(&adev->stats.ctx_errors),
-		   adev->ctx_errors_used);
+	seq_printf(m, "ctx_errors: %ld\n",
+		   atomic_long_read(&adev->stats.ctx_errors));
 	seq_printf(m, "restarts: %ld\n",
 		   atomic_long_read(&adev->stats.restarts));
+	seq_printf(m, "device_errors: %ld\n",
+		   atomic_long_read(&adev->stats.device_errors));
 	mutex_unlock(&adev->lock);
 	return 0;
 }
@@ -110,14 +111,15 @@ static int acceldev_contexts_show(struct seq_file *m, void *unused)
 	struct acceldev_context *ctx;
 	unsigned int id;
 
-	seq_puts(m, "id broken detached counter fences_seen cmds_submitted last_seq slots\n");
+	seq_puts(m, "id broken detached counter fences_seen cmds_submitted last_seq slots runs_queued\n");
 	mutex_lock(&adev->lock);
 	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++) {
 		spin_lock(&ctx->lock);
-		seq_printf(m, "%u %d %d %u %llu %llu %llu %#06lx\n", ctx->id,
+		seq_printf(m, "%u %d %d %u %llu %llu %llu %#06lx %d\n", ctx->id,
 			   ctx->broken, ctx->detached, ctx->counter,
 			   ctx->fences_seen, ctx->cmds_submitted,
-			   ctx->last_seq, ctx->slots);
+			   ctx->last_seq, ctx->slots,
+			   atomic_read(&ctx->runs_queued));
 		spin_unlock(&ctx->lock);
 	}
 	mutex_unlock(&adev->lock);

@@ -94,6 +94,11 @@ module_param_named(hang_timeout_ms, acceldev_hang_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(hang_timeout_ms,
 		 "Declare a device hung after this long without progress on work it holds (ms, default 30000, at least 100)");
 
+unsigned int acceldev_run_backlog = 4096;
+module_param_named(run_backlog, acceldev_run_backlog, uint, 0444);
+MODULE_PARM_DESC(run_backlog,
+		 "RUNs one context may have waiting in the driver; a RUN beyond them sleeps (default 4096, at least 1)");
+
 /**
  * acceldev_hang_timeout() - hang_timeout_ms in jiffies
  *
@@ -146,10 +151,10 @@ void acceldev_hw_restart(struct acceldev_device *adev)
 	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS + sizeof(u32),
 		       upper_32_bits(adev->configs_dma));
 	acceldev_write(adev, ACCELDEV_ENABLE, 1);
-	acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT, adev->fence_val);
-	adev->fence_armed = adev->fence_val;
-	adev->arm_floor = adev->fence_val;
-	adev->run_boundary = -1;
+	acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT, adev->feed.fence_val);
+	adev->feed.fence_armed = adev->feed.fence_val;
+	adev->feed.arm_floor = adev->feed.fence_val;
+	adev->feed.run_boundary = -1;
 }
 
 /**
@@ -179,9 +184,6 @@ void acceldev_hw_stop(struct acceldev_device *adev)
  * @free: CMD_MANUAL_FREE when last looked at.
  * @last: CMD_FENCE_LAST when last looked at.
  *
- * A drain may legitimately take long (a full queue of slow commands, a
- * long RUN being executed), so it is not bounded as a whole: the device
- * is hung only when neither register moved for hang_timeout_ms.
  * Owner: acceldev_hw_drain(), on its stack.
  */
 struct acceldev_drain_watch {
@@ -216,15 +218,11 @@ static bool acceldev_drain_alive(struct acceldev_device *adev,
 /*
  * acceldev_hw_wait_fence() - sleep until FENCE @val has executed
  *
- * CMD_FENCE_WAIT is @val, and only FENCE_WAIT is enabled: the IRQ handler
- * completes &acceldev_device.drained for it. Each wake-up reads
- * CMD_FENCE_LAST again, so a completion left over from an earlier FENCE
- * costs one look and no wake-up is lost; between interrupts the sleep
- * ends only to see whether the device is still making progress.
+ * CMD_FENCE_WAIT is @val; the IRQ handler completes @drained for it. A
+ * completion left over from an earlier FENCE costs one more look.
  *
- * Return: 0 once it executed (or the device vanished from the bus and
- * reads all ones: it does no DMA either), -ETIMEDOUT if the device made
- * no progress for hang_timeout_ms.
+ * Return: 0 once it executed (or the device left the bus), -ETIMEDOUT if
+ * it made no progress for hang_timeout_ms.
  */
 static int acceldev_hw_wait_fence(struct acceldev_device *adev, u32 val,
 				  struct acceldev_drain_watch *w)
@@ -247,20 +245,11 @@ static int acceldev_hw_wait_fence(struct acceldev_device *adev, u32 val,
 /*
  * acceldev_hw_wait_room() - sleep until a FENCE fits in the device queue
  *
- * FREE above the reserve means a real free entry even on a device that
- * over-reports by one. Without room, the dispatcher's watermark (when its
- * last command fed is a FENCE, whose interrupt comes once the queue is
- * empty) says when; without one (at probe, after an earlier driver
- * instance, or when the last command fed was a RUN) FREE is looked at
- * every %ACCELDEV_DRAIN_POLL_MS: nothing else would tell.
- *
- * CMD_FENCE_WAIT is pointed at the watermark first: the dispatcher may
- * have left it at an older FENCE that a sync waiter wanted
- * (acceldev_arm_locked()), and the watermark would then raise nothing.
- * (Left there, the removal slept until the hang timeout:
- * tests/removal_while_close_syncs.c.) FREE is looked at again after each
- * interrupt and at least every second, as the watermark may be a FENCE
- * the device dropped (FEED_ERROR), which never executes.
+ * When the last command fed is a FENCE, its interrupt says when (it is
+ * armed first: the work may have armed an older one); FREE is read again
+ * after it and every second, as that FENCE may have been dropped. With no
+ * FENCE last, nothing would interrupt: FREE is read every
+ * %ACCELDEV_DRAIN_POLL_MS.
  *
  * Return: true once there is room, false if the device made no progress
  * for hang_timeout_ms.
@@ -268,7 +257,7 @@ static int acceldev_hw_wait_fence(struct acceldev_device *adev, u32 val,
 static bool acceldev_hw_wait_room(struct acceldev_device *adev,
 				  struct acceldev_drain_watch *w)
 {
-	bool watermark = adev->tail_is_fence;
+	bool watermark = adev->feed.tail_is_fence;
 
 	while (acceldev_read(adev, CMD_MANUAL_FREE) <= ACCELDEV_QUEUE_RESERVE) {
 		if (!acceldev_drain_alive(adev, w))
@@ -277,10 +266,10 @@ static bool acceldev_hw_wait_room(struct acceldev_device *adev,
 			msleep(ACCELDEV_DRAIN_POLL_MS);
 			continue;
 		}
-		acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT, adev->fence_val);
-		adev->fence_armed = adev->fence_val;
+		acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT, adev->feed.fence_val);
+		adev->feed.fence_armed = adev->feed.fence_val;
 		if (acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST) ==
-		    adev->fence_val) {
+		    adev->feed.fence_val) {
 			/* Executed and still no room: only FREE can tell now. */
 			watermark = false;
 			continue;
@@ -294,25 +283,18 @@ static bool acceldev_hw_wait_room(struct acceldev_device *adev,
 
 /**
  * acceldev_hw_drain() - empty the device queue without running anything
- * @adev: the device; nobody else touches the hardware (probe before the
- *        device is visible, or remove after @adev->gone was set, which
- *        stops the dispatcher), and the IRQ handler is registered.
+ * @adev: the device; nobody else touches the hardware (probe, or remove
+ *        after @gone), and the IRQ handler is registered.
  *
- * The device queue outlives the driver: commands left in it by a removed
- * driver instance would run against the next one's contexts, through
- * page tables long freed. So every context is marked in error (the device
- * skips their RUNs) and unbound, a FENCE is fed behind whatever is queued
- * (again if the device dropped it with FEED_ERROR), and we sleep until its
- * FENCE_WAIT interrupt: once it executed, the device has finished every
- * command before it and is idle.
+ * Every context is marked in error and unbound (the device skips their
+ * RUNs), a FENCE is fed behind whatever is queued, and we sleep until it
+ * executed. See Documentation/acceldev.rst, "Removal".
  *
  * Context: process, may sleep as long as the device makes progress.
- * Return: 0 once the device is idle and stopped; -ENODEV if it is gone
- * from the bus (it reads all ones, and does no DMA either); -ETIMEDOUT if
- * it made no progress for hang_timeout_ms or dropped each of the
- * %ACCELDEV_DRAIN_FEEDS FENCEs fed: it is stopped then too, but the
- * command it was executing may still run (the caller turns bus mastering
- * off before freeing anything the device could reach).
+ * Return: 0 once the device is idle and stopped; -ENODEV if it left the
+ * bus; -ETIMEDOUT if it made no progress for hang_timeout_ms or dropped
+ * %ACCELDEV_DRAIN_FEEDS FENCEs: stopped too, but the command it was
+ * executing may still run (the caller turns bus mastering off).
  */
 static int acceldev_hw_drain(struct acceldev_device *adev)
 {
@@ -341,7 +323,7 @@ static int acceldev_hw_drain(struct acceldev_device *adev)
 	for (tries = 0; tries < ACCELDEV_DRAIN_FEEDS; tries++) {
 		if (!acceldev_hw_wait_room(adev, &watch))
 			goto out;
-		val = ++adev->fence_val;
+		val = ++adev->feed.fence_val;
 		acceldev_feed_fence_cmd(adev, val);
 		intr = acceldev_read(adev, ACCELDEV_INTR);
 		/* Gone from the bus (reads all ones): it does no DMA either. */
@@ -350,8 +332,8 @@ static int acceldev_hw_drain(struct acceldev_device *adev)
 			break;
 		}
 		/* A FENCE the device dropped never executes: feed another. */
-		adev->tail_is_fence = !(intr & ACCELDEV_INTR_FEED_ERROR);
-		if (adev->tail_is_fence) {
+		adev->feed.tail_is_fence = !(intr & ACCELDEV_INTR_FEED_ERROR);
+		if (adev->feed.tail_is_fence) {
 			ret = acceldev_hw_wait_fence(adev, val, &watch);
 			break;
 		}
@@ -495,16 +477,16 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	 * Commands a previous driver instance left behind must not run.
 	 * Their FENCEs carry VALs near CMD_FENCE_LAST: ours start far away.
 	 */
-	adev->fence_val = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST) + BIT(31);
+	adev->feed.fence_val = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST) + BIT(31);
 	ret = acceldev_hw_drain(adev);
 	if (ret) {
 		dev_err(&pdev->dev, "device does not drain its queue\n");
 		goto err_irq;
 	}
 
-	acceldev_write(adev, ACCELDEV_CMD_FENCE_LAST, adev->fence_val);
+	acceldev_write(adev, ACCELDEV_CMD_FENCE_LAST, adev->feed.fence_val);
 	/* The drain's FENCE executed: no watermark FENCE is in flight. */
-	adev->tail_is_fence = false;
+	adev->feed.tail_is_fence = false;
 	acceldev_hw_start(adev);
 
 	pci_set_drvdata(pdev, adev);
@@ -523,6 +505,7 @@ err_irq:
 	/* The handler may have queued the work; it uses the config array. */
 	cancel_work_sync(&adev->work);
 	cancel_delayed_work_sync(&adev->hang_work);
+	cancel_work_sync(&adev->reap_work);
 err_master:
 	/*
 	 * SAFETY: stopped (before bus mastering was turned on, and by the
@@ -541,34 +524,17 @@ err_free:
 /*
  * acceldev_remove() - the device goes away, possibly while in use
  *
- * In this order:
- *
- * 1. No new opens (the character device goes), and, under the device
- *    lock, @gone: nothing more is queued, fed or allocated, and the
- *    pending list (never seen by the device) is dropped. Nobody is woken
- *    yet: a close waiting for its runs must not free their memory while
- *    the device may still be executing them.
- * 2. Buffer creations already past their @gone check finish (remove_sem),
- *    so that the list of buffers is complete.
- * 3. The device drains its queue (acceldev_hw_drain(): contexts marked in
- *    error, a FENCE behind everything, its interrupt), is stopped and
- *    loses bus mastering. Once a drained FENCE executed the device was
- *    idle; if it did not drain in time, clearing bus mastering is what
- *    keeps it from memory: the model documents that the command register
- *    write completes only after the transfer in flight, if any.
- * 4. Then the IRQ and the work go, the coherent memory of every buffer
- *    still open (their pages stay for user mappings) and the config array
- *    are given back, and only now are the sleepers told: @stopped, sync
- *    waiters and WAITs end with -ENODEV. What killed closes left to the
- *    dispatcher is freed last.
- *
- * Open files keep the structure until they close.
+ * The order (Documentation/acceldev.rst, "Removal"): @gone, with the
+ * pending list dropped; buffer creations in progress finish; the device
+ * drains, stops and loses bus mastering; only then is memory it could
+ * reach given back and are sleepers told (-ENODEV). Open files keep the
+ * structure until they close.
  */
 static void acceldev_remove(struct pci_dev *pdev)
 {
 	struct acceldev_device *adev = pci_get_drvdata(pdev);
-	struct acceldev_buffer *buf, *tmp;
 	struct acceldev_context *ctx;
+	LIST_HEAD(dropped);
 	unsigned int id;
 
 	acceldev_debugfs_remove(adev);
@@ -577,18 +543,15 @@ static void acceldev_remove(struct pci_dev *pdev)
 	mutex_lock(&adev->lock);
 	spin_lock(&adev->queue_lock);
 	adev->gone = true;
-	acceldev_dispatch_abort(adev);
+	acceldev_dispatch_abort(adev, &dropped);
 	spin_unlock(&adev->queue_lock);
 	mutex_unlock(&adev->lock);
+	acceldev_cmd_list_free(&dropped);
 
 	down_write(&adev->remove_sem);
 	up_write(&adev->remove_sem);
 
-	/*
-	 * The work saw @gone under adev->lock, or will, and touches the
-	 * hardware no more: its state (fence_val, tail_is_fence) is ours.
-	 */
-	/* A device gone from the bus (-ENODEV) needs no word. */
+	/* The work saw @gone, or will: the hardware is ours. */
 	if (acceldev_hw_drain(adev) == -ETIMEDOUT)
 		dev_warn(&pdev->dev,
 			 "device did not drain its queue (no progress for %u ms, or every FENCE dropped); stopping it with bus mastering off\n",
@@ -597,11 +560,11 @@ static void acceldev_remove(struct pci_dev *pdev)
 	free_irq(pdev->irq, adev);
 	cancel_work_sync(&adev->work);
 	cancel_delayed_work_sync(&adev->hang_work);
+	cancel_work_sync(&adev->reap_work);
 
-	mutex_lock(&adev->lock);
 	/* SAFETY: drained or not, the device reaches no memory any more. */
-	list_for_each_entry_safe(buf, tmp, &adev->buffers, node)
-		acceldev_buffer_unmap_locked(buf);
+	acceldev_buffers_release_dma(adev);
+	mutex_lock(&adev->lock);
 	dma_free_coherent(&pdev->dev,
 			  sizeof(*adev->configs) * ACCELDEV_MAX_CONTEXTS,
 			  adev->configs, adev->configs_dma);
@@ -614,7 +577,6 @@ static void acceldev_remove(struct pci_dev *pdev)
 	}
 	acceldev_dispatch_stopped(adev);
 	mutex_unlock(&adev->lock);
-	/* Killed closes: what they left is unreachable now. */
 	acceldev_reap_deferred(adev, true);
 
 	/* The BAR and the enable go back after we return (pcim_*). */
@@ -639,6 +601,8 @@ static int __init acceldev_init(void)
 {
 	int ret;
 
+	if (!acceldev_run_backlog)
+		return -EINVAL;
 	ret = acceldev_cmd_cache_create();
 	if (ret)
 		return ret;

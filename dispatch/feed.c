@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Acceldev dispatcher, the main path: the work takes in interrupts,
- * retires the device FENCEs that executed and feeds the pending list into
- * CMD_MANUAL_FEED (see dispatch.h for the feed-space and completion rules).
+ * Acceldev dispatcher, the work: takes in interrupts, retires the device
+ * FENCEs that executed and feeds the pending list into CMD_MANUAL_FEED.
+ * Documentation/acceldev.rst, "Dispatch", has the feed-space rules.
  */
 
 #include <linux/minmax.h>
@@ -12,17 +12,12 @@
 
 static_assert(ACCELDEV_FENCE_RING > CMDS_BUFFER_SIZE);
 
-/*
+/**
  * acceldev_pull_intr_locked() - take the INTR bits the top half has not
- * taken yet
+ * @adev: the device.
  *
- * Used to be sure that every bit raised before some point is in hand:
- * under intr_lock, a raised bit is either still set in INTR or already in
- * intr_pending, and the top half cannot be half-way through taking it.
- *
- * Context: the work, with adev->lock held; takes intr_lock with
- * interrupts off.
- * Return: the bits.
+ * Context: the work, with adev->lock held; takes intr_lock.
+ * Return: every bit raised before the call and not yet handled.
  */
 u32 acceldev_pull_intr_locked(struct acceldev_device *adev)
 {
@@ -31,7 +26,6 @@ u32 acceldev_pull_intr_locked(struct acceldev_device *adev)
 
 	lockdep_assert_held(&adev->lock);
 
-	/* Taken once: a bit read by both of us would be two events. */
 	spin_lock_irqsave(&adev->intr_lock, flags);
 	intr = acceldev_read(adev, ACCELDEV_INTR);
 	if (intr == U32_MAX)	/* surprise removal: all ones */
@@ -44,7 +38,7 @@ u32 acceldev_pull_intr_locked(struct acceldev_device *adev)
 	return intr;
 }
 
-/* Give bits taken with acceldev_pull_intr_locked() back to the next pass. */
+/* Give bits taken with acceldev_pull_intr_locked() to the next pass. */
 void acceldev_push_intr(struct acceldev_device *adev, u32 intr)
 {
 	if (intr) {
@@ -55,30 +49,28 @@ void acceldev_push_intr(struct acceldev_device *adev, u32 intr)
 
 /*
  * acceldev_retire_locked() - retire the FENCEs the device has executed
- * @last: CMD_FENCE_LAST, read before the INTR bits were pulled and any
- *        device-level error among them handled: a FENCE that executed
- *        after a lost RUN must not mark that RUN done before the loss is
- *        known (the restart fails the RUNs fed and not yet done).
+ * @last: CMD_FENCE_LAST, read before this pass's INTR bits were pulled.
  *
- * Context: the work, with adev->lock held.
+ * Context: the work, with adev->lock held; takes queue_lock.
  */
-void acceldev_retire_locked(struct acceldev_device *adev, u32 last)
+static void acceldev_retire_locked(struct acceldev_device *adev, u32 last)
 {
+	struct acceldev_feed *f = &adev->feed;
 	struct acceldev_fence_rec *rec;
 	bool retired = false;
 	u64 covers = 0;
 
 	lockdep_assert_held(&adev->lock);
 
-	while (adev->ring_len) {
-		rec = &adev->ring[adev->ring_head];
+	while (f->ring_len) {
+		rec = &f->ring[f->ring_head];
 		/* Wrap-safe: VALs in flight span far less than 2^31. */
 		if ((s32)(last - rec->val) < 0)
 			break;
 		covers = rec->covers;
 		retired = true;
-		adev->ring_head = (adev->ring_head + 1) % ACCELDEV_FENCE_RING;
-		adev->ring_len--;
+		f->ring_head = (f->ring_head + 1) % ACCELDEV_FENCE_RING;
+		f->ring_len--;
 	}
 	if (!retired)
 		return;
@@ -86,69 +78,54 @@ void acceldev_retire_locked(struct acceldev_device *adev, u32 last)
 	spin_lock(&adev->queue_lock);
 	adev->done_seq = max(adev->done_seq, covers);
 	acceldev_wake_syncs_locked(adev, 0);
+	if (!list_empty(&adev->deferred_buffers) ||
+	    !list_empty(&adev->deferred_contexts))
+		queue_work(adev->wq, &adev->reap_work);
 	spin_unlock(&adev->queue_lock);
 }
 
-/*
- * acceldev_feed_fence_locked() - feed a device FENCE covering everything
- * fed so far
+/**
+ * acceldev_feed_fence_locked() - feed a FENCE covering everything fed
+ * @adev: the device, with credit for one command.
  *
- * Each FENCE moves CMD_FENCE_WAIT to itself. Moving it past an older FENCE
- * still in flight is fine: the newer one executes later and covers more.
+ * The FENCE becomes the one CMD_FENCE_WAIT names.
  *
- * Context: the work, with adev->lock held and credit for one command.
+ * Context: the work or the watchdog, with adev->lock held.
  */
 void acceldev_feed_fence_locked(struct acceldev_device *adev)
 {
+	struct acceldev_feed *f = &adev->feed;
 	struct acceldev_fence_rec *rec;
 
 	lockdep_assert_held(&adev->lock);
 
-	/*
-	 * Fences in flight sit in the device queue, which has fewer entries
-	 * than the ring; a full ring means FENCEs executed and were not yet
-	 * retired: retire them now, unless a device-level error must be
-	 * handled first (the next pass does).
-	 */
-	if (adev->ring_len == ACCELDEV_FENCE_RING) {
-		u32 last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
-		u32 intr = acceldev_pull_intr_locked(adev);
-
-		/*
-		 * Any other bit in hand may be a context error or a counter
-		 * those FENCEs cover: sync waiters must not learn that the
-		 * commands completed before the next pass has taken them
-		 * in. That pass (kicked by the push) retires, and feeds.
-		 */
-		if (!(intr & ~ACCELDEV_INTR_FENCE_WAIT))
-			acceldev_retire_locked(adev, last);
-		acceldev_push_intr(adev, intr);
-	}
-	if (adev->ring_len == ACCELDEV_FENCE_RING)
+	/* A full ring holds FENCEs executed and not retired: next pass. */
+	if (f->ring_len == ACCELDEV_FENCE_RING) {
+		acceldev_push_intr(adev, ACCELDEV_INTR_FENCE_WAIT);
 		return;
+	}
 
-	adev->fence_val++;
-	acceldev_feed_fence_cmd(adev, adev->fence_val);
+	f->fence_val++;
+	acceldev_feed_fence_cmd(adev, f->fence_val);
 	adev->prof.fed++;
-	adev->fence_armed = adev->fence_val;
-	adev->credit--;
-	adev->tail_is_fence = true;
-	adev->run_boundary = -1;
+	f->fence_armed = f->fence_val;
+	f->credit--;
+	f->tail_is_fence = true;
+	f->run_boundary = -1;
 
-	rec = &adev->ring[(adev->ring_head + adev->ring_len) %
-			  ACCELDEV_FENCE_RING];
-	rec->val = adev->fence_val;
-	rec->covers = adev->fed_seq;
-	adev->fenced_seq = adev->fed_seq;
-	rec->ctx_errors = acceldev_ctx_errors(adev);
-	adev->ring_len++;
+	rec = &f->ring[(f->ring_head + f->ring_len) % ACCELDEV_FENCE_RING];
+	rec->val = f->fence_val;
+	rec->covers = f->fed_seq;
+	f->fenced_seq = f->fed_seq;
+	f->ring_len++;
 }
 
-/*
- * acceldev_refill_credit_locked() - learn how much room the device queue has
+/**
+ * acceldev_refill_credit_locked() - read how much room the queue has
+ * @adev: the device.
  * @need: credit the next command needs.
  *
- * Context: the work, with adev->lock held.
+ * Context: the work or the watchdog, with adev->lock held.
  * Return: true if the credit now covers @need.
  */
 bool acceldev_refill_credit_locked(struct acceldev_device *adev, u32 need)
@@ -158,123 +135,99 @@ bool acceldev_refill_credit_locked(struct acceldev_device *adev, u32 need)
 	lockdep_assert_held(&adev->lock);
 
 	adev->prof.free_reads++;
-	/* A device in trouble may read all ones; never trust more. */
+	/* A device in trouble may read all ones. */
 	free = min_t(u32, free, CMDS_BUFFER_SIZE);
-	adev->credit = free > ACCELDEV_QUEUE_RESERVE ?
-		       free - ACCELDEV_QUEUE_RESERVE : 0;
-	return adev->credit >= need;
+	adev->feed.credit = free > ACCELDEV_QUEUE_RESERVE ?
+			    free - ACCELDEV_QUEUE_RESERVE : 0;
+	return adev->feed.credit >= need;
 }
 
 /*
- * acceldev_feed_room() - may the next command (not a FENCE) be fed?
- *
- * While a FENCE fed is unretired (@adev->ring_len), CMD_FENCE_WAIT names
- * one in flight (the newest, or an older one a sync waits for:
- * acceldev_arm_locked()): its interrupt, pending or to come, runs the
- * work again, so every credit may go to commands. With none in flight the
- * last credit is kept for a FENCE, fed if the work has to stop.
- *
- * Context: the work, with adev->lock held.
- * Return: true if there is room.
+ * May a command other than a FENCE be fed? With no FENCE in flight the
+ * last credit is kept for one: its interrupt is what brings the work back.
  */
 static bool acceldev_feed_room(struct acceldev_device *adev)
 {
-	u32 need = adev->ring_len ? 1 : 2;
+	u32 need = adev->feed.ring_len ? 1 : 2;
 
-	lockdep_assert_held(&adev->lock);
-
-	return adev->credit >= need ||
+	return adev->feed.credit >= need ||
 	       acceldev_refill_credit_locked(adev, need);
 }
 
 /*
- * acceldev_watermark_due() - should a watermark FENCE go in before the
- * next command?
- *
- * Yes once the device queue is at least half full by the work's count
- * (which only over-counts: the device consumes meanwhile) and half a
- * queue was fed since the last FENCE. Its FENCE_WAIT then comes while the
- * device still has about half a queue to run, and the work refills the
- * queue before it drains: the device does not idle between two fills
- * while the pending list is backlogged. A device that keeps up never has
- * a half-full queue, and gets no watermarks.
- *
- * Context: the work, with adev->lock held.
+ * A watermark FENCE goes in once the queue is half full by our count and
+ * half a queue was fed since the last FENCE: its interrupt comes while the
+ * device still has half a queue to run.
  */
-static bool acceldev_watermark_due(struct acceldev_device *adev)
+static bool acceldev_watermark_due(struct acceldev_feed *f)
 {
-	lockdep_assert_held(&adev->lock);
-
-	return adev->credit <= ACCELDEV_QUEUE_ROOM - ACCELDEV_WATERMARK &&
-	       adev->fed_seq - adev->fenced_seq >= ACCELDEV_WATERMARK &&
-	       !adev->tail_is_fence;
+	return f->credit <= ACCELDEV_QUEUE_ROOM - ACCELDEV_WATERMARK &&
+	       f->fed_seq - f->fenced_seq >= ACCELDEV_WATERMARK &&
+	       !f->tail_is_fence;
 }
 
 /*
- * acceldev_boundary_due() - should a FENCE go in before this command?
- *
- * Yes if it is a RUN of another context than the one whose last RUN was
- * fed last: a FENCE between them covers that context's RUNs and nobody
- * else's, so its close (or an unreachable WAIT) waits for its own RUNs
- * only, not for a stranger's RUN queued behind them
- * (acceldev_arm_locked()). A context that keeps submitting has no
- * boundary until it stops: a backlog of RUNs from one context, or from
- * several that interleave, costs few FENCEs.
- *
- * Context: the work, with adev->lock held.
+ * A FENCE goes in between RUNs of two contexts, so that a sync waits for
+ * its own context's RUNs only (acceldev_arm_locked()).
  */
-static bool acceldev_boundary_due(struct acceldev_device *adev,
+static bool acceldev_boundary_due(struct acceldev_feed *f,
 				  const struct acceldev_cmd *cmd)
 {
-	lockdep_assert_held(&adev->lock);
-
-	return adev->run_boundary >= 0 && acceldev_cmd_is_run(cmd) &&
-	       acceldev_cmd_ctx(cmd) != adev->run_boundary &&
-	       !adev->tail_is_fence;
+	return f->run_boundary >= 0 && acceldev_cmd_is_run(cmd) &&
+	       acceldev_cmd_ctx(cmd) != f->run_boundary && !f->tail_is_fence;
 }
 
 /*
- * acceldev_note_run_fed() - remember whether a RUN just fed was its
- * context's last
+ * acceldev_fed_locked() - account for a command just fed
  *
- * SAFETY: a RUN's context is listed in adev->contexts until the RUN is
- * known done (close syncs on it before the context is given back), and
- * adev->lock keeps the list. ctx->last_run_seq is read without ctx->lock:
- * a RUN queued meanwhile at worst costs a FENCE that was not needed, or
- * saves one, and never changes what any FENCE covers.
- *
- * Context: the work, with adev->lock held.
+ * SAFETY: a context is listed in adev->contexts until every command it
+ * queued is done (close syncs, or defers the id's return), and adev->lock
+ * keeps the list; so a RUN's context is there. last_run_seq is read
+ * without ctx->lock: a stale value costs or saves one FENCE, nothing else.
  */
-static void acceldev_note_run_fed(struct acceldev_device *adev,
-				  const struct acceldev_cmd *cmd)
+static void acceldev_fed_locked(struct acceldev_device *adev,
+				const struct acceldev_cmd *cmd)
 {
+	struct acceldev_feed *f = &adev->feed;
 	unsigned int id = acceldev_cmd_ctx(cmd);
-	struct acceldev_context *ctx = adev->contexts[id];
+	struct acceldev_context *ctx;
 
-	lockdep_assert_held(&adev->lock);
+	f->fed_seq = cmd->seq;
+	f->credit--;
+	f->tail_is_fence = false;
+	adev->prof.fed++;
+	if (ACCELDEV_DEVICE_CMD_TYPE(cmd->words[0]) ==
+	    ACCELDEV_DEVICE_CMD_TYPE_BIND_SLOT)
+		f->ctx_fed_seq[id] = cmd->seq;
+	if (!acceldev_cmd_is_run(cmd))
+		return;
 
-	adev->run_boundary =
-		ctx && cmd->seq == READ_ONCE(ctx->last_run_seq) ? id : -1;
+	f->ctx_fed_seq[id] = cmd->seq;
+	atomic_long_dec(&adev->stats.runs_pending);
+	ctx = adev->contexts[id];
+	if (WARN_ON_ONCE(!ctx))
+		return;
+	f->run_boundary = cmd->seq == READ_ONCE(ctx->last_run_seq) ? id : -1;
+	if (atomic_dec_return(&ctx->runs_queued) == acceldev_run_backlog - 1) {
+		spin_lock(&ctx->lock);
+		acceldev_context_wake_runs_locked(ctx);
+		spin_unlock(&ctx->lock);
+	}
 }
 
 /*
- * acceldev_feed_locked() - drain the pending list into the device
+ * acceldev_feed_locked() - feed the pending list into the device
  *
- * Takes the whole pending list at once and feeds it without holding
- * queue_lock, so submitters are never blocked behind MMIO; what does not
- * fit goes back to the head of the list, in order.
+ * Feeds without holding queue_lock, so submitters never wait behind MMIO;
+ * what does not fit goes back to the head of the list. At most
+ * %ACCELDEV_FEED_BUDGET commands a pass: then the work queues itself again.
  *
- * When the work stops with commands left over, a FENCE it fed is still
- * unretired, and the interrupt of the one armed (acceldev_arm_locked())
- * brings the work back: a watermark fed at half a queue
- * (acceldev_watermark_due()), a FENCE at a context boundary, or, with
- * none in flight, a FENCE in the credit kept for it
- * (acceldev_feed_room()).
- *
- * Context: the work, with adev->lock held.
+ * Context: the work, with adev->lock held; takes queue_lock.
  */
 static void acceldev_feed_locked(struct acceldev_device *adev)
 {
+	struct acceldev_feed *f = &adev->feed;
+	unsigned int budget = ACCELDEV_FEED_BUDGET;
 	struct acceldev_cmd *cmd;
 	LIST_HEAD(batch);
 	u64 want;
@@ -288,31 +241,22 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 
 	while (!list_empty(&batch)) {
 		cmd = list_first_entry(&batch, struct acceldev_cmd, node);
-		if ((acceldev_boundary_due(adev, cmd) ||
-		     acceldev_watermark_due(adev)) &&
-		    (adev->credit || acceldev_refill_credit_locked(adev, 1)))
+		if ((acceldev_boundary_due(f, cmd) ||
+		     acceldev_watermark_due(f)) &&
+		    (f->credit || acceldev_refill_credit_locked(adev, 1)))
 			acceldev_feed_fence_locked(adev);
 		if (!acceldev_feed_room(adev)) {
-			if (!adev->ring_len && adev->credit)
+			if (!f->ring_len && f->credit)
 				acceldev_feed_fence_locked(adev);
 			break;
 		}
-
-		list_del(&cmd->node);
-		adev->fed_seq = cmd->seq;
-		if (acceldev_cmd_is_run(cmd)) {
-			atomic_long_dec(&adev->stats.runs_pending);
-			adev->fed_run_seq[acceldev_cmd_ctx(cmd)] = cmd->seq;
-			acceldev_note_run_fed(adev, cmd);
-		} else if (cmd->words[0] == ACCELDEV_DEVICE_CMD_TYPE_INVALID) {
-			adev->injected++;
-		} else {
-			acceldev_bind_fed_locked(adev, cmd);
+		if (!budget--) {
+			acceldev_dispatch_kick(adev);
+			break;
 		}
+		list_del(&cmd->node);
 		acceldev_feed_cmd(adev, cmd->words);
-		adev->prof.fed++;
-		adev->credit--;
-		adev->tail_is_fence = false;
+		acceldev_fed_locked(adev, cmd);
 		acceldev_cmd_free(cmd);
 	}
 
@@ -322,46 +266,30 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 		spin_unlock(&adev->queue_lock);
 		return;
 	}
-	/*
-	 * Someone sleeps until commands fed now have completed: a FENCE
-	 * behind them tells when. (With commands left over, the FENCE in
-	 * flight brings the work back, and that pass feeds this one.)
-	 */
-	if (want > adev->fenced_seq && !adev->tail_is_fence &&
-	    (adev->credit || acceldev_refill_credit_locked(adev, 1)))
+	/* A sync waits for commands fed now: a FENCE behind them. */
+	if (want > f->fenced_seq && !f->tail_is_fence &&
+	    (f->credit || acceldev_refill_credit_locked(adev, 1)))
 		acceldev_feed_fence_locked(adev);
 }
 
 /**
- * acceldev_arm_locked() - make the device interrupt for the FENCE a sync
- * waits for
+ * acceldev_arm_locked() - point CMD_FENCE_WAIT at the FENCE a sync needs
  * @adev: the device.
  *
- * The device raises FENCE_WAIT only for the FENCE whose VAL CMD_FENCE_WAIT
- * holds. That is the newest FENCE fed, unless a sync waiter (a close, an
- * unreachable WAIT) waits for commands that an older FENCE in flight
- * covers, typically the FENCE fed right after its context's last RUN
- * (acceldev_boundary_due()): then that one, so that the waiter wakes when
- * its own commands are done, not when the device reaches the newest
- * FENCE behind other contexts' RUNs. A FENCE that executed before
- * CMD_FENCE_WAIT named it raised nothing, so FENCE_LAST is read after
- * each move, and a FENCE_WAIT is made up for it: the next pass then reads
- * FENCE_LAST, takes in the interrupts raised until then, and retires, as
- * for a real one.
+ * The newest FENCE fed, unless a sync waits for commands an older FENCE in
+ * flight covers: then that one, so the waiter wakes when its own commands
+ * are done. Never a FENCE fed before the last restart: it may have been
+ * dropped. A FENCE that executed before it was armed raised nothing, so
+ * its FENCE_WAIT is made up.
  *
- * Never a FENCE fed before the last restart (@adev->arm_floor): a
- * FEED_ERROR may have dropped it, and it would never interrupt. The
- * FENCE armed is always one in flight (or the newest, retired, with
- * nothing in flight), so the rule of acceldev_feed_locked() holds: its
- * interrupt brings the work back, and that pass arms the next one.
- *
- * Context: the work (or the watchdog), with adev->lock held, after the
- * pass fed what it could; takes &acceldev_device.queue_lock.
+ * Context: the work or the watchdog, with adev->lock held; takes
+ * queue_lock.
  */
 void acceldev_arm_locked(struct acceldev_device *adev)
 {
+	struct acceldev_feed *f = &adev->feed;
 	struct acceldev_fence_rec *rec;
-	u32 val = adev->fence_val;
+	u32 val = f->fence_val;
 	unsigned int i;
 	u64 target;
 
@@ -370,20 +298,19 @@ void acceldev_arm_locked(struct acceldev_device *adev)
 	spin_lock(&adev->queue_lock);
 	target = acceldev_sync_first_target_locked(adev);
 	spin_unlock(&adev->queue_lock);
-	for (i = 0; target && i < adev->ring_len; i++) {
-		rec = &adev->ring[(adev->ring_head + i) % ACCELDEV_FENCE_RING];
-		/* Wrap-safe: VALs in flight span far less than 2^31. */
+	for (i = 0; target && i < f->ring_len; i++) {
+		rec = &f->ring[(f->ring_head + i) % ACCELDEV_FENCE_RING];
 		if (rec->covers >= target &&
-		    (s32)(rec->val - adev->arm_floor) >= 0) {
+		    (s32)(rec->val - f->arm_floor) >= 0) {
 			val = rec->val;
 			break;
 		}
 	}
-	if (val == adev->fence_armed)
+	if (val == f->fence_armed)
 		return;
 	acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT, val);
-	adev->fence_armed = val;
-	if (adev->ring_len &&
+	f->fence_armed = val;
+	if (f->ring_len &&
 	    (s32)(acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST) - val) >= 0)
 		acceldev_push_intr(adev, ACCELDEV_INTR_FENCE_WAIT);
 }
@@ -392,18 +319,19 @@ void acceldev_arm_locked(struct acceldev_device *adev)
  * acceldev_dispatch_work() - the device's bottom half
  * @work: &acceldev_device.work.
  *
- * Handles the interrupts the top half acknowledged: wakes WAITs and marks
- * broken contexts, restarts the device after device-level errors, retires
- * FENCEs, then feeds as much of the pending list as fits.
+ * Reads the device state the INTR bits say changed, then pulls the bits
+ * raised until then, handles device-level errors, and only then believes
+ * the state: an error among the bits may make some of it lie.
  *
- * Context: process (the device's workqueue; never concurrently with
- *          itself); takes &acceldev_device.lock.
+ * Context: process (the device's workqueue, never concurrently with
+ *          itself); takes adev->lock.
  */
 void acceldev_dispatch_work(struct work_struct *work)
 {
 	struct acceldev_device *adev =
 		container_of(work, struct acceldev_device, work);
-	bool fenced, explained = false, scanned = false, reap = false;
+	struct acceldev_feed *f = &adev->feed;
+	bool scanned = false, pulled = false;
 	u32 intr, fresh = 0, last = 0;
 	u64 start;
 
@@ -413,77 +341,53 @@ void acceldev_dispatch_work(struct work_struct *work)
 	adev->prof.passes++;
 
 	intr = atomic_xchg(&adev->intr_pending, 0);
-	/* Any interrupt is a sign of life for the watchdog. */
 	if (intr)
-		adev->progress_at = jiffies;
-
-	/*
-	 * First read the device's state (FENCE_LAST, fence counters), then
-	 * pull in the INTR bits raised until then, and only then believe the
-	 * state: a device-level error among those bits may make some of it
-	 * lie. Bits pulled that this pass has no state for go to the next.
-	 */
-	fenced = intr & ACCELDEV_INTR_FENCE_WAIT;
-	if (fenced) {
+		f->progress_at = jiffies;	/* a sign of life */
+	if (intr & ACCELDEV_INTR_FENCE_WAIT) {
 		last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
 		fresh = acceldev_pull_intr_locked(adev);
+		pulled = true;
 	}
 	if ((intr | fresh) & (ACCELDEV_INTR_USER_FENCE_WAIT |
 			      ACCELDEV_INTR_CTX_ERRORS |
 			      ACCELDEV_INTR_FEED_ERROR)) {
 		fresh |= acceldev_scan_locked(adev);
 		scanned = true;
+		pulled = true;
 	}
-	/*
-	 * Only a FENCE_WAIT taken before FENCE_LAST was read is covered by
-	 * @last. One pulled since may be for a FENCE that executed after the
-	 * read: typically the FENCE fed behind the one that interrupted.
-	 * Nothing else would ever interrupt for it, so it goes to the next
-	 * pass, which reads FENCE_LAST again.
-	 */
+	/* A FENCE_WAIT pulled after @last was read: the next pass's. */
 	acceldev_push_intr(adev, fresh & ACCELDEV_INTR_FENCE_WAIT);
 	intr |= fresh & ~ACCELDEV_INTR_FENCE_WAIT;
-	/* No FEED_ERROR until a pull: everything fed before it arrived. */
-	if ((fenced || scanned) && !(intr & ACCELDEV_INTR_FEED_ERROR))
-		adev->accepted_seq = adev->fed_seq;
 
-	if (intr & ACCELDEV_INTR_CTX_ERRORS)
-		explained = acceldev_error_explained_locked(adev);
-	if ((intr & ACCELDEV_INTR_FEED_ERROR) ||
-	    ((intr & ACCELDEV_INTR_CMD_ERROR) && !explained))
-		acceldev_restart_locked(adev, intr);
-	else if ((intr & ACCELDEV_INTR_MEM_ERROR) && !explained)
-		dev_warn_ratelimited(&adev->pdev->dev,
-				     "unexplained MEM_ERROR\n");
-
+	/* A drop raises FEED_ERROR as it is fed: all before a clean pull got in. */
+	if (intr & ACCELDEV_INTR_FEED_ERROR) {
+		acceldev_recover_locked(adev, "FEED_ERROR",
+					max(f->accepted_seq,
+					    READ_ONCE(adev->done_seq)));
+	} else {
+		if (pulled)
+			f->accepted_seq = f->fed_seq;
+		if ((intr & ACCELDEV_INTR_CTX_ERRORS) && !f->scan_error)
+			acceldev_device_error_locked(adev, intr);
+	}
 	if (scanned)
 		acceldev_apply_scan_locked(adev);
-	/* A FENCE ran: time to settle unused context errors, and retire. */
-	if (fenced) {
-		acceldev_settle_errors_locked(adev, last);
+	if (intr & ACCELDEV_INTR_FENCE_WAIT) {
 		acceldev_retire_locked(adev, last);
+		acceldev_quarantine_end_locked(adev);
 	}
 
 	start = ktime_get_ns();
 	acceldev_feed_locked(adev);
 	adev->prof.feed_ns += ktime_get_ns() - start;
-
-	/* Unused errors and no FENCE in flight to settle them: feed one. */
-	if (acceldev_errors_unused_locked(adev) && !adev->ring_len &&
-	    (adev->credit || acceldev_refill_credit_locked(adev, 1)))
-		acceldev_feed_fence_locked(adev);
 	acceldev_arm_locked(adev);
-	/* Work in flight: the watchdog looks after it. */
-	if (adev->fed_seq > adev->done_seq &&
+
+	if (f->fed_seq > READ_ONCE(adev->done_seq) &&
 	    !delayed_work_pending(&adev->hang_work)) {
-		adev->progress_at = jiffies;
+		f->progress_at = jiffies;
 		queue_delayed_work(adev->wq, &adev->hang_work,
 				   acceldev_hang_period());
 	}
-	reap = true;
 out:
 	mutex_unlock(&adev->lock);
-	/* Killed closes whose commands this pass saw complete. */
-	if (reap)
-		acceldev_reap_deferred(adev, false);
 }

@@ -1,16 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Acceldev dispatcher, user fences: reading the config array, and WAIT.
- *
- * The device counts the user FENCEs each context executed in the
- * context's config entry (fence_counter, 32 bits, wrapping) and raises
- * USER_FENCE_WAIT after each. A WAIT sleeps on a completion of its own,
- * listed on its context; the dispatcher work reads the counters after each
- * USER_FENCE_WAIT or error interrupt and completes the waiters whose fence
- * was reached or whose context broke. Only the work reads the config
- * array (see acceldev_scan_locked()): RUN and WAIT go by what it took in,
- * so that no fence is believed before the work knows that no RUN of the
- * context was lost on the way.
+ * Only the work reads the array; RUN and WAIT go by what it took in.
  */
 
 #include <linux/uaccess.h>
@@ -64,6 +55,8 @@ static void acceldev_waiter_finish(struct acceldev_fence_waiter *w,
  * @ctx: the context.
  * @err: the negative errno the waiters return.
  *
+ * RUNs waiting for backlog room are woken too, to see why.
+ *
  * Context: any; caller holds @ctx->lock.
  */
 void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
@@ -75,6 +68,7 @@ void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
 
 	list_for_each_entry_safe(w, tmp, &ctx->waiters, node)
 		acceldev_waiter_finish(w, err);
+	acceldev_context_wake_runs_locked(ctx);
 }
 
 /**
@@ -102,7 +96,7 @@ static void acceldev_context_advance_locked(struct acceldev_context *ctx,
  * @ctx: the context.
  *
  * Completes the waiters whose fence was reached (0) and, if the context
- * broke, all others (-EIO).
+ * broke, all others (-EIO) and the RUNs waiting for backlog room.
  *
  * Context: any; caller holds @ctx->lock.
  */
@@ -118,40 +112,32 @@ void acceldev_context_complete_locked(struct acceldev_context *ctx)
 		else if (ctx->broken)
 			acceldev_waiter_finish(w, -EIO);
 	}
+	if (ctx->broken)
+		acceldev_context_wake_runs_locked(ctx);
 }
 
-/*
+/**
  * acceldev_scan_locked() - read what the device wrote to the config array
+ * @adev: the device.
  *
- * In this order: every context's fence counter; then every INTR bit not
- * yet in hand; then every status. Each order matters:
+ * Every fence counter first, then the INTR bits not yet in hand, then
+ * every status: a FEED_ERROR that could make a counter lie is in hand
+ * before the counter is believed, and the device writes a status before
+ * it raises the error bit, so every error bit in hand has its status
+ * seen. A context in error runs nothing more: its counter is read again
+ * then. Applied by acceldev_apply_scan_locked(), after the caller has
+ * handled device-level errors.
  *
- * - A FEED_ERROR is raised when the command is fed, before any later RUN
- *   of the same context can execute and count its FENCEs as the lost
- *   RUN's. So when the counters are read first, any drop that could have
- *   made them lie is in hand, and the caller's restart can discard them
- *   (the context is then "lost") before anyone believes them.
- * - The device writes a status before it raises the error bit, so reading
- *   the statuses after the bits means every error bit in hand has its
- *   error counted: see acceldev_error_explained_locked().
- * - A context that went into error runs nothing more, so its counter is
- *   read again then: the FENCEs it executed before the error count.
- *
- * Nothing is applied yet: acceldev_apply_scan_locked() does that after the
- * caller has handled device-level errors.
- *
- * SAFETY: a context listed in adev->contexts has its config entry ours:
- * close unlists it under adev->lock, which we hold, before the id is given
- * back. (Removal marks listed contexts detached without unlisting them,
- * but only after @adev->gone is set, and the work scans nothing then.) The
- * device writes the entries concurrently: READ_ONCE() takes one snapshot
- * of each field.
+ * SAFETY: a context listed in adev->contexts owns its config entry (the
+ * id is given back under adev->lock, which we hold). The device writes
+ * the entries concurrently: READ_ONCE() takes one snapshot of each field.
  *
  * Context: the work, with adev->lock held.
- * Return: the bits pulled in.
+ * Return: the INTR bits pulled.
  */
 u32 acceldev_scan_locked(struct acceldev_device *adev)
 {
+	struct acceldev_feed *f = &adev->feed;
 	struct acceldev_context *ctx;
 	struct acceldev_hw_context *hw;
 	unsigned int id;
@@ -160,26 +146,24 @@ u32 acceldev_scan_locked(struct acceldev_device *adev)
 	lockdep_assert_held(&adev->lock);
 
 	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++)
-		adev->scan_counter[id] =
+		f->scan_counter[id] =
 			le32_to_cpu(READ_ONCE(adev->configs[id].fence_counter));
 
 	fresh = acceldev_pull_intr_locked(adev);
-	/*
-	 * A USER_FENCE_WAIT pulled now may be for a FENCE counted after the
-	 * counters were read: the next pass looks again, or its waiter would
-	 * sleep on with the interrupt spent.
-	 */
+	/* One pulled now may be for a FENCE counted after the read. */
 	acceldev_push_intr(adev, fresh & ACCELDEV_INTR_USER_FENCE_WAIT);
 
+	f->scan_error = false;
 	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++) {
 		hw = &adev->configs[id];
+		if (!(READ_ONCE(hw->status) & ACCELDEV_CONTEXT_STATUS_ERROR))
+			continue;
+		f->scan_error = true;
 		spin_lock(&ctx->lock);
-		if (!ctx->broken &&
-		    (READ_ONCE(hw->status) & ACCELDEV_CONTEXT_STATUS_ERROR)) {
-			/* Published with its final counter, in the apply. */
-			__set_bit(id, adev->scan_broke);
+		if (!ctx->broken) {
+			__set_bit(id, f->scan_broke);
 			atomic_long_inc(&adev->stats.ctx_errors);
-			adev->scan_counter[id] =
+			f->scan_counter[id] =
 				le32_to_cpu(READ_ONCE(hw->fence_counter));
 		}
 		spin_unlock(&ctx->lock);
@@ -187,11 +171,12 @@ u32 acceldev_scan_locked(struct acceldev_device *adev)
 	return fresh;
 }
 
-/*
+/**
  * acceldev_apply_scan_locked() - take in the counters, end WAITs
+ * @adev: the device.
  *
  * Context: the work, with adev->lock held, after acceldev_scan_locked()
- * and the device-level error handling.
+ * and the handling of device-level errors.
  */
 void acceldev_apply_scan_locked(struct acceldev_device *adev)
 {
@@ -202,12 +187,9 @@ void acceldev_apply_scan_locked(struct acceldev_device *adev)
 
 	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++) {
 		spin_lock(&ctx->lock);
-		acceldev_context_advance_locked(ctx, adev->scan_counter[id]);
-		/*
-		 * INVARIANT: a WAIT that finds the context broken also finds
-		 * every FENCE it executed before the error counted.
-		 */
-		if (__test_and_clear_bit(id, adev->scan_broke))
+		/* The counter first: a WAIT that sees the error sees it too. */
+		acceldev_context_advance_locked(ctx, adev->feed.scan_counter[id]);
+		if (__test_and_clear_bit(id, adev->feed.scan_broke))
 			ctx->broken = true;
 		acceldev_context_complete_locked(ctx);
 		spin_unlock(&ctx->lock);
@@ -243,31 +225,30 @@ static int acceldev_wait_check_locked(struct acceldev_context *ctx,
  * acceldev_wait_unreachable() - WAIT for a fence nothing submitted reaches
  *
  * Not at once: the runs submitted before it may still break the context,
- * and a caller that sees this WAIT fail must find the context broken at
- * its next RUN (the course's example 7: garbage, WAIT(1000000), RUN). So
- * sleep until every RUN queued for the context so far completed; the
- * dispatcher has then taken in their errors and counters.
+ * and the course's example 7 expects that error at the next RUN. So it
+ * sleeps until every RUN queued for the context so far is done.
  *
  * Context: process, may sleep (interruptibly); no locks held.
  * Return: as acceldev_ioctl_wait().
  */
 static int acceldev_wait_unreachable(struct acceldev_context *ctx, u32 target)
 {
+	int ret, sret;
 	u64 seq;
-	int ret;
 
 	spin_lock(&ctx->lock);
 	seq = ctx->last_run_seq;
 	spin_unlock(&ctx->lock);
 
-	ret = acceldev_sync_interruptible(ctx->adev, seq);
-	/* Hung (-ETIMEDOUT): whether the context broke says the rest. */
-	if (ret && ret != -ETIMEDOUT)
-		return ret;
-
-	spin_lock(&ctx->lock);
-	ret = acceldev_wait_check_locked(ctx, target);
-	spin_unlock(&ctx->lock);
+	do {
+		sret = acceldev_sync_interruptible(ctx->adev, seq);
+		if (sret && sret != -ETIMEDOUT)
+			return sret;
+		spin_lock(&ctx->lock);
+		ret = acceldev_wait_check_locked(ctx, target);
+		spin_unlock(&ctx->lock);
+		/* Woken by recovery, not failed by it: the RUNs wait unfed. */
+	} while (ret == -EINVAL && sret == -ETIMEDOUT);
 	/* Later RUNs (another thread's) may have made it reachable. */
 	return ret == -EAGAIN ? -EINVAL : ret;
 }

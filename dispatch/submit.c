@@ -1,23 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Acceldev dispatcher, submission: what goes onto the per-device pending
- * list (RUN, BIND_SLOT through acceldev_queue_locked(), fault injection)
- * and how the list is dropped at removal. Nothing here touches the
- * hardware: the work feeds the list (feed.c).
+ * list (RUN and its per-context backlog bound, BIND_SLOT, fault
+ * injection) and how the list is dropped at removal. Nothing here touches
+ * the hardware.
  */
 
 #include <linux/file.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "dispatch.h"
 
 /**
- * acceldev_dispatch_init() - set up the dispatcher of a new device
- * @adev: the device being probed.
+ * struct acceldev_run_waiter - a RUN sleeping for room in its backlog
+ * @node: link in &acceldev_context.run_waiters.
+ * @done: completed by whoever unlinks @node, under ctx->lock.
  *
- * Context: process, before the device is visible.
+ * Owner: the sleeping task (on its stack).
  */
+struct acceldev_run_waiter {
+	struct list_head node;
+	struct completion done;
+};
+
+/* Set up the dispatcher of a device being probed, before it is visible. */
 void acceldev_dispatch_init(struct acceldev_device *adev)
 {
 	spin_lock_init(&adev->queue_lock);
@@ -28,65 +36,38 @@ void acceldev_dispatch_init(struct acceldev_device *adev)
 	INIT_LIST_HEAD(&adev->deferred_contexts);
 	INIT_WORK(&adev->work, acceldev_dispatch_work);
 	INIT_DELAYED_WORK(&adev->hang_work, acceldev_hang_work);
+	INIT_WORK(&adev->reap_work, acceldev_reap_work);
 	atomic_set(&adev->intr_pending, 0);
 }
 
-/**
- * acceldev_dispatch_kick() - make the work run soon
- * @adev: the device.
- *
- * Context: any; the workqueue lives as long as @adev.
- */
+/* Make the work run soon. Context: any; the workqueue lives as @adev. */
 void acceldev_dispatch_kick(struct acceldev_device *adev)
 {
 	queue_work(adev->wq, &adev->work);
 }
 
-/* Device commands waiting on pending lists: one slab object each. */
 static struct kmem_cache *acceldev_cmd_cache;
 
-/**
- * acceldev_cmd_cache_create() - set up the allocator of device commands
- *
- * Context: module init.
- * Return: 0 or -ENOMEM.
- */
+/* Commands are charged to the submitter's memory cgroup. */
 int acceldev_cmd_cache_create(void)
 {
 	acceldev_cmd_cache = KMEM_CACHE(acceldev_cmd, SLAB_ACCOUNT);
 	return acceldev_cmd_cache ? 0 : -ENOMEM;
 }
 
-/**
- * acceldev_cmd_cache_destroy() - tear it down
- *
- * Context: module exit, after every device is gone (so every command was
- * fed or dropped, and freed).
- */
+/* Context: module exit, every device gone (every command freed). */
 void acceldev_cmd_cache_destroy(void)
 {
 	kmem_cache_destroy(acceldev_cmd_cache);
 }
 
-/**
- * acceldev_cmd_alloc() - allocate a device command
- * @gfp: allocation flags; commands a user asked for are charged to its
- *       memory cgroup (the cache is SLAB_ACCOUNT).
- *
- * Context: as @gfp allows.
- * Return: the command, uninitialised, owned by the caller; or NULL.
- */
+/* Return: an uninitialised command the caller owns, or NULL. */
 struct acceldev_cmd *acceldev_cmd_alloc(gfp_t gfp)
 {
 	return kmem_cache_alloc(acceldev_cmd_cache, gfp);
 }
 
-/**
- * acceldev_cmd_free() - free a device command
- * @cmd: a command its owner is done with (never fed, or fed), or NULL.
- *
- * Context: any.
- */
+/* Free a command its owner is done with, or NULL. Context: any. */
 void acceldev_cmd_free(struct acceldev_cmd *cmd)
 {
 	if (cmd)
@@ -94,21 +75,32 @@ void acceldev_cmd_free(struct acceldev_cmd *cmd)
 }
 
 /**
+ * acceldev_cmd_list_free() - free a list of commands nobody will feed
+ * @list: the commands; empty on return.
+ *
+ * Context: process, may sleep; no locks held.
+ */
+void acceldev_cmd_list_free(struct list_head *list)
+{
+	struct acceldev_cmd *cmd, *tmp;
+
+	list_for_each_entry_safe(cmd, tmp, list, node) {
+		list_del(&cmd->node);
+		acceldev_cmd_free(cmd);
+		cond_resched();
+	}
+}
+
+/**
  * acceldev_queue_locked() - append a device command to the pending list
  * @ctx: the context the command belongs to.
- * @cmd: the command. On success it belongs to the dispatcher until fed
- *       (it frees it once fed); on failure it is untouched.
+ * @cmd: the command. On success the dispatcher owns it; on failure it is
+ *       untouched.
  *
- * Records the command as @ctx's latest (and its latest RUN, which close
- * and WAIT sync on), and kicks the work if the list was empty. A list
- * that was not empty is already the work's to feed: it was kicked when
- * the list became non-empty and has not taken it yet, or it put back
- * what did not fit, and the FENCE it left in flight for that brings it
- * back (acceldev_feed_locked()). So a backlog of RUNs costs one kick,
- * not one each.
+ * Kicks the work only if the list was empty: a list that was not is the
+ * work's already (see the invariant of &struct acceldev_device).
  *
- * Context: process or atomic; takes &acceldev_device.queue_lock.
- *          Caller holds @ctx->lock.
+ * Context: any; caller holds @ctx->lock; takes queue_lock.
  * Return: 0, or -ENODEV if the device was removed.
  */
 int acceldev_queue_locked(struct acceldev_context *ctx,
@@ -126,14 +118,11 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 	}
 	kick = list_empty(&adev->pending);
 	cmd->seq = ++adev->queued_seq;
-	/*
-	 * Once listed, @cmd belongs to the dispatcher, which may feed and
-	 * free it as soon as queue_lock is dropped: take what we need now.
-	 */
+	/* @cmd may be fed and freed once queue_lock is dropped. */
 	ctx->last_seq = cmd->seq;
 	if (acceldev_cmd_is_run(cmd)) {
-		/* Read by the feeder without ctx->lock (acceldev_note_run_fed()). */
 		WRITE_ONCE(ctx->last_run_seq, cmd->seq);
+		atomic_inc(&ctx->runs_queued);
 		atomic_long_inc(&adev->stats.runs_pending);
 	}
 	list_add_tail(&cmd->node, &adev->pending);
@@ -147,18 +136,83 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 }
 
 /**
+ * acceldev_context_wake_runs_locked() - wake the RUNs waiting for room
+ * @ctx: the context.
+ *
+ * Context: any; caller holds @ctx->lock.
+ */
+void acceldev_context_wake_runs_locked(struct acceldev_context *ctx)
+{
+	struct acceldev_run_waiter *w, *tmp;
+
+	lockdep_assert_held(&ctx->lock);
+
+	list_for_each_entry_safe(w, tmp, &ctx->run_waiters, node) {
+		list_del_init(&w->node);
+		complete(&w->done);
+	}
+}
+
+/*
+ * acceldev_run_queue() - queue a RUN once its context is under its backlog
+ * bound
+ *
+ * Sleeps (interruptibly) while the context has acceldev_run_backlog RUNs
+ * on the pending list; the work wakes it when one is fed. It never waits
+ * for room in the device queue itself.
+ *
+ * Context: process, may sleep; no locks held.
+ * Return: 0 with @cmd the dispatcher's; -EIO, -ENODEV or -ERESTARTSYS
+ * with @cmd untouched.
+ */
+static int acceldev_run_queue(struct acceldev_context *ctx,
+			      struct acceldev_cmd *cmd, u32 user_cmds)
+{
+	struct acceldev_run_waiter w;
+	int ret;
+
+	spin_lock(&ctx->lock);
+	for (;;) {
+		if (ctx->broken) {
+			ret = -EIO;
+			break;
+		}
+		if (ctx->detached) {
+			ret = -ENODEV;
+			break;
+		}
+		if (atomic_read(&ctx->runs_queued) < acceldev_run_backlog) {
+			ret = acceldev_queue_locked(ctx, cmd);
+			if (!ret)
+				ctx->cmds_submitted += user_cmds;
+			break;
+		}
+		init_completion(&w.done);
+		list_add_tail(&w.node, &ctx->run_waiters);
+		spin_unlock(&ctx->lock);
+		ret = wait_for_completion_interruptible(&w.done);
+		spin_lock(&ctx->lock);
+		/* SAFETY: still listed means nobody completes it: unlink. */
+		if (!list_empty(&w.node))
+			list_del(&w.node);
+		if (ret)
+			break;
+	}
+	spin_unlock(&ctx->lock);
+	return ret;
+}
+
+/**
  * acceldev_ioctl_run() - ACCELDEV_IOCTL_RUN: queue a RUN device command
  * @ctx: the context (its file is held by the caller).
  * @uarg: user pointer to &struct acceldev_ioctl_run.
  *
- * Never blocks on a full device queue: the command goes on the pending
- * list and the dispatcher feeds it when there is room.
- *
- * Context: process, may sleep.
+ * Context: process, may sleep (interruptibly) while the context's backlog
+ * is full.
  * Return: 0; -EFAULT for a bad pointer; -EBADF for a closed @cfd;
  * -EINVAL for an @cfd that is not a code buffer of this context or a bad
  * range; -EIO if the context is in error; -ENODEV after removal;
- * -ENOMEM.
+ * -ERESTARTSYS on a signal while the backlog is full; -ENOMEM.
  */
 int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg)
 {
@@ -195,21 +249,12 @@ int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg)
 	cmd->words[3] = args.addr;
 	cmd->words[4] = args.size;
 
-	spin_lock(&ctx->lock);
-	if (ctx->broken)
-		ret = -EIO;
-	else if (ctx->detached)
-		ret = -ENODEV;
-	else
-		ret = acceldev_queue_locked(ctx, cmd);
-	if (!ret) {
-		ctx->cmds_submitted += args.size / ACCELDEV_USER_CMD_BYTES;
-		atomic_long_inc(&ctx->adev->stats.runs_submitted);
-	}
-	spin_unlock(&ctx->lock);
-
-	if (ret)
+	ret = acceldev_run_queue(ctx, cmd, args.size / ACCELDEV_USER_CMD_BYTES);
+	if (ret) {
 		acceldev_cmd_free(cmd);
+		goto out_fdput;
+	}
+	atomic_long_inc(&ctx->adev->stats.runs_submitted);
 out_fdput:
 	fdput(f);
 	return ret;
@@ -221,9 +266,7 @@ out_fdput:
  * @n: how many.
  *
  * Fault injection for the tests: each command has an unknown type, so the
- * device answers with a CMD_ERROR that no context explains, and the work
- * must recover with a restart. They go through the pending list like any
- * command, in order with the rest.
+ * device answers with a CMD_ERROR that no context explains.
  *
  * Context: process, may sleep.
  * Return: 0, -ENOMEM, or -ENODEV after removal.
@@ -265,26 +308,20 @@ err_free:
 /**
  * acceldev_dispatch_abort() - stop dispatching for good (device removal)
  * @adev: the device, with @adev->gone just set.
+ * @dropped: takes every pending command; the caller frees them with
+ *           acceldev_cmd_list_free() once it holds no lock.
  *
- * Drops every pending command: the device never saw them. Runs in the
- * same queue_lock section that sets @adev->gone, so anyone who sees @gone
- * knows that no command of theirs is still listed. Nobody is woken: that
- * waits until the device is stopped (acceldev_dispatch_stopped()).
+ * In the queue_lock section that sets @gone, so whoever sees @gone knows
+ * no command of theirs is still listed.
  *
- * Context: process; caller holds &acceldev_device.lock and
- *          &acceldev_device.queue_lock.
+ * Context: caller holds adev->lock and queue_lock.
  */
-void acceldev_dispatch_abort(struct acceldev_device *adev)
+void acceldev_dispatch_abort(struct acceldev_device *adev,
+			     struct list_head *dropped)
 {
-	struct acceldev_cmd *cmd, *tmp;
-
 	lockdep_assert_held(&adev->lock);
 	lockdep_assert_held(&adev->queue_lock);
 
-	list_for_each_entry_safe(cmd, tmp, &adev->pending, node) {
-		list_del_init(&cmd->node);
-		if (acceldev_cmd_is_run(cmd))
-			atomic_long_dec(&adev->stats.runs_pending);
-		acceldev_cmd_free(cmd);
-	}
+	list_splice_init(&adev->pending, dropped);
+	atomic_long_set(&adev->stats.runs_pending, 0);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Acceldev dispatcher, waiting for completion: sync waiters (close and an
- * unreachable WAIT sleep until their commands completed), the closes that
- * were killed while they waited, and the end of all waiting at removal.
+ * Acceldev dispatcher, waiting for completion: sync waiters (close, an
+ * unreachable WAIT), what killed closes leave to the reaper, and the end
+ * of all waiting at removal.
  */
 
 #include <linux/minmax.h>
@@ -12,16 +12,12 @@
 
 /**
  * struct acceldev_sync_waiter - a sleeper in acceldev_sync_state()
- * @node: link in &acceldev_device.sync_waiters.
- * @target: submission sequence number that must complete.
- * @status: 0; -ENODEV if the device went away first; -ETIMEDOUT if the
- *          watchdog found it hung; -ERESTARTSYS if a signal ended the
- *          sleep (set by the sleeper itself).
- * @done: completed by the dispatcher once @status is set.
+ * @node: link in &acceldev_device.sync_waiters (queue_lock).
+ * @target: the seq that must be done.
+ * @status: what the sleep ends with.
+ * @done: completed by whoever unlinks @node, after setting @status.
  *
- * Owner: the sleeping task (on its stack). It is on the list from
- * acceldev_sync_state() until the dispatcher (or removal) unlinks it under
- * &acceldev_device.queue_lock and completes @done.
+ * Owner: the sleeping task (on its stack).
  */
 struct acceldev_sync_waiter {
 	struct list_head node;
@@ -31,11 +27,8 @@ struct acceldev_sync_waiter {
 };
 
 /*
- * acceldev_sync_begin_locked() - is @seq done, or must the caller wait?
- *
- * Context: any; caller holds &acceldev_device.queue_lock.
- * Return: 0 if done, -ENODEV once the device is stopped, -EAGAIN after
- * asking the dispatcher for a FENCE behind @seq (the caller kicks it).
+ * Return: 0 if @seq is done, -ENODEV once the device is stopped, or
+ * -EAGAIN after asking the work for a FENCE behind @seq (caller kicks).
  */
 static int acceldev_sync_begin_locked(struct acceldev_device *adev, u64 seq)
 {
@@ -50,22 +43,17 @@ static int acceldev_sync_begin_locked(struct acceldev_device *adev, u64 seq)
 }
 
 /*
- * acceldev_sync_state() - wait until every command up to a sequence number
- * completed, in a given task state
+ * acceldev_sync_state() - sleep in @state until every command up to @seq
+ * is done
  *
- * Asks the dispatcher for a device FENCE behind @seq (&fence_want) and
- * sleeps until one covering @seq has executed: the work completes the
- * waiter after it has taken in every interrupt that came before that
- * FENCE, so context errors and fence counters of those commands are
- * visible by then. During removal (@adev->gone) nothing is fed any more:
- * the caller sleeps until the device is stopped.
+ * The work completes the waiter only after it took in every interrupt
+ * raised before the FENCE that covers @seq: the errors and fence counters
+ * of those commands are visible by then.
  *
  * Context: process, may sleep; no locks held.
- * Return: 0 once done; -ENODEV once the device was removed: then it is
- * stopped, bus mastering is off, and it can no longer reach any memory;
- * -ETIMEDOUT if the watchdog declared the device hung
- * (acceldev_hang_locked()); -ERESTARTSYS if @state let a signal end the
- * sleep first.
+ * Return: 0; -ENODEV once the device was removed (it reaches no memory
+ * then); -ETIMEDOUT if the recovery path ran first; -ERESTARTSYS on a
+ * signal @state lets through.
  */
 static int acceldev_sync_state(struct acceldev_device *adev, u64 seq,
 			       unsigned int state)
@@ -88,11 +76,7 @@ static int acceldev_sync_state(struct acceldev_device *adev, u64 seq,
 	acceldev_dispatch_kick(adev);
 	if (wait_for_completion_state(&w.done, state)) {
 		spin_lock(&adev->queue_lock);
-		/*
-		 * SAFETY: whoever completes @w unlinks it under queue_lock
-		 * first; still listed means nobody will, and we unlink it
-		 * before our stack frame goes away.
-		 */
+		/* SAFETY: still listed means nobody completes it: unlink. */
 		if (!list_empty(&w.node)) {
 			list_del(&w.node);
 			w.status = -ERESTARTSYS;
@@ -103,31 +87,20 @@ static int acceldev_sync_state(struct acceldev_device *adev, u64 seq,
 }
 
 /**
- * acceldev_sync_killable() - wait for every command up to a sequence
- * number, unless the task is killed
+ * acceldev_sync_killable() - wait for every command up to @seq, unless
+ * killed
  * @adev: the device.
- * @seq: submission sequence number (from &acceldev_cmd.seq); 0 or one
- *       already done returns at once.
+ * @seq: a &acceldev_cmd.seq; 0, or one done, returns at once.
  *
- * For close, which frees memory the device may still use: only a fatal
- * signal ends the wait early, and then the caller hands what it owns to
- * the dispatcher (acceldev_defer_buffer(), acceldev_defer_context()). An
- * exiting task or a kernel thread does not wait at all.
+ * For close. An exiting task (its SIGKILL consumed) or a kernel thread
+ * does not wait at all: it gets -ERESTARTSYS and defers, as a killed
+ * close does.
  *
  * Context: process, may sleep; no locks held.
- * Return: 0 once done; -ENODEV once the device was removed (it is stopped
- * then and can no longer reach any memory); -ERESTARTSYS if killed;
- * -ETIMEDOUT if the device was declared hung first (acceldev_hang_locked()).
+ * Return: as acceldev_sync_state().
  */
 int acceldev_sync_killable(struct acceldev_device *adev, u64 seq)
 {
-	/*
-	 * An exiting task (killed, its files closed by exit) has consumed
-	 * its SIGKILL: nothing would end the wait. Nor may a kernel thread
-	 * (the last fput run from a workqueue) sleep on the device. Both
-	 * leave the freeing to the dispatcher at once, as a killed close
-	 * does.
-	 */
 	if (current->flags & (PF_EXITING | PF_KTHREAD)) {
 		int ret;
 
@@ -143,13 +116,13 @@ int acceldev_sync_killable(struct acceldev_device *adev, u64 seq)
 }
 
 /**
- * acceldev_sync_interruptible() - wait for every command up to a sequence
- * number, unless a signal comes
+ * acceldev_sync_interruptible() - wait for every command up to @seq,
+ * unless a signal comes
  * @adev: the device.
- * @seq: submission sequence number.
+ * @seq: a &acceldev_cmd.seq.
  *
  * Context: process, may sleep; no locks held.
- * Return: as acceldev_sync_killable(), -ERESTARTSYS on any signal.
+ * Return: as acceldev_sync_state().
  */
 int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq)
 {
@@ -157,11 +130,11 @@ int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq)
 }
 
 /*
- * acceldev_defer() - put @node on @list for the reaper, unless the device
- * is stopped already
+ * acceldev_defer() - put @node on @list for the reaper, unless @seq is
+ * done or the device is stopped
  *
- * Context: any; takes &acceldev_device.queue_lock.
- * Return: true if listed.
+ * Context: any; takes queue_lock.
+ * Return: true if listed: the reaper now owns the object.
  */
 static bool acceldev_defer(struct acceldev_device *adev, struct list_head *node,
 			   u64 *deferred_seq, u64 seq, struct list_head *list)
@@ -169,7 +142,7 @@ static bool acceldev_defer(struct acceldev_device *adev, struct list_head *node,
 	bool deferred;
 
 	spin_lock(&adev->queue_lock);
-	deferred = !adev->stopped;
+	deferred = !adev->stopped && seq > adev->done_seq;
 	if (deferred) {
 		*deferred_seq = seq;
 		list_add_tail(node, list);
@@ -182,13 +155,12 @@ static bool acceldev_defer(struct acceldev_device *adev, struct list_head *node,
 
 /**
  * acceldev_defer_buffer() - free a buffer once the device is done with it
- * @buf: a buffer whose close was killed while it waited.
+ * @buf: a buffer whose file is gone.
  * @seq: the last command that may reach it.
  *
- * Context: any; takes &acceldev_device.queue_lock.
- * Return: true if the dispatcher now owns @buf (it frees it once @seq is
- * done, or removal does once the device is stopped); false if the device
- * is stopped already: the caller frees it now.
+ * Context: any; takes queue_lock.
+ * Return: true if the reaper now owns @buf; false if the device can no
+ * longer reach it (@seq done, or the device stopped): the caller frees it.
  */
 bool acceldev_defer_buffer(struct acceldev_buffer *buf, u64 seq)
 {
@@ -199,13 +171,13 @@ bool acceldev_defer_buffer(struct acceldev_buffer *buf, u64 seq)
 }
 
 /**
- * acceldev_defer_context() - give a context's id back once its runs are done
- * @ctx: a context whose close was killed while it waited; the caller's
- *       (the file's) reference goes with it on success.
+ * acceldev_defer_context() - give a context's id back once its RUNs are
+ * done
+ * @ctx: a closed context; on success the file's reference goes with it.
  * @seq: its last RUN.
  *
- * Context: any; takes &acceldev_device.queue_lock.
- * Return: as acceldev_defer_buffer().
+ * Context: any; takes queue_lock.
+ * Return: as acceldev_defer_buffer(); on false the caller finishes @ctx.
  */
 bool acceldev_defer_context(struct acceldev_context *ctx, u64 seq)
 {
@@ -221,11 +193,11 @@ bool acceldev_defer_context(struct acceldev_context *ctx, u64 seq)
  * @all: the device is stopped (removal): everything may go.
  *
  * Frees deferred buffers and gives back deferred contexts whose commands
- * are done. Never drops the last device reference: the work reaps only
- * while the PCI binding holds one (not after @gone), and removal before it
- * drops its own.
+ * are done. Never drops the last device reference: the reap work runs
+ * only while the PCI binding holds one, and removal reaps before it drops
+ * its own.
  *
- * Context: process; no locks held (takes &acceldev_device.lock).
+ * Context: process, may sleep; no locks held.
  */
 void acceldev_reap_deferred(struct acceldev_device *adev, bool all)
 {
@@ -244,15 +216,36 @@ void acceldev_reap_deferred(struct acceldev_device *adev, bool all)
 	spin_unlock(&adev->queue_lock);
 
 	/* SAFETY: done, or stopped: the device can no longer reach them. */
-	list_for_each_entry_safe(buf, btmp, &bufs, deferred)
+	list_for_each_entry_safe(buf, btmp, &bufs, deferred) {
 		acceldev_buffer_destroy(buf);
+		cond_resched();
+	}
 	list_for_each_entry_safe(ctx, ctmp, &ctxs, deferred) {
 		acceldev_context_finish(ctx);
 		acceldev_context_put(ctx);
 	}
 }
 
-/* Wake sync waiters covered by done_seq. Caller holds queue_lock. */
+/**
+ * acceldev_reap_work() - free what killed closes left, off the dispatcher
+ * @work: &acceldev_device.reap_work, queued by the work when FENCEs retire
+ *        with something deferred.
+ *
+ * Context: process (the device's workqueue).
+ */
+void acceldev_reap_work(struct work_struct *work)
+{
+	struct acceldev_device *adev =
+		container_of(work, struct acceldev_device, reap_work);
+
+	if (!READ_ONCE(adev->gone))
+		acceldev_reap_deferred(adev, false);
+}
+
+/*
+ * Wake the sync waiters done_seq covers with 0, or all of them with a
+ * non-zero @status. Context: caller holds queue_lock.
+ */
 void acceldev_wake_syncs_locked(struct acceldev_device *adev, int status)
 {
 	struct acceldev_sync_waiter *w, *tmp;
@@ -291,14 +284,11 @@ u64 acceldev_sync_first_target_locked(struct acceldev_device *adev)
 
 /**
  * acceldev_dispatch_stopped() - the removed device reaches no memory now
- * @adev: the device, after acceldev_dispatch_abort(), drained or not,
- *        stopped, with bus mastering off and its DMA memory given back.
+ * @adev: the device, stopped, bus mastering off, DMA memory given back.
  *
- * Sets @adev->stopped and wakes every sync waiter with -ENODEV: they may
- * now free what they own.
+ * Sets @stopped and wakes every sync waiter with -ENODEV.
  *
- * Context: process; caller holds &acceldev_device.lock; takes
- *          &acceldev_device.queue_lock.
+ * Context: caller holds adev->lock; takes queue_lock.
  */
 void acceldev_dispatch_stopped(struct acceldev_device *adev)
 {

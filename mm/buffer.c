@@ -1,20 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Acceldev buffers: pages, device page tables, slots, mmap.
- *
- * A buffer is up to 4 MiB of coherent DMA memory, allocated page by page
- * (never one large contiguous block); one more coherent page holds its
- * device page table. Coherent, not streaming: user space writes the pages
- * through mmap at any time, with no system call at which a dma_sync_*()
- * could run, so only memory the DMA API keeps coherent is the same memory
- * for both sides wherever bounce buffering or an IOMMU is in effect. Data
- * buffers are bound to a slot of their context with a BIND_SLOT command,
- * queued like any other device command so that it takes effect in order
- * with the context's runs.
- *
- * User space reaches a buffer through its own file: mmap (shared), which
- * maps all its pages at once, and close, which unbinds and then waits for
- * the context's earlier runs before freeing.
+ * Acceldev buffers: coherent DMA pages, device page tables, slots, mmap.
+ * Why coherent memory, page by page: Documentation/acceldev.rst, "Choices".
  */
 
 #include <linux/anon_inodes.h>
@@ -23,6 +10,7 @@
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -80,20 +68,17 @@ static struct page *acceldev_buffer_page(struct device *dev, void *vaddr,
 
 /*
  * acceldev_buffer_free_dma() - give the coherent memory back to the DMA API
- * @buf: the buffer; @buf->mapped is set.
+ * @buf: the buffer, taken off &acceldev_device.buffers by the caller.
  * @n: how many data pages were allocated.
  *
- * The pages themselves stay while the buffer holds its own references on
- * them (see acceldev_buffer_put_pages()): user mappings, and the fault
- * handler, keep working after a device removal.
+ * The pages stay while the buffer holds its references on them, for user
+ * mappings.
  *
- * SAFETY: the device can no longer reach this memory: either nothing the
- * device was given ever named it (an error path before the buffer was
- * bound or run), or every RUN of the context that was fed before the
- * buffer's unbind has completed (acceldev_buffer_release()), or the
- * device is stopped with bus mastering off (device removal).
+ * SAFETY: the device can no longer reach this memory: nothing it was
+ * given named it, or every command that could is done, or the device is
+ * stopped with bus mastering off (removal).
  *
- * Context: process.
+ * Context: process, may sleep; no device lock held.
  */
 static void acceldev_buffer_free_dma(struct acceldev_buffer *buf,
 				     unsigned int n)
@@ -101,11 +86,12 @@ static void acceldev_buffer_free_dma(struct acceldev_buffer *buf,
 	struct device *dev = &buf->ctx->adev->pdev->dev;
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		dma_free_coherent(dev, PAGE_SIZE, buf->vaddr[i], buf->dma[i]);
+		cond_resched();
+	}
 	if (buf->pt)
 		dma_free_coherent(dev, PAGE_SIZE, buf->pt, buf->pt_dma);
-	buf->mapped = false;
 }
 
 /* Drop the buffer's own references on pages [0, @n) and free the arrays. */
@@ -121,22 +107,51 @@ static void acceldev_buffer_put_pages(struct acceldev_buffer *buf,
 	kvfree(buf->dma);
 }
 
-/**
- * acceldev_buffer_unmap_locked() - take a buffer's memory from the device
- * @buf: a buffer whose coherent memory is still allocated.
+/*
+ * acceldev_buffer_take_dma_locked() - claim a buffer's DMA memory for freeing
  *
- * Used by device removal once the device is stopped: the coherent
- * allocations go back to the DMA API while the device can still be named,
- * the pages stay (the buffer's own references) for user mappings.
- *
- * Context: process; caller holds &acceldev_device.lock.
+ * Context: caller holds &acceldev_device.lock.
+ * Return: true if the caller must free it (and nobody else will).
  */
-void acceldev_buffer_unmap_locked(struct acceldev_buffer *buf)
+static bool acceldev_buffer_take_dma_locked(struct acceldev_buffer *buf)
 {
 	lockdep_assert_held(&buf->ctx->adev->lock);
 
-	acceldev_buffer_free_dma(buf, buf->npages);
+	if (!buf->mapped)
+		return false;
+	buf->mapped = false;
 	list_del_init(&buf->node);
+	return true;
+}
+
+/**
+ * acceldev_buffers_release_dma() - give back every buffer's DMA memory
+ * @adev: a removed device, stopped with bus mastering off.
+ *
+ * The pages stay for user mappings. Returns once buffer destructions in
+ * progress have freed theirs too.
+ *
+ * Context: process, may sleep; no locks held.
+ */
+void acceldev_buffers_release_dma(struct acceldev_device *adev)
+{
+	struct acceldev_buffer *buf, *tmp;
+	LIST_HEAD(list);
+
+	mutex_lock(&adev->lock);
+	list_for_each_entry_safe(buf, tmp, &adev->buffers, node) {
+		buf->mapped = false;
+		list_move_tail(&buf->node, &list);
+	}
+	mutex_unlock(&adev->lock);
+
+	list_for_each_entry_safe(buf, tmp, &list, node) {
+		list_del_init(&buf->node);
+		acceldev_buffer_free_dma(buf, buf->npages);
+	}
+	/* Destructions that took their buffer first hold it for reading. */
+	down_write(&adev->remove_sem);
+	up_write(&adev->remove_sem);
 }
 
 /*
@@ -233,24 +248,30 @@ err_pages:
  * acceldev_buffer_destroy() - free a buffer the device no longer reaches
  * @buf: the buffer; its file is gone (or was never installed).
  *
- * Drops the buffer's context reference.
+ * Drops the buffer's context reference. The DMA memory is freed outside
+ * the device lock, with &acceldev_device.remove_sem held for reading so
+ * that removal waits for it.
  *
  * SAFETY: see acceldev_buffer_free_dma(); the callers say why.
  *
- * Context: process; takes &acceldev_device.lock.
+ * Context: process, may sleep; no locks held.
  */
 void acceldev_buffer_destroy(struct acceldev_buffer *buf)
 {
 	struct acceldev_context *ctx = buf->ctx;
 	struct acceldev_device *adev = ctx->adev;
+	bool mine;
 
-	/* Removal may have taken the coherent memory back already. */
+	down_read(&adev->remove_sem);
 	mutex_lock(&adev->lock);
-	if (buf->mapped)
-		acceldev_buffer_unmap_locked(buf);
+	mine = acceldev_buffer_take_dma_locked(buf);
 	mutex_unlock(&adev->lock);
+	if (mine)
+		acceldev_buffer_free_dma(buf, buf->npages);
+	up_read(&adev->remove_sem);
 
-	acceldev_cmd_free(buf->unbind);	/* never queued: bind failed, or CODE */
+	acceldev_cmd_free(buf->bind);
+	acceldev_cmd_free(buf->unbind);
 	acceldev_buffer_put_pages(buf, buf->npages);
 	acceldev_context_put(ctx);
 	kfree(buf);
@@ -269,50 +290,70 @@ static void acceldev_slot_cmd(struct acceldev_cmd *cmd,
 }
 
 /*
- * acceldev_buffer_bind() - bind a data buffer to a free slot of its context
+ * acceldev_buffer_reserve_slot() - take a free slot of the context for a
+ * data buffer; nothing reaches the device yet
  *
- * The slot is taken and the BIND_SLOT queued in one critical section, so
- * the slot table and the FIFO agree on the order of binds and unbinds.
- * The unbind is allocated now too, so that close never fails for memory:
- * the buffer owns it (@buf->unbind) until it is queued.
+ * The BIND_SLOT and its unbind are allocated now, so that neither the
+ * commit nor close can fail for memory.
  *
  * Context: process, may sleep; takes ctx->lock.
- * Return: the slot, -ENOSPC if all are taken, -ENOMEM, -ENODEV after
- * removal.
+ * Return: the slot, -ENOSPC if all are taken, or -ENOMEM.
+ */
+static int acceldev_buffer_reserve_slot(struct acceldev_buffer *buf)
+{
+	struct acceldev_context *ctx = buf->ctx;
+	unsigned int slot;
+
+	buf->bind = acceldev_cmd_alloc(GFP_KERNEL_ACCOUNT);
+	buf->unbind = acceldev_cmd_alloc(GFP_KERNEL_ACCOUNT);
+	if (!buf->bind || !buf->unbind)
+		return -ENOMEM;	/* freed with the buffer */
+
+	spin_lock(&ctx->lock);
+	slot = find_first_zero_bit(&ctx->slots, ACCELDEV_NUM_BUFFERS);
+	if (slot < ACCELDEV_NUM_BUFFERS) {
+		__set_bit(slot, &ctx->slots);
+		ctx->slot_buf[slot] = buf;
+		buf->slot = slot;
+	}
+	spin_unlock(&ctx->lock);
+	if (slot >= ACCELDEV_NUM_BUFFERS)
+		return -ENOSPC;
+	acceldev_slot_cmd(buf->bind, ctx, slot, buf->pt_dma);
+	acceldev_slot_cmd(buf->unbind, ctx, slot, 0);
+	return slot;
+}
+
+/* Give a slot reserved and never bound back. Context: takes ctx->lock. */
+static void acceldev_buffer_unreserve_slot(struct acceldev_buffer *buf)
+{
+	struct acceldev_context *ctx = buf->ctx;
+
+	spin_lock(&ctx->lock);
+	if (ctx->slot_buf[buf->slot] == buf) {
+		ctx->slot_buf[buf->slot] = NULL;
+		__clear_bit(buf->slot, &ctx->slots);
+	}
+	spin_unlock(&ctx->lock);
+	buf->slot = -1;
+}
+
+/*
+ * acceldev_buffer_bind() - queue the BIND_SLOT of a reserved slot
+ *
+ * Context: any; takes ctx->lock.
+ * Return: 0, or -ENODEV after removal.
  */
 static int acceldev_buffer_bind(struct acceldev_buffer *buf)
 {
 	struct acceldev_context *ctx = buf->ctx;
-	struct acceldev_cmd *bind;
-	unsigned int slot;
 	int ret;
 
-	bind = acceldev_cmd_alloc(GFP_KERNEL_ACCOUNT);
-	buf->unbind = acceldev_cmd_alloc(GFP_KERNEL_ACCOUNT);
-	if (!bind || !buf->unbind) {
-		acceldev_cmd_free(bind);
-		return -ENOMEM;	/* buf->unbind goes with the buffer */
-	}
-
 	spin_lock(&ctx->lock);
-	slot = find_first_zero_bit(&ctx->slots, ACCELDEV_NUM_BUFFERS);
-	if (slot >= ACCELDEV_NUM_BUFFERS) {
-		ret = -ENOSPC;
-		goto out;
-	}
-	acceldev_slot_cmd(bind, ctx, slot, buf->pt_dma);
-	acceldev_slot_cmd(buf->unbind, ctx, slot, 0);
-	ret = acceldev_queue_locked(ctx, bind);
-	if (ret)
-		goto out;
-	bind = NULL;	/* the dispatcher's now */
-	__set_bit(slot, &ctx->slots);
-	ctx->slot_buf[slot] = buf;
-	buf->slot = slot;
-	ret = slot;
-out:
+	ret = acceldev_queue_locked(ctx, buf->bind);
+	if (!ret)
+		buf->bind = NULL;
 	spin_unlock(&ctx->lock);
-	acceldev_cmd_free(bind);
 	return ret;
 }
 
@@ -372,8 +413,8 @@ int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 	struct acceldev_ioctl_create_buffer_result __user *result;
 	struct acceldev_ioctl_create_buffer args;
 	struct acceldev_buffer *buf;
+	int fd, ret, slot = -1;
 	struct file *file;
-	int fd, slot;
 
 	if (compat) {
 		struct acceldev_compat_create_buffer cargs;
@@ -393,11 +434,7 @@ int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 	if (args.type != BUFFER_TYPE_CODE && args.type != BUFFER_TYPE_DATA)
 		return -EINVAL;
 
-	/*
-	 * Against removal: no coherent memory is allocated for a device
-	 * that is gone, and removal waits for allocations in progress
-	 * before it frees what the buffers list holds.
-	 */
+	/* Against removal: no DMA memory for a device that is gone. */
 	down_read(&ctx->adev->remove_sem);
 	if (READ_ONCE(ctx->adev->gone))
 		buf = ERR_PTR(-ENODEV);
@@ -407,35 +444,51 @@ int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0)
-		goto err_buf;
-
+	/* Until the bind is queued, nothing the device was given names it. */
+	if (args.type == BUFFER_TYPE_DATA) {
+		ret = acceldev_buffer_reserve_slot(buf);
+		if (ret < 0)
+			goto err_buf;
+		slot = ret;
+	}
+	ret = get_unused_fd_flags(O_CLOEXEC);
+	if (ret < 0)
+		goto err_slot;
+	fd = ret;
+	if (args.type == BUFFER_TYPE_DATA) {
+		ret = put_user(slot, &result->buffer_slot);
+		if (ret)
+			goto err_fd;
+	}
 	file = anon_inode_getfile("[acceldev_buffer]", &acceldev_buffer_fops,
 				  buf, O_RDWR);
 	if (IS_ERR(file)) {
-		put_unused_fd(fd);
-		fd = PTR_ERR(file);
-		goto err_buf;
+		ret = PTR_ERR(file);
+		goto err_fd;
 	}
-	/* From here on the file owns the buffer: fput() frees it. */
-
 	if (args.type == BUFFER_TYPE_DATA) {
-		slot = acceldev_buffer_bind(buf);
-		if (slot < 0 || put_user(slot, &result->buffer_slot)) {
+		ret = acceldev_buffer_bind(buf);
+		if (ret) {
+			/* The file owns the buffer; unpublished, it frees at once. */
+			acceldev_buffer_unreserve_slot(buf);
 			fput(file);
 			put_unused_fd(fd);
-			return slot < 0 ? slot : -EFAULT;
+			return ret;
 		}
 	}
-
+	buf->published = true;
 	fd_install(fd, file);
 	return fd;
 
+err_fd:
+	put_unused_fd(fd);
+err_slot:
+	if (buf->slot >= 0)
+		acceldev_buffer_unreserve_slot(buf);
 err_buf:
 	/* SAFETY: never bound nor named by a RUN: the device never saw it. */
 	acceldev_buffer_destroy(buf);
-	return fd;
+	return ret;
 }
 
 /*
@@ -508,13 +561,10 @@ static int acceldev_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 /*
  * acceldev_buffer_release() - the buffer file's last reference went
  *
- * Queues the unbind of its slot, then waits until every RUN queued for the
- * context so far has completed (only those can reach the buffer: later
- * RUNs come after the unbind; a context with none in flight closes at
- * once), then frees the memory. The wait is killable: a fatal signal
- * hands the buffer to the dispatcher, which frees it once those RUNs are
- * done (acceldev_defer_buffer()), and so does a device declared hung.
- * Removal may have taken the coherent memory back already.
+ * Queues the unbind of its slot, waits (killably) until every RUN queued
+ * for the context so far is done (later RUNs come after the unbind), then
+ * frees; or hands the buffer to the reaper when the wait ends early. A
+ * buffer whose fd was never installed was never seen by the device.
  *
  * Context: process, may sleep (killably).
  */
@@ -523,7 +573,11 @@ static int acceldev_buffer_release(struct inode *inode, struct file *file)
 	struct acceldev_buffer *buf = file->private_data;
 	struct acceldev_context *ctx = buf->ctx;
 	u64 seq;
-	int ret;
+
+	if (!buf->published) {
+		acceldev_buffer_destroy(buf);
+		return 0;
+	}
 
 	spin_lock(&ctx->lock);
 	if (buf->slot >= 0 && ctx->slot_buf[buf->slot] == buf)
@@ -532,17 +586,12 @@ static int acceldev_buffer_release(struct inode *inode, struct file *file)
 	spin_unlock(&ctx->lock);
 
 	/*
-	 * SAFETY: acceldev_sync_killable() returns 0 once every command up
-	 * to @seq completed, or -ENODEV once removal has stopped the device
-	 * and turned bus mastering off: either way the device can no longer
-	 * reach this buffer. Killed first, or woken by a device declared
-	 * hung (-ETIMEDOUT), the dispatcher frees it later.
+	 * SAFETY: once @seq is done, or the device is stopped (removal), it
+	 * can no longer reach the buffer; until then the reaper owns it.
 	 */
-	ret = acceldev_sync_killable(ctx->adev, seq);
-	if ((ret == -ERESTARTSYS || ret == -ETIMEDOUT) &&
-	    acceldev_defer_buffer(buf, seq))
-		return 0;
-	acceldev_buffer_destroy(buf);
+	acceldev_sync_killable(ctx->adev, seq);
+	if (!acceldev_defer_buffer(buf, seq))
+		acceldev_buffer_destroy(buf);
 	return 0;
 }
 
