@@ -235,6 +235,21 @@ static inline long acc_sysfs_read(int dev, const char *attr)
 	return val;
 }
 
+/* A number read from @path (a module parameter), or @dflt without it. */
+static inline long acc_sysfs_param(const char *path, long dflt)
+{
+	FILE *f = fopen(path, "r");
+	long v = dflt;
+
+	if (!f) {
+		printf("%s: %s, taking %ld\n", path, acc_errname(errno), dflt);
+		return dflt;
+	}
+	CHECK_MSG(fscanf(f, "%ld", &v) == 1, "%s: not a number", path);
+	fclose(f);
+	return v;
+}
+
 /*
  * Wait up to @seconds until /sys/class/acceldev/acceldevN/device_restarts
  * reaches @want; true if it did.
@@ -267,6 +282,45 @@ static inline int acc_debugfs_write(int dev, const char *file, const char *s)
 		ret = -1;
 	close(fd);
 	return ret;
+}
+
+/*
+ * The number after "@name: " in debugfs file @file of /dev/acceldev@dev
+ * (e.g. "queue", "device_errors"), or -1 without debugfs or the line.
+ */
+static inline long acc_debugfs_value(int dev, const char *file,
+				     const char *name)
+{
+	char path[128], line[256];
+	size_t len = strlen(name);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/acceldev/acceldev%d/%s",
+		 dev, file);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ':') {
+			v = strtol(line + len + 1, NULL, 0);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* Wait up to @seconds until debugfs value @name reaches @want. */
+static inline bool acc_wait_debugfs_value(int dev, const char *file,
+					  const char *name, long want,
+					  int seconds)
+{
+	for (int i = 0; i < seconds * 20; i++) {
+		if (acc_debugfs_value(dev, file, name) >= want)
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
 }
 
 /* ---------------------------------------------------------------- */

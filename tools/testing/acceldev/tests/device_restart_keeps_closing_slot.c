@@ -1,22 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Regression test: a device restart leaves slots as the device would
- * have them in FIFO order. Closing a buffer "waits until every run
- * submitted earlier on its context has finished, then unbinds it"
- * (DRIVER.md), so a RUN submitted before the close must find the buffer
- * still bound, whatever restart comes in between.
+ * A FEED_ERROR restart fails only contexts with a command that may have
+ * been lost, and leaves the device queue to execute in FIFO order
+ * (DRIVER.md, Errors from the device). Closing a buffer "waits until
+ * every run submitted earlier on its context has finished, then unbinds
+ * it", so a RUN submitted before the close must find the buffer still
+ * bound, whatever restart comes in between.
  *
  * Context X keeps the device busy with one long RUN (about 2 s). Context
  * C queues a RUN behind it that FILLs its buffers D and then E, and
  * FENCEs; another thread closes D (its last reference), which queues D's
  * unbind behind C's RUN and waits for that RUN. Then context Y submits
  * one-NOP RUNs until one is dropped by the model's feed-error-every knob
- * and Y is failed: a FEED_ERROR restart while C's RUN and D's unbind
- * wait in the device queue.
- *  - Before the fix the restart rewrote every slot from the driver's own
- *    table, where D's slot was already free: C's RUN then met an empty
- *    slot (SLOT_ERROR), C was broken and WAIT(1) returned EIO.
- * Now C's WAIT(1) returns 0 and the FILL after the one into D landed in E.
+ * and Y is failed: a FEED_ERROR restart while C's RUN and D's unbind wait
+ * in the device queue, accepted before the drop. C's WAIT(1) returns 0,
+ * the FILL after the one into D landed in E, and no context error (an
+ * empty slot) was counted.
  */
 // vmtest: timeout=150
 #include <pthread.h>
@@ -94,7 +93,7 @@ int main(void)
 {
 	struct setup s;
 	pthread_t thread;
-	long restarts0;
+	long restarts0, errors0;
 	int attempt, nops;
 
 	acc_require_devices(1);
@@ -102,6 +101,7 @@ int main(void)
 	for (attempt = 0; attempt < ATTEMPTS; attempt++) {
 		open_all(&s);
 		restarts0 = acc_sysfs_read(0, "device_restarts");
+		errors0 = acc_sysfs_read(0, "context_errors");
 		acc_run(s.x, s.xcode, 0, 2 * X_FILLS * ACC_CMD_BYTES);
 		acc_run(s.c, s.ccode, 0, 3 * ACC_CMD_BYTES);
 		CHECK(pthread_create(&thread, NULL, close_d, &s) == 0);
@@ -141,6 +141,8 @@ int main(void)
 		CHECK_MSG(s.ew[i] == 0xe0e0e0e0, "E's word %d is %#x", i,
 			  s.ew[i]);
 	acc_wait(s.x, X_FILLS);
+	CHECK_MSG(acc_sysfs_read(0, "context_errors") == errors0,
+		  "a context error was counted: C's RUN met an empty slot?");
 	close_all(&s);
 	return 0;
 }

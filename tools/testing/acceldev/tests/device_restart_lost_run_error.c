@@ -1,23 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Regression test: a context failed by a FEED_ERROR restart while one of
- * its RUNs is being executed may still see that RUN hit a bad user
- * command afterwards; the CMD_ERROR it raises must not fail anybody else
- * (DRIVER.md: per-context errors leave other contexts alone; a restart
- * keeps "the other contexts' state").
+ * A context failed by a FEED_ERROR restart while one of its RUNs is being
+ * executed may still see that RUN hit a bad user command afterwards; the
+ * CMD_ERROR it raises is that context's (its status shows the error), so
+ * it causes no second recovery and no device error, and harms nobody
+ * else (DRIVER.md, Errors from the device).
  *
  * Context A runs one long RUN (FILLs of 4 MiB, each followed by a FENCE,
  * then one garbage command). Context B queues one FILL + FENCE behind it
  * and A's WAIT(2) shows that the device is busy with A's RUN and that
- * the driver has seen B's RUN arrive. Then A submits one-NOP RUNs until
- * one of them is lost to the model's feed-error-every knob and A is
- * failed (RUN: EIO). A's long RUN goes on, reaches its garbage and the
- * device raises CMD_ERROR for A, which the driver already failed.
- *  - Before the fix that CMD_ERROR counted for no context: the driver
- *    took it for a device-level error, restarted the device a second
- *    time and failed every context with a RUN not yet retired: B's
- *    WAIT(1) returned EIO.
- * Now B's WAIT(1) returns 0 and its FILL landed.
+ * the driver has seen B's RUN arrive (accepted before any drop). Then A
+ * submits one-NOP RUNs until one of them is lost to the model's
+ * feed-error-every knob and A is failed (RUN: EIO). A's long RUN goes on,
+ * reaches its garbage and the device raises CMD_ERROR for A. B's WAIT(1)
+ * returns 0 and its FILL landed; debugfs device_errors did not move.
  */
 // vmtest: timeout=150
 #include "acceldev_knobs.h"
@@ -58,7 +54,7 @@ static void ctx_close(struct ctx *c, int code_size)
 int main(void)
 {
 	struct ctx a, b;
-	long restarts0;
+	long restarts0, derrors0;
 	double t0;
 	int attempt, nops = 0;
 
@@ -78,6 +74,7 @@ int main(void)
 						   b.slot, 0, 4096));
 
 		restarts0 = acc_sysfs_read(0, "device_restarts");
+		derrors0 = acc_debugfs_value(0, "queue", "device_errors");
 		t0 = acc_now();
 		acc_run(a.fd, a.code, 0, LONG_BYTES);
 		acc_run(b.fd, b.code, 0, 2 * ACC_CMD_BYTES);
@@ -122,6 +119,8 @@ int main(void)
 		CHECK_MSG(b.words[i] == 0xb0b0b0b0, "B's word %d is %#x", i,
 			  b.words[i]);
 	EXPECT_ERRNO(acc_try_wait(a.fd, FILLS), EIO);
+	CHECK_MSG(acc_debugfs_value(0, "queue", "device_errors") == derrors0,
+		  "A's CMD_ERROR was taken for a device error");
 	/* B carries on. */
 	acc_run(b.fd, b.code, 0, 2 * ACC_CMD_BYTES);
 	acc_wait(b.fd, 2);

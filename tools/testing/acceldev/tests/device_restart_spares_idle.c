@@ -1,15 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A device-level error (an invalid device command fed through debugfs'
- * inject_bad_command: CMD_ERROR that no context explains) makes the
- * driver restart the device, and only contexts whose RUNs might have been
- * lost are failed. Context A only bound a data buffer (its slot content
- * is written by the CPU); context B ran and waited for its work, and a
- * buffer close synchronised it. After the restart both carry on: A's
- * slot still works (FILL lands in the same buffer), B's RUNs run, and
- * context_errors did not move.
+ * A device-level fault (a command dropped with FEED_ERROR: the model's
+ * feed-error-every knob, while context X submits) takes the recovery
+ * path, and contexts with nothing in flight never notice (DRIVER.md,
+ * Errors from the device). Context A only bound a data buffer (its slot
+ * content is written by the CPU); context B ran and waited for its work,
+ * and a buffer close synchronised it. After the restart both carry on:
+ * A's slot still works (FILL lands in the same buffer), B's RUNs run, and
+ * context_errors did not move; X was failed with EIO.
  */
-#include "acceldev_test.h"
+#include "acceldev_knobs.h"
+
+/* RUN one-NOPs on @x until a FEED_ERROR restart fails it (EIO). */
+static void fail_by_feed_error(void)
+{
+	int x = acc_open(0);
+	int xc = acc_create_buffer(x, 4096, BUFFER_TYPE_CODE, NULL);
+	int i;
+
+	acc_knob_set(0, "feed-error-every", "3");
+	for (i = 0; i < 1000; i++) {
+		if (acc_try_run(x, xc, 0, ACC_CMD_BYTES) != 0)
+			break;
+		usleep(2000);
+	}
+	CHECK_MSG(i < 1000 && errno == EIO, "X's RUN %d: %s", i,
+		  i < 1000 ? acc_errname(errno) : "never failed");
+	acc_knob_set(0, "feed-error-every", "0");
+	close(xc);
+	close(x);
+}
 
 static void fill_and_check(int ctx, int code, uint32_t *cmds, uint32_t slot,
 			   volatile uint32_t *words, uint32_t value,
@@ -41,13 +61,9 @@ int main(void)
 	fill_and_check(b, cb, cmdb, sb, wb, 0xb0b0b0b0, 1);
 	close(scratch);		/* synchronises B: its RUN is known done */
 
-	if (acc_debugfs_write(0, "inject_bad_command", "1") < 0) {
-		if (errno == ENOENT)
-			SKIP("no debugfs inject_bad_command");
-		FAIL("inject_bad_command: %s", acc_errname(errno));
-	}
+	fail_by_feed_error();
 	CHECK_MSG(acc_wait_restarts(0, restarts0 + 1, 20),
-		  "no device restart after an invalid device command");
+		  "no device restart after FEED_ERROR");
 	printf("device_restart_spares_idle: restarts=%ld\n",
 	       acc_sysfs_read(0, "device_restarts") - restarts0);
 

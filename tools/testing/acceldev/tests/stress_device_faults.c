@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Device-level faults under load. The model drops every 29th command fed
- * to it with FEED_ERROR (knob feed-error-every), and, through debugfs
- * (inject_bad_command), the driver is made to feed invalid device
- * commands every 0.3 s (CMD_ERROR): both need a restart of the device.
+ * to it with FEED_ERROR (knob feed-error-every), which takes the recovery
+ * path, and, through debugfs (inject_bad_command), the driver is made to
+ * feed invalid device commands every 0.3 s (CMD_ERROR no context
+ * explains), which must harm nobody.
  * Meanwhile 3 processes x 4 threads on both devices run the load engine
  * (acceldev_stress.h, faults mode: several FILL + FENCE runs in flight
  * per context, random buffers, own and shared contexts). Checked:

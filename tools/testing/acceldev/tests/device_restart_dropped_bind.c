@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A BIND_SLOT lost to FEED_ERROR is made good by the restart: the buffer
- * created is bound when the next RUN uses it. The model drops every 7th
- * command fed (feed-error-every=7). Round after round, a context creates
- * a data buffer (its BIND_SLOT is fed at once), RUNs FILL + FENCE into
- * it and WAITs. In between, another context's FENCE is waited for: the
- * driver has then handled a FEED_ERROR of the BIND_SLOT (it was raised
- * before that FENCE executed), so the RUN is fed after the restart. (A
- * RUN fed right behind a dropped BIND_SLOT may execute before the driver
- * has seen the FEED_ERROR and meet the empty slot.) A WAIT may end with EIO when the RUN itself was dropped
- * (the context is then failed, without any context error, and replaced),
- * but never because the slot was empty: context_errors (SLOT_ERROR) does
- * not move, and after 0 the FILL is in the buffer. The restart feeds the
- * BIND_SLOTs it cannot know arrived again (acceldev_rebind_locked()).
+ * A BIND_SLOT lost to FEED_ERROR fails its context with EIO, like any
+ * command given to the device and not known finished (DRIVER.md, Errors
+ * from the device); a RUN never meets the empty slot. The model drops
+ * every 7th command fed (feed-error-every=7). Round after round, a
+ * context creates a data buffer (its BIND_SLOT is fed at once), RUNs
+ * FILL + FENCE into it and WAITs. In between, another context's FENCE is
+ * waited for: the driver has then handled a FEED_ERROR of the BIND_SLOT
+ * (it was raised before that FENCE executed), so a dropped bind has failed
+ * the context before its RUN. A round ends with 0 and the FILL in the
+ * buffer, or with EIO (the context is then replaced), but never with a
+ * context error: context_errors (SLOT_ERROR) does not move.
  */
 // vmtest: timeout=120
 #include "acceldev_knobs.h"
@@ -93,7 +91,7 @@ int main(void)
 		munmap((void *)words, 4096);
 		close(data);
 	}
-	printf("device_restart_rebinds_dropped_slot: rounds_done=%d "
+	printf("device_restart_dropped_bind: rounds_done=%d "
 	       "contexts_failed=%d restarts=%ld\n", done, failed,
 	       acc_sysfs_read(0, "device_restarts") - restarts0);
 	CHECK_MSG(acc_sysfs_read(0, "device_restarts") > restarts0,
