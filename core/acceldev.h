@@ -162,8 +162,7 @@ struct acceldev_feed {
 	u32 fence_armed;	/* what CMD_FENCE_WAIT holds */
 	u32 arm_floor;		/* first VAL fed since the last restart */
 	u64 fed_seq;		/* last command fed */
-	u64 accepted_seq;	/* last command fed before a pull of INTR
-				 * that held no FEED_ERROR */
+	u64 accepted_seq;	/* last fed before an INTR pull: no drop */
 	u64 fenced_seq;		/* last command fed before the last FENCE */
 	bool tail_is_fence;	/* the last command fed was a FENCE */
 	int run_boundary;	/* context id of the last RUN fed, or -1 */
