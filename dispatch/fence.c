@@ -15,9 +15,8 @@
  * @status: result, set before @done is completed.
  * @done: completed by whoever unlinks @node.
  *
- * Owner: the sleeping task (on its stack). Linked and unlinked only under
- * &acceldev_context.lock; whoever unlinks it sets @status and completes
- * @done under that lock, so the sleeper can tell a wake-up from a signal.
+ * Owner: the sleeping task (on its stack); linked and unlinked under
+ * &acceldev_context.lock.
  */
 struct acceldev_fence_waiter {
 	struct list_head node;
@@ -27,11 +26,8 @@ struct acceldev_fence_waiter {
 };
 
 /*
- * acceldev_fence_reached() - has user fence @target executed?
- *
- * Fence numbers are modulo 2^32. @target counts as reached if it lies at
- * most 2^31 - 1 fences behind the counter and that many fences really
- * executed on this context (so a fresh context has reached nothing).
+ * Fence numbers are modulo 2^32: @target is reached if it lies less than
+ * 2^31 fences behind the counter and that many FENCEs really executed.
  */
 static bool acceldev_fence_reached(struct acceldev_context *ctx, u32 target)
 {
@@ -71,13 +67,7 @@ void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
 	acceldev_context_wake_runs_locked(ctx);
 }
 
-/**
- * acceldev_context_advance_locked() - take in a new fence counter value
- * @ctx: the context.
- * @counter: fence_counter as the work read it from the config entry.
- *
- * Context: the work; caller holds @ctx->lock.
- */
+/* Take in a fence counter the work read. Context: caller holds ctx->lock. */
 static void acceldev_context_advance_locked(struct acceldev_context *ctx,
 					    u32 counter)
 {
@@ -299,11 +289,6 @@ int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg)
 		 */
 		if (!list_empty(&w.node)) {
 			list_del(&w.node);
-			/*
-			 * EINTR reaches user space if a handler without
-			 * SA_RESTART runs; otherwise (ignored signal such as
-			 * SIGCHLD, SA_RESTART) WAIT is simply called again.
-			 */
 			w.status = -ERESTARTSYS;
 		}
 		spin_unlock(&ctx->lock);
