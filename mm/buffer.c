@@ -128,8 +128,10 @@ static bool acceldev_buffer_take_dma_locked(struct acceldev_buffer *buf)
  * acceldev_buffers_release_dma() - give back every buffer's DMA memory
  * @adev: a removed device, stopped with bus mastering off.
  *
- * The pages stay for user mappings. Returns once buffer destructions in
- * progress have freed theirs too.
+ * The pages stay for user mappings. remove_sem is held for writing
+ * throughout: a buffer destruction in progress (it holds the semaphore
+ * for reading) finishes first, and one that comes later finds its buffer
+ * done with, so none frees a buffer this walk still holds.
  *
  * Context: process, may sleep; no locks held.
  */
@@ -138,6 +140,7 @@ void acceldev_buffers_release_dma(struct acceldev_device *adev)
 	struct acceldev_buffer *buf, *tmp;
 	LIST_HEAD(list);
 
+	down_write(&adev->remove_sem);
 	mutex_lock(&adev->lock);
 	list_for_each_entry_safe(buf, tmp, &adev->buffers, node) {
 		buf->mapped = false;
@@ -149,8 +152,6 @@ void acceldev_buffers_release_dma(struct acceldev_device *adev)
 		list_del_init(&buf->node);
 		acceldev_buffer_free_dma(buf, buf->npages);
 	}
-	/* Destructions that took their buffer first hold it for reading. */
-	down_write(&adev->remove_sem);
 	up_write(&adev->remove_sem);
 }
 
