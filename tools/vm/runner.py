@@ -171,6 +171,10 @@ def parse_log(text, tests, vm_end_reason=None, with_kmemleak=False, label=""):
             continue
         details[pname(ps)] = st.lines
 
+    if vm_end_reason and "hung in poweroff" in vm_end_reason:
+        results.append(("FAIL", pname("poweroff"), vm_end_reason))
+        details[pname("poweroff")] = outside.lines[-60:]
+
     vm_dead = False
     for name, to in tests:
         st = steps.get(name)
@@ -498,6 +502,10 @@ def serve(a, interactive):
                     elif kind == "END":
                         step_deadline = None
                         step_name = None
+                    elif kind == "POWEROFF":
+                        # a kernel stuck in device_shutdown() or the like
+                        step_name = "poweroff"
+                        step_deadline = time.time() + a.step_slack * 2
             else:
                 reqbuf += data
                 while b"\n" in reqbuf:
