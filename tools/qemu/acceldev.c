@@ -98,9 +98,13 @@
  *  - Device reset (and realize) empties the queue, zeroes all registers
  *    (ENABLE, INTR_ENABLE, CONTEXTS_CONFIGS, FENCE_LAST, FENCE_WAIT, FEED
  *    latches) and leaves one stray bit, FENCE_WAIT, set in INTR (allowed
- *    by DEVICE.md section 9), so a driver must clear INTR on start-up. A
- *    command executing during a reset is abandoned at its next step and
- *    its effects after the reset (interrupts) are discarded.
+ *    by DEVICE.md section 9), so a driver must clear INTR on start-up.
+ *    Host memory is not touched.
+ *  - A command executing during a reset is abandoned: its effects so far
+ *    stay (a FILL may be partial), its later effects (DMA, interrupts,
+ *    FENCE_LAST) never happen. The reset returns only once the worker is
+ *    out of any DMA transfer and can start no other for that command, so
+ *    the function masters no cycle for it once the reset is done.
  *
  * Interrupt delivery
  *  - The worker thread does not take the BQL. It updates INTR under the
@@ -235,6 +239,7 @@ struct AcceldevState {
     QemuCond cond;              /* queue, ENABLE or stopping changed */
     QemuCond idle_cond;         /* the worker finished a command */
     bool executing;             /* the worker is executing a command */
+    bool dma_busy;              /* the worker is in a DMA transfer */
     bool wedged;                /* run-time knob "wedged", see the top */
     QEMUBH *irq_bh;
     bool thread_running;
@@ -324,23 +329,99 @@ static bool acceldev_job_aborted(AcceldevJob *job)
 
 /* ---- DMA helpers ---- */
 
-static bool acceldev_dma_read(AcceldevState *s, uint64_t addr,
-                              void *buf, uint64_t len)
+/*
+ * Every transfer of the worker goes through here. The abort check and the
+ * start of the transfer are one step under the device lock (dma_busy), so
+ * once a reset has changed the generation and seen dma_busy clear, the
+ * abandoned command can start no further transfer (acceldev_dma_quiesce).
+ */
+static bool acceldev_dma_rw(AcceldevJob *job, uint64_t addr, void *buf,
+                            uint64_t len, DMADirection dir)
 {
-    return pci_dma_read(&s->pdev, addr, buf, len) == MEMTX_OK;
+    AcceldevState *s = job->s;
+    MemTxResult res;
+
+    qemu_mutex_lock(&s->lock);
+    if (s->stopping || s->generation != job->generation) {
+        qemu_mutex_unlock(&s->lock);
+        return false;
+    }
+    s->dma_busy = true;
+    qemu_mutex_unlock(&s->lock);
+
+    res = pci_dma_rw(&s->pdev, addr, buf, len, dir, MEMTXATTRS_UNSPECIFIED);
+
+    qemu_mutex_lock(&s->lock);
+    s->dma_busy = false;
+    qemu_cond_broadcast(&s->idle_cond);
+    qemu_mutex_unlock(&s->lock);
+    return res == MEMTX_OK;
 }
 
-static bool acceldev_dma_write(AcceldevState *s, uint64_t addr,
+static bool acceldev_dma_read(AcceldevJob *job, uint64_t addr,
+                              void *buf, uint64_t len)
+{
+    return acceldev_dma_rw(job, addr, buf, len, DMA_DIRECTION_TO_DEVICE);
+}
+
+static bool acceldev_dma_write(AcceldevJob *job, uint64_t addr,
                                const void *buf, uint64_t len)
 {
-    return pci_dma_write(&s->pdev, addr, buf, len) == MEMTX_OK;
+    return acceldev_dma_rw(job, addr, (void *)buf, len,
+                           DMA_DIRECTION_FROM_DEVICE);
+}
+
+static bool acceldev_ld8(AcceldevJob *job, uint64_t addr, uint8_t *v)
+{
+    return acceldev_dma_read(job, addr, v, 1);
+}
+
+static bool acceldev_ld32(AcceldevJob *job, uint64_t addr, uint32_t *v)
+{
+    uint32_t le;
+
+    if (!acceldev_dma_read(job, addr, &le, 4)) {
+        return false;
+    }
+    *v = le32_to_cpu(le);
+    return true;
+}
+
+static bool acceldev_ld64(AcceldevJob *job, uint64_t addr, uint64_t *v)
+{
+    uint64_t le;
+
+    if (!acceldev_dma_read(job, addr, &le, 8)) {
+        return false;
+    }
+    *v = le64_to_cpu(le);
+    return true;
+}
+
+static bool acceldev_st8(AcceldevJob *job, uint64_t addr, uint8_t v)
+{
+    return acceldev_dma_write(job, addr, &v, 1);
+}
+
+static bool acceldev_st32(AcceldevJob *job, uint64_t addr, uint32_t v)
+{
+    uint32_t le = cpu_to_le32(v);
+
+    return acceldev_dma_write(job, addr, &le, 4);
+}
+
+static bool acceldev_st64(AcceldevJob *job, uint64_t addr, uint64_t v)
+{
+    uint64_t le = cpu_to_le64(v);
+
+    return acceldev_dma_write(job, addr, &le, 8);
 }
 
 /*
  * Translate a buffer virtual address through a single-level page table.
  * Returns 0 and sets *pa, or ACD_INTR_MEM_ERROR.
  */
-static uint32_t acceldev_translate(AcceldevState *s, uint64_t pt,
+static uint32_t acceldev_translate(AcceldevJob *job, uint64_t pt,
                                    uint64_t va, uint64_t *pa)
 {
     uint32_t pte;
@@ -348,8 +429,7 @@ static uint32_t acceldev_translate(AcceldevState *s, uint64_t pt,
     if (va >= ACD_BUFFER_MAX) {
         return ACD_INTR_MEM_ERROR;
     }
-    if (ldl_le_pci_dma(&s->pdev, pt + 4 * (va >> ACD_PAGE_SHIFT), &pte,
-                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+    if (!acceldev_ld32(job, pt + 4 * (va >> ACD_PAGE_SHIFT), &pte)) {
         return ACD_INTR_MEM_ERROR;
     }
     if (!(pte & ACD_PTE_PRESENT)) {
@@ -360,7 +440,7 @@ static uint32_t acceldev_translate(AcceldevState *s, uint64_t pt,
 }
 
 /* Read len bytes of code at virtual address va. Returns 0 or error bits. */
-static uint32_t acceldev_code_read(AcceldevState *s, AcceldevCodeReader *cr,
+static uint32_t acceldev_code_read(AcceldevJob *job, AcceldevCodeReader *cr,
                                    uint64_t va, void *buf, unsigned len)
 {
     uint8_t *out = buf;
@@ -372,13 +452,13 @@ static uint32_t acceldev_code_read(AcceldevState *s, AcceldevCodeReader *cr,
 
         if (cr->page != page) {
             uint64_t pa;
-            uint32_t err = acceldev_translate(s, cr->pt,
+            uint32_t err = acceldev_translate(job, cr->pt,
                                               page << ACD_PAGE_SHIFT, &pa);
 
             if (err) {
                 return err;
             }
-            if (!acceldev_dma_read(s, pa, cr->data, ACD_PAGE_SIZE)) {
+            if (!acceldev_dma_read(job, pa, cr->data, ACD_PAGE_SIZE)) {
                 cr->page = -1;
                 return ACD_INTR_MEM_ERROR;
             }
@@ -403,14 +483,11 @@ static uint64_t acceldev_ctx_entry(AcceldevJob *job, uint32_t ctx)
 static void acceldev_ctx_error(AcceldevJob *job, uint64_t entry,
                                uint32_t bits)
 {
-    AcceldevState *s = job->s;
     uint8_t status;
 
-    if (ldub_pci_dma(&s->pdev, entry + ACD_CFG_STATUS, &status,
-                     MEMTXATTRS_UNSPECIFIED) != MEMTX_OK ||
-        stb_pci_dma(&s->pdev, entry + ACD_CFG_STATUS,
-                    status | ACD_STATUS_ERROR,
-                    MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+    if (!acceldev_ld8(job, entry + ACD_CFG_STATUS, &status) ||
+        !acceldev_st8(job, entry + ACD_CFG_STATUS,
+                      status | ACD_STATUS_ERROR)) {
         bits |= ACD_INTR_MEM_ERROR;
     }
     acceldev_job_raise(job, bits);
@@ -436,14 +513,12 @@ typedef struct AcceldevFenceBurst {
 static uint32_t acceldev_fence_flush(AcceldevJob *job, uint64_t entry,
                                      AcceldevFenceBurst *fb)
 {
-    AcceldevState *s = job->s;
 
     if (!fb->pending) {
         return 0;
     }
     fb->pending = 0;
-    if (stl_le_pci_dma(&s->pdev, entry + ACD_CFG_FENCE_COUNTER, fb->counter,
-                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+    if (!acceldev_st32(job, entry + ACD_CFG_FENCE_COUNTER, fb->counter)) {
         return ACD_INTR_MEM_ERROR;
     }
     acceldev_job_raise(job, ACD_INTR_USER_FENCE_WAIT);
@@ -454,12 +529,10 @@ static uint32_t acceldev_fence_flush(AcceldevJob *job, uint64_t entry,
 static uint32_t acceldev_user_fence(AcceldevJob *job, uint64_t entry,
                                     AcceldevFenceBurst *fb)
 {
-    AcceldevState *s = job->s;
 
     if (!fb->loaded) {
-        if (ldl_le_pci_dma(&s->pdev, entry + ACD_CFG_FENCE_COUNTER,
-                           &fb->counter,
-                           MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+        if (!acceldev_ld32(job, entry + ACD_CFG_FENCE_COUNTER,
+                           &fb->counter)) {
             return ACD_INTR_MEM_ERROR;
         }
         fb->loaded = true;
@@ -475,7 +548,6 @@ static uint32_t acceldev_user_fence(AcceldevJob *job, uint64_t entry,
 static uint32_t acceldev_user_fill(AcceldevJob *job, uint64_t entry,
                                    const uint32_t *w)
 {
-    AcceldevState *s = job->s;
     uint32_t value = w[1], slot = w[2], start = w[3], len = w[4];
     uint32_t pattern[ACD_PAGE_SIZE / 4];
     uint64_t pt, va, end;
@@ -487,8 +559,7 @@ static uint32_t acceldev_user_fill(AcceldevJob *job, uint64_t entry,
     if (slot >= ACD_NUM_SLOTS) {
         return ACD_INTR_SLOT_ERROR;
     }
-    if (ldq_le_pci_dma(&s->pdev, entry + ACD_CFG_SLOT(slot), &pt,
-                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+    if (!acceldev_ld64(job, entry + ACD_CFG_SLOT(slot), &pt)) {
         return ACD_INTR_MEM_ERROR;
     }
     if (!pt) {
@@ -511,11 +582,11 @@ static uint32_t acceldev_user_fill(AcceldevJob *job, uint64_t entry,
         if (acceldev_job_aborted(job)) {
             return 0;
         }
-        err = acceldev_translate(s, pt, va, &pa);
+        err = acceldev_translate(job, pt, va, &pa);
         if (err) {
             return err;
         }
-        if (!acceldev_dma_write(s, pa, pattern, n)) {
+        if (!acceldev_dma_write(job, pa, pattern, n)) {
             return ACD_INTR_MEM_ERROR;
         }
         va += n;
@@ -526,7 +597,6 @@ static uint32_t acceldev_user_fill(AcceldevJob *job, uint64_t entry,
 /* Device RUN: execute the user commands of one code range. */
 static void acceldev_run(AcceldevJob *job, const AcceldevCmd *cmd)
 {
-    AcceldevState *s = job->s;
     uint32_t ctx = ACD_CMD_CTX(cmd->w[0]);
     uint32_t offset = cmd->w[3], len = cmd->w[4];
     uint64_t entry = acceldev_ctx_entry(job, ctx);
@@ -535,8 +605,7 @@ static void acceldev_run(AcceldevJob *job, const AcceldevCmd *cmd)
     uint64_t pos, end;
     uint8_t status;
 
-    if (ldub_pci_dma(&s->pdev, entry + ACD_CFG_STATUS, &status,
-                     MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+    if (!acceldev_ld8(job, entry + ACD_CFG_STATUS, &status)) {
         acceldev_job_raise(job, ACD_INTR_MEM_ERROR);
         return;
     }
@@ -561,7 +630,7 @@ static void acceldev_run(AcceldevJob *job, const AcceldevCmd *cmd)
         if (acceldev_job_aborted(job)) {
             return;
         }
-        err = acceldev_code_read(s, cr, pos, w, sizeof(w));
+        err = acceldev_code_read(job, cr, pos, w, sizeof(w));
         if (!err) {
             for (i = 0; i < ACD_CMD_WORDS; i++) {
                 w[i] = le32_to_cpu(w[i]);
@@ -599,7 +668,6 @@ static void acceldev_run(AcceldevJob *job, const AcceldevCmd *cmd)
 
 static void acceldev_bind_slot(AcceldevJob *job, const AcceldevCmd *cmd)
 {
-    AcceldevState *s = job->s;
     uint32_t ctx = ACD_CMD_CTX(cmd->w[0]);
     uint32_t slot = cmd->w[1];
     uint64_t pt = cmd->w[2] | (uint64_t)cmd->w[3] << 32;
@@ -608,9 +676,8 @@ static void acceldev_bind_slot(AcceldevJob *job, const AcceldevCmd *cmd)
         acceldev_job_raise(job, ACD_INTR_CMD_ERROR);
         return;
     }
-    if (stq_le_pci_dma(&s->pdev,
-                       acceldev_ctx_entry(job, ctx) + ACD_CFG_SLOT(slot), pt,
-                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+    if (!acceldev_st64(job, acceldev_ctx_entry(job, ctx) + ACD_CFG_SLOT(slot),
+                       pt)) {
         acceldev_job_raise(job, ACD_INTR_MEM_ERROR);
     }
 }
@@ -907,6 +974,34 @@ static void acceldev_power_on_state(AcceldevState *s)
     memset(s->feed, 0, sizeof(s->feed));
 }
 
+/* Longest a reset waits for a transfer in flight (see below). */
+#define ACD_RESET_DMA_WAIT_MS   1000
+
+/*
+ * Abandon the command being executed, if any, and return once it can
+ * reach memory no more: its transfer in flight, if one, has ended and it
+ * starts no other (acceldev_dma_rw). Caller holds s->lock and has changed
+ * s->generation. The wait is bounded in case the transfer waits for the
+ * BQL (DMA aimed at MMIO) held by our caller.
+ */
+static void acceldev_dma_quiesce(AcceldevState *s)
+{
+    int64_t deadline = g_get_monotonic_time() + ACD_RESET_DMA_WAIT_MS * 1000;
+
+    while (s->dma_busy && g_get_monotonic_time() < deadline) {
+        qemu_cond_timedwait(&s->idle_cond, &s->lock, 10);
+    }
+    if (s->dma_busy) {
+        qemu_log_mask(LOG_GUEST_ERROR, "acceldev: a reset found a DMA "
+                      "transfer still in flight after %d ms\n",
+                      ACD_RESET_DMA_WAIT_MS);
+    }
+}
+
+/*
+ * Queue, registers and the command in flight are lost; host memory is not
+ * touched, and once this returns the abandoned command masters no cycle.
+ */
 static void acceldev_reset(DeviceState *dev)
 {
     AcceldevState *s = ACCELDEV(dev);
@@ -915,6 +1010,7 @@ static void acceldev_reset(DeviceState *dev)
     qatomic_set(&s->generation, s->generation + 1);
     acceldev_power_on_state(s);
     qemu_cond_broadcast(&s->cond);
+    acceldev_dma_quiesce(s);
     qemu_mutex_unlock(&s->lock);
     acceldev_update_irq(s);
 }
@@ -1128,6 +1224,7 @@ static void acceldev_realize(PCIDevice *pdev, Error **errp)
     qemu_cond_init(&s->cond);
     qemu_cond_init(&s->idle_cond);
     s->executing = false;
+    s->dma_busy = false;
     s->irq_bh = qemu_bh_new_guarded(acceldev_irq_bh, s,
                                     &DEVICE(s)->mem_reentrancy_guard);
 
