@@ -449,9 +449,15 @@ static void test_pci_identity(void)
     g_assert_cmphex(qpci_config_readw(a->dev, PCI_VENDOR_ID), ==, VENDOR_ID);
     g_assert_cmphex(qpci_config_readw(a->dev, PCI_DEVICE_ID), ==, DEVICE_ID);
     g_assert_cmpint(qpci_config_readb(a->dev, PCI_INTERRUPT_PIN), ==, 1);
-    /* No capabilities (no MSI). */
-    g_assert_false(qpci_config_readw(a->dev, PCI_STATUS) &
-                   PCI_STATUS_CAP_LIST);
+    /* Capabilities: power management only (no MSI, no PCIe on pc). */
+    g_assert_true(qpci_config_readw(a->dev, PCI_STATUS) &
+                  PCI_STATUS_CAP_LIST);
+    g_assert_cmphex(qpci_config_readb(a->dev, PCI_CAPABILITY_LIST), ==,
+                    qpci_find_capability(a->dev, PCI_CAP_ID_PM, 0));
+    g_assert_cmphex(qpci_config_readb(a->dev,
+                                      qpci_find_capability(a->dev,
+                                                           PCI_CAP_ID_PM, 0)
+                                      + PCI_CAP_LIST_NEXT), ==, 0);
     /* BAR0 size checked by map_device(); BAR1 absent. */
     g_assert_cmphex(qpci_config_readl(a->dev, PCI_BASE_ADDRESS_1), ==, 0);
     acd_free(a);

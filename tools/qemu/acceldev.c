@@ -17,6 +17,11 @@
  *    INTx line (pin A), no MSI. The device can be hot-plugged and
  *    instantiated several times. It has no migration support (marked
  *    unmigratable).
+ *  - A PCI power-management capability (D0 and D3hot, No_Soft_Reset
+ *    clear). Behind a PCI Express port (a bus that is PCIe and not a root
+ *    bus) the function is a PCIe endpoint with FLR and AER; on a
+ *    conventional bus, and on the q35 root bus, it is a conventional PCI
+ *    function (no PCIe capability, 256 bytes of config space).
  *
  * Registers
  *  - Only aligned 32-bit accesses to documented registers are valid. Any
@@ -95,16 +100,23 @@
  *    the device, whatever was left in the queue.
  *
  * Reset
- *  - Device reset (and realize) empties the queue, zeroes all registers
- *    (ENABLE, INTR_ENABLE, CONTEXTS_CONFIGS, FENCE_LAST, FENCE_WAIT, FEED
- *    latches) and leaves one stray bit, FENCE_WAIT, set in INTR (allowed
- *    by DEVICE.md section 9), so a driver must clear INTR on start-up.
- *    Host memory is not touched.
+ *  - Every reset (system reset, a bus reset such as a root port's
+ *    secondary bus reset, FLR, D3hot -> D0) and realize empty the queue,
+ *    zero all registers (ENABLE, INTR_ENABLE, CONTEXTS_CONFIGS,
+ *    FENCE_LAST, FENCE_WAIT, FEED latches) and leave one stray bit,
+ *    FENCE_WAIT, set in INTR (allowed by DEVICE.md section 9), so a
+ *    driver must clear INTR on start-up. Host memory is not touched.
  *  - A command executing during a reset is abandoned: its effects so far
  *    stay (a FILL may be partial), its later effects (DMA, interrupts,
  *    FENCE_LAST) never happen. The reset returns only once the worker is
  *    out of any DMA transfer and can start no other for that command, so
  *    the function masters no cycle for it once the reset is done.
+ *  - FLR and D3hot -> D0 also reset config space as pci_device_reset()
+ *    does (command register, BARs; the PCIe Device Control error-reporting
+ *    enables), like a conventional reset: the driver restores it.
+ *  - D0 -> D3hot stops the function at once (the command in flight is
+ *    abandoned, nothing else starts): it masters no cycle in D3hot, where
+ *    its BAR is not mapped. Leaving D3hot for D0 resets it.
  *
  * Interrupt delivery
  *  - The worker thread does not take the BQL. It updates INTR under the
@@ -157,7 +169,10 @@
 #include "qapi/error.h"
 #include "qapi/visitor.h"
 #include "hw/pci/pci.h"
+#include "hw/pci/pci_bus.h"
 #include "hw/pci/pci_device.h"
+#include "hw/pci/pcie.h"
+#include "hw/pci/pcie_aer.h"
 #include "migration/vmstate.h"
 #include "qom/object.h"
 
@@ -999,13 +1014,13 @@ static void acceldev_dma_quiesce(AcceldevState *s)
 }
 
 /*
+ * Every reset: system reset, bus reset (e.g. a root port's secondary bus
+ * reset), FLR, and the D3hot -> D0 transition (acceldev_write_config).
  * Queue, registers and the command in flight are lost; host memory is not
  * touched, and once this returns the abandoned command masters no cycle.
  */
-static void acceldev_reset(DeviceState *dev)
+static void acceldev_reset_state(AcceldevState *s)
 {
-    AcceldevState *s = ACCELDEV(dev);
-
     qemu_mutex_lock(&s->lock);
     qatomic_set(&s->generation, s->generation + 1);
     acceldev_power_on_state(s);
@@ -1013,6 +1028,16 @@ static void acceldev_reset(DeviceState *dev)
     acceldev_dma_quiesce(s);
     qemu_mutex_unlock(&s->lock);
     acceldev_update_irq(s);
+}
+
+static void acceldev_reset(DeviceState *dev)
+{
+    PCIDevice *pdev = PCI_DEVICE(dev);
+
+    acceldev_reset_state(ACCELDEV(dev));
+    if (pci_is_express(pdev)) {
+        pcie_cap_deverr_reset(pdev);
+    }
 }
 
 /* The run-time knob "wedged" (qom-set): see the comment at the top. */
@@ -1163,6 +1188,12 @@ static void acceldev_instance_init(Object *obj)
     object_property_set_description(obj, "wedged",
                                     "start no command, as if hung");
     s->queue_size = ACD_QUEUE_MAX;
+    /*
+     * A hybrid device: PCIe capable, which needs the 4 KiB config space
+     * allocated before realize; realize turns this off on a conventional
+     * bus.
+     */
+    PCI_DEVICE(obj)->cap_present |= QEMU_PCI_CAP_EXPRESS;
     for (i = 0; i < ARRAY_SIZE(acceldev_knobs); i++) {
         const AcceldevKnob *k = &acceldev_knobs[i];
 
@@ -1176,6 +1207,30 @@ static void acceldev_instance_init(Object *obj)
 /* Longest a config write waits for the command in flight (see above). */
 #define ACD_MASTER_OFF_WAIT_MS  5000
 
+/* Config-space layout: PM, then on PCIe the PCIe and AER capabilities. */
+#define ACD_PM_CAP_OFFSET       0x40
+#define ACD_EXP_CAP_OFFSET      0x50
+#define ACD_AER_OFFSET          PCI_CONFIG_SPACE_SIZE
+
+#define ACD_PM_D0               0
+#define ACD_PM_D3HOT            3
+
+static unsigned int acceldev_pm_state(PCIDevice *pdev)
+{
+    return pci_get_word(pdev->config + pdev->pm_cap + PCI_PM_CTRL) &
+           PCI_PM_CTRL_STATE_MASK;
+}
+
+/*
+ * Stop in D3hot: the command being executed is abandoned and nothing is
+ * started, so the function masters no cycle there. Its BAR is unmapped by
+ * the PCI core, so nothing of this can be seen before D0, which resets.
+ */
+static void acceldev_enter_d3hot(AcceldevState *s)
+{
+    acceldev_reset_state(s);
+}
+
 /*
  * Clearing Bus Master Enable: once the write completes, the device
  * reaches no memory. Transfers fail from the moment the bus-master
@@ -1183,20 +1238,10 @@ static void acceldev_instance_init(Object *obj)
  * be in the middle of one: wait until the worker is done with it (its
  * next transfer fails, so a RUN ends at once).
  */
-static void acceldev_write_config(PCIDevice *pdev, uint32_t addr,
-                                  uint32_t val, int len)
+static void acceldev_master_off(AcceldevState *s)
 {
-    AcceldevState *s = ACCELDEV(pdev);
-    bool was_master = pci_get_word(pdev->config + PCI_COMMAND) &
-                      PCI_COMMAND_MASTER;
-    int64_t deadline;
+    int64_t deadline = g_get_monotonic_time() + ACD_MASTER_OFF_WAIT_MS * 1000;
 
-    pci_default_write_config(pdev, addr, val, len);
-    if (!was_master ||
-        (pci_get_word(pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
-        return;
-    }
-    deadline = g_get_monotonic_time() + ACD_MASTER_OFF_WAIT_MS * 1000;
     qemu_mutex_lock(&s->lock);
     while (s->executing &&
            g_get_monotonic_time() < deadline) {
@@ -1210,11 +1255,102 @@ static void acceldev_write_config(PCIDevice *pdev, uint32_t addr,
     qemu_mutex_unlock(&s->lock);
 }
 
+/*
+ * Config writes: the PCI core updates PMCSR (and unmaps the BAR outside
+ * D0); D3hot -> D0 with No_Soft_Reset clear then resets the function here,
+ * config space included, as pci_device_reset() does for FLR, which
+ * pcie_cap_flr_write_config() handles on PCIe.
+ */
+static void acceldev_write_config(PCIDevice *pdev, uint32_t addr,
+                                  uint32_t val, int len)
+{
+    AcceldevState *s = ACCELDEV(pdev);
+    bool was_master = pci_get_word(pdev->config + PCI_COMMAND) &
+                      PCI_COMMAND_MASTER;
+    unsigned int old_pm = acceldev_pm_state(pdev), new_pm;
+
+    pci_default_write_config(pdev, addr, val, len);
+    if (pci_is_express(pdev)) {
+        if (ranges_overlap(addr, len, pdev->exp.aer_cap, PCI_ERR_SIZEOF)) {
+            pcie_aer_write_config(pdev, addr, val, len);
+        }
+        pcie_cap_flr_write_config(pdev, addr, val, len);
+    }
+
+    new_pm = acceldev_pm_state(pdev);
+    if (old_pm == ACD_PM_D3HOT && new_pm == ACD_PM_D0 &&
+        !(pci_get_word(pdev->config + pdev->pm_cap + PCI_PM_CTRL) &
+          PCI_PM_CTRL_NO_SOFT_RESET)) {
+        pci_device_reset(pdev);
+        return;
+    }
+    if (old_pm != ACD_PM_D3HOT && new_pm == ACD_PM_D3HOT) {
+        acceldev_enter_d3hot(s);
+    }
+    if (was_master &&
+        !(pci_get_word(pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
+        acceldev_master_off(s);
+    }
+}
+
+/* Power management: D0 and D3hot, No_Soft_Reset clear. */
+static bool acceldev_pm_init(PCIDevice *pdev, Error **errp)
+{
+    if (pci_pm_init(pdev, ACD_PM_CAP_OFFSET, errp) < 0) {
+        return false;
+    }
+    pci_set_word(pdev->config + pdev->pm_cap + PCI_PM_PMC,
+                 PCI_PM_CAP_VER_1_2);
+    pci_set_word(pdev->config + pdev->pm_cap + PCI_PM_CTRL, 0);
+    pci_set_word(pdev->wmask + pdev->pm_cap + PCI_PM_CTRL,
+                 PCI_PM_CTRL_STATE_MASK);
+    return true;
+}
+
+/*
+ * Behind a PCIe port (not on a root bus, as virtio-pci decides) the
+ * function is a PCIe endpoint with FLR and AER; elsewhere, including the
+ * q35 root bus, it stays a conventional PCI function.
+ */
+static bool acceldev_on_pcie_port(PCIDevice *pdev)
+{
+    PCIBus *bus = pci_get_bus(pdev);
+
+    return pci_bus_is_express(bus) && !pci_bus_is_root(bus);
+}
+
+static bool acceldev_pcie_init(PCIDevice *pdev, Error **errp)
+{
+    if (pcie_endpoint_cap_init(pdev, ACD_EXP_CAP_OFFSET) < 0) {
+        error_setg(errp, "acceldev: cannot add the PCI Express capability");
+        return false;
+    }
+    pcie_cap_deverr_init(pdev);
+    pcie_cap_flr_init(pdev);
+    if (pcie_aer_init(pdev, PCI_ERR_VER, ACD_AER_OFFSET, PCI_ERR_SIZEOF,
+                      errp) < 0) {
+        pcie_cap_exit(pdev);
+        return false;
+    }
+    return true;
+}
+
 static void acceldev_realize(PCIDevice *pdev, Error **errp)
 {
     AcceldevState *s = ACCELDEV(pdev);
 
     pci_config_set_interrupt_pin(pdev->config, 1);
+
+    if (!acceldev_on_pcie_port(pdev)) {
+        /* Conventional: pci_is_express() false, 256-byte config space. */
+        pdev->cap_present &= ~QEMU_PCI_CAP_EXPRESS;
+    }
+    if (!acceldev_pm_init(pdev, errp)) {
+        return;
+    }
+    if (pci_is_express(pdev) && !acceldev_pcie_init(pdev, errp)) {
+        return;
+    }
 
     memory_region_init_io(&s->mmio, OBJECT(s), &acceldev_mmio_ops, s,
                           "acceldev-mmio", ACD_MMIO_SIZE);
@@ -1254,6 +1390,10 @@ static void acceldev_exit(PCIDevice *pdev)
     qemu_cond_destroy(&s->cond);
     qemu_cond_destroy(&s->idle_cond);
     qemu_mutex_destroy(&s->lock);
+    if (pci_is_express(pdev)) {
+        pcie_aer_exit(pdev);
+        pcie_cap_exit(pdev);
+    }
 }
 
 static const VMStateDescription acceldev_vmstate = {
@@ -1287,6 +1427,7 @@ static const TypeInfo acceldev_info = {
     .instance_init = acceldev_instance_init,
     .class_init = acceldev_class_init,
     .interfaces = (InterfaceInfo[]) {
+        { INTERFACE_PCIE_DEVICE },
         { INTERFACE_CONVENTIONAL_PCI_DEVICE },
         { },
     },
