@@ -5,8 +5,9 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Independent of any driver: each case boots a pc machine with one (or
- * two) acceldev devices, builds page tables, context configs and user
+ * Independent of any driver: each case boots a pc machine (most pcie/
+ * cases: q35, the device behind a PCIe root port) with one (or two)
+ * acceldev devices, builds page tables, context configs and user
  * commands in guest memory with the qtest protocol, feeds device commands
  * through BAR0 and checks memory, registers and the INTx line. The device
  * executes commands on its own thread, so every wait is a bounded poll.
@@ -442,6 +443,22 @@ static void expect_ok(Acd *a, unsigned ctx, uint32_t bits)
 
 /* ---- Identity and registers ---- */
 
+/*
+ * Every register at its power-on value, the queue empty. One stray bit
+ * (FENCE_WAIT in this model) may be set in INTR at power-on.
+ */
+static void expect_power_on_state(Acd *a)
+{
+    g_assert_cmphex(rd(a, R_INTR), ==, I_FENCE_WAIT);
+    g_assert_cmphex(rd(a, R_INTR_ENABLE), ==, 0);
+    g_assert_cmphex(rd(a, R_ENABLE), ==, 0);
+    g_assert_cmphex(rd(a, R_CONFIGS_LO), ==, 0);
+    g_assert_cmphex(rd(a, R_CONFIGS_HI), ==, 0);
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
+    g_assert_cmphex(rd(a, R_FENCE_WAIT), ==, 0);
+}
+
 static void test_pci_identity(void)
 {
     Acd *a = acd_boot("");
@@ -449,9 +466,15 @@ static void test_pci_identity(void)
     g_assert_cmphex(qpci_config_readw(a->dev, PCI_VENDOR_ID), ==, VENDOR_ID);
     g_assert_cmphex(qpci_config_readw(a->dev, PCI_DEVICE_ID), ==, DEVICE_ID);
     g_assert_cmpint(qpci_config_readb(a->dev, PCI_INTERRUPT_PIN), ==, 1);
-    /* No capabilities (no MSI). */
-    g_assert_false(qpci_config_readw(a->dev, PCI_STATUS) &
-                   PCI_STATUS_CAP_LIST);
+    /* Capabilities: power management only (no MSI, no PCIe on pc). */
+    g_assert_true(qpci_config_readw(a->dev, PCI_STATUS) &
+                  PCI_STATUS_CAP_LIST);
+    g_assert_cmphex(qpci_config_readb(a->dev, PCI_CAPABILITY_LIST), ==,
+                    qpci_find_capability(a->dev, PCI_CAP_ID_PM, 0));
+    g_assert_cmphex(qpci_config_readb(a->dev,
+                                      qpci_find_capability(a->dev,
+                                                           PCI_CAP_ID_PM, 0)
+                                      + PCI_CAP_LIST_NEXT), ==, 0);
     /* BAR0 size checked by map_device(); BAR1 absent. */
     g_assert_cmphex(qpci_config_readl(a->dev, PCI_BASE_ADDRESS_1), ==, 0);
     acd_free(a);
@@ -460,17 +483,8 @@ static void test_pci_identity(void)
 static void test_reset_values(void)
 {
     Acd *a = acd_boot("");
-    uint32_t intr = rd(a, R_INTR);
 
-    /* One stray bit (FENCE_WAIT in this model) may be set at power-on. */
-    g_assert_cmphex(intr, ==, I_FENCE_WAIT);
-    g_assert_cmphex(rd(a, R_INTR_ENABLE), ==, 0);
-    g_assert_cmphex(rd(a, R_ENABLE), ==, 0);
-    g_assert_cmphex(rd(a, R_CONFIGS_LO), ==, 0);
-    g_assert_cmphex(rd(a, R_CONFIGS_HI), ==, 0);
-    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE);
-    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
-    g_assert_cmphex(rd(a, R_FENCE_WAIT), ==, 0);
+    expect_power_on_state(a);
     /* INTR_ENABLE is 0: the stray bit does not interrupt. */
     g_assert_false(irq_level(a));
     acd_free(a);
@@ -1627,14 +1641,7 @@ static void test_system_reset(void)
     map_device(a);
     route_intx(a);
 
-    g_assert_cmphex(rd(a, R_INTR), ==, I_FENCE_WAIT);
-    g_assert_cmphex(rd(a, R_INTR_ENABLE), ==, 0);
-    g_assert_cmphex(rd(a, R_ENABLE), ==, 0);
-    g_assert_cmphex(rd(a, R_CONFIGS_LO), ==, 0);
-    g_assert_cmphex(rd(a, R_CONFIGS_HI), ==, 0);
-    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE);
-    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
-    g_assert_cmphex(rd(a, R_FENCE_WAIT), ==, 0);
+    expect_power_on_state(a);
     g_assert_false(irq_level(a));
     /* The queued commands are gone, and the device works again. */
     acd_start(a);
@@ -1642,6 +1649,418 @@ static void test_system_reset(void)
     g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
     sync_fence(a, 5);
     g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    acd_free(a);
+}
+
+/* ---- Power management, FLR and AER (DEVICE.md section 10) ---- */
+
+/* q35: the device behind a PCIe root port, as on the bench's --iommu tier. */
+#define RP_DEVFN            QPCI_DEVFN(2, 0)
+#define RP_BUS              1
+#define ACD_BEHIND_RP       QPCI_DEVFN(RP_BUS << 5, 0)  /* bus 1, 00.0 */
+#define RP_WINDOW           0xe0000000u                 /* libqos's BARs */
+#define RP_WINDOW_END       0xefffffffu
+#define ECAM_BASE           0xb0000000u                 /* q35's default */
+#define MCH_PCIEXBAR        0x60
+#define ERR_SRC_UNCOR       2   /* in Error Source Identification */
+
+static QPCIDevice *find_at(Acd *a, int devfn)
+{
+    QPCIDevice *dev = qpci_device_find(a->qs->pcibus, devfn);
+
+    g_assert(dev);
+    return dev;
+}
+
+/*
+ * Boot q35 with the device behind a root port: number the buses, open the
+ * port's memory window over the BARs libqos assigns, and let DMA through.
+ * qtest runs no firmware, so this is what the BIOS would have done.
+ */
+static Acd *acd_boot_q35(const char *ports, int devfn, const char *props)
+{
+    Acd *a = g_new0(Acd, 1);
+    QPCIDevice *rp;
+
+    a->qs = qtest_pc_boot("-machine q35 -m 256 -nodefaults %s"
+                          "-device acceldev,id=acc0%s", ports, props);
+    a->qts = a->qs->qts;
+    qpci_secondary_buses_init(a->qs->pcibus);
+    if (devfn == ACD_BEHIND_RP) {
+        rp = find_at(a, RP_DEVFN);
+        qpci_config_writew(rp, PCI_MEMORY_BASE, RP_WINDOW >> 16);
+        qpci_config_writew(rp, PCI_MEMORY_LIMIT, RP_WINDOW_END >> 16);
+        qpci_config_writew(rp, PCI_COMMAND,
+                           PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+        g_free(rp);
+    }
+    a->dev = find_at(a, devfn);
+    g_assert_cmphex(qpci_config_readw(a->dev, PCI_VENDOR_ID), ==, VENDOR_ID);
+    map_device(a);
+    a->cfg = guest_alloc(&a->qs->alloc, MAX_CONTEXTS * CFG_SIZE);
+    qtest_memset(a->qts, a->cfg, 0, MAX_CONTEXTS * CFG_SIZE);
+    return a;
+}
+
+static Acd *acd_boot_pcie(const char *props)
+{
+    g_autofree char *on_rp = g_strdup_printf(",bus=rp0%s", props);
+
+    return acd_boot_q35("-device pcie-root-port,id=rp0,chassis=1,addr=0x2 ",
+                        ACD_BEHIND_RP, on_rp);
+}
+
+static Acd *acd_boot_pcie_started(const char *props)
+{
+    Acd *a = acd_boot_pcie(props);
+
+    acd_start(a);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    return a;
+}
+
+/* Extended config space through q35's MMCONFIG, enabled here. */
+static uint64_t ecam(Acd *a, int devfn, uint16_t off)
+{
+    QPCIDevice *mch = find_at(a, QPCI_DEVFN(0, 0));
+
+    qpci_config_writel(mch, MCH_PCIEXBAR + 4, 0);
+    qpci_config_writel(mch, MCH_PCIEXBAR, ECAM_BASE | 1);   /* 256 MiB */
+    g_free(mch);
+    return ECAM_BASE + ((uint64_t)devfn << 12) + off;
+}
+
+/* Offset of extended capability @id of the function at @devfn, or 0. */
+static uint16_t find_ext_cap(Acd *a, int devfn, uint16_t id)
+{
+    uint16_t off = PCI_CFG_SPACE_SIZE;
+    int i;
+
+    for (i = 0; off && i < 64; i++) {
+        uint32_t hdr = qtest_readl(a->qts, ecam(a, devfn, off));
+
+        if (PCI_EXT_CAP_ID(hdr) == id) {
+            return off;
+        }
+        off = PCI_EXT_CAP_NEXT(hdr);
+    }
+    return 0;
+}
+
+/*
+ * After a function reset, config space is back to its reset values too
+ * (memory decoding and bus mastering off): map the BAR again, as a
+ * driver restores its saved config space.
+ */
+static void remap_after_reset(Acd *a)
+{
+    g_assert_cmphex(qpci_config_readw(a->dev, PCI_COMMAND) &
+                    (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER), ==, 0);
+    map_device(a);
+}
+
+/* D3hot, then D0 through PMCSR: the PM reset. */
+static void pm_reset(Acd *a)
+{
+    uint8_t pm = qpci_find_capability(a->dev, PCI_CAP_ID_PM, 0);
+    uint16_t pmcsr;
+
+    g_assert(pm);
+    pmcsr = qpci_config_readw(a->dev, pm + PCI_PM_CTRL);
+    g_assert_cmphex(pmcsr & PCI_PM_CTRL_STATE_MASK, ==, 0);
+    g_assert_false(pmcsr & PCI_PM_CTRL_NO_SOFT_RESET);
+    qpci_config_writew(a->dev, pm + PCI_PM_CTRL, pmcsr | 3);
+    g_assert_cmphex(qpci_config_readw(a->dev, pm + PCI_PM_CTRL) &
+                    PCI_PM_CTRL_STATE_MASK, ==, 3);
+    qpci_config_writew(a->dev, pm + PCI_PM_CTRL, pmcsr & ~3);
+    g_assert_cmphex(qpci_config_readw(a->dev, pm + PCI_PM_CTRL) &
+                    PCI_PM_CTRL_STATE_MASK, ==, 0);
+    remap_after_reset(a);
+}
+
+/* Function Level Reset through the PCIe capability's Device Control. */
+static void flr(Acd *a)
+{
+    uint8_t exp = qpci_find_capability(a->dev, PCI_CAP_ID_EXP, 0);
+    uint16_t ctl;
+
+    g_assert(exp);
+    g_assert_true(qpci_config_readl(a->dev, exp + PCI_EXP_DEVCAP) &
+                  PCI_EXP_DEVCAP_FLR);
+    ctl = qpci_config_readw(a->dev, exp + PCI_EXP_DEVCTL);
+    qpci_config_writew(a->dev, exp + PCI_EXP_DEVCTL,
+                       ctl | PCI_EXP_DEVCTL_BCR_FLR);
+    /* The initiate bit always reads 0. */
+    g_assert_false(qpci_config_readw(a->dev, exp + PCI_EXP_DEVCTL) &
+                   PCI_EXP_DEVCTL_BCR_FLR);
+    remap_after_reset(a);
+}
+
+/* Registers set, commands queued: all of it is lost by @reset. */
+static void check_reset(Acd *a, void (*reset)(Acd *))
+{
+    sync_fence(a, 7);
+    wr(a, R_FENCE_WAIT, 3);
+    wr(a, R_ENABLE, 0);
+    feed(a, D_FENCE, 1, 0, 0, 0);
+    feed(a, D_FENCE, 3, 0, 0, 0);
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE - 2);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 7);
+
+    reset(a);
+
+    expect_power_on_state(a);
+    /* The queued commands are gone, and the device works again. */
+    acd_start(a);
+    g_usleep(20000);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
+    sync_fence(a, 5);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+}
+
+/* A slow command in flight (cmd-delay-us) and more queued behind it. */
+static void check_reset_slow_cmd(Acd *a, void (*reset)(Acd *))
+{
+    int i;
+
+    for (i = 1; i <= 4; i++) {
+        feed(a, D_FENCE, i, 0, 0, 0);
+    }
+    g_usleep(50000);            /* the first one is waiting out its delay */
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
+    g_assert_cmphex(rd(a, R_FREE), ==, QUEUE_SIZE - 4);
+
+    reset(a);
+
+    expect_power_on_state(a);
+    acd_start(a);
+    /* None of the four ever completes, not even the one in flight. */
+    g_usleep(500000);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+    sync_fence(a, 9);
+}
+
+/*
+ * A RUN busy writing memory: the reset abandons it (what it wrote stays),
+ * and from then on the device writes nothing, nor raises anything.
+ */
+static void check_reset_during_run(Acd *a, void (*reset)(Acd *))
+{
+    enum { CODE_PAGES = 4 };
+    Buf code = buf_new(a, CODE_PAGES, 0);
+    Buf data = buf_alias_4m(a, 0);
+    unsigned n = CODE_PAGES * PAGE / CMD_BYTES - 1, i;
+    Buf small = buf_new(a, 1, 0);
+
+    /* n FILLs of 4 MiB each, then one user FENCE. */
+    for (i = 0; i < n; i++) {
+        ucmd(a, &code, i * CMD_BYTES, U_FILL, 0x11111111, 0, 0, BUF_MAX);
+    }
+    ucmd(a, &code, n * CMD_BYTES, U_FENCE, 0, 0, 0, 0);
+    set_slot(a, 1, 0, data.pt);
+    run(a, 1, &code, 0, (n + 1) * CMD_BYTES);
+    feed(a, D_FENCE, 1, 0, 0, 0);
+    for (i = 0; i < POLL_MAX && qtest_readl(a->qts, data.data) == 0; i++) {
+        g_usleep(100);
+    }
+    g_assert_cmphex(qtest_readl(a->qts, data.data), ==, 0x11111111);
+
+    reset(a);
+
+    /* Nothing written after the reset, the RUN did not get to its end. */
+    qtest_memset(a->qts, data.data, 0x5a, PAGE);
+    g_usleep(200000);
+    assert_bytes(a, data.data, PAGE, 0x5a);
+    g_assert_cmphex(fence_counter(a, 1), ==, 0);
+    g_assert_cmpint(ctx_status(a, 1), ==, 0);
+    expect_power_on_state(a);
+
+    /* Programmed again, it works. */
+    acd_start(a);
+    g_assert_cmphex(rd(a, R_FENCE_LAST), ==, 0);
+    set_slot(a, 2, 0, small.pt);
+    ucmd(a, &code, 0, U_FILL, 0x22222222, 0, 0, PAGE);
+    run_sync(a, 2, &code, 0, CMD_BYTES);
+    assert_words(a, small.data, PAGE, 0x22222222);
+    g_assert_cmphex(rd(a, R_INTR), ==, 0);
+}
+
+/* One way to reset the function, checked in one situation. */
+typedef struct ResetCase {
+    const char *name;
+    bool pcie;                  /* q35, behind a root port; else pc */
+    const char *props;
+    void (*reset)(Acd *a);
+    void (*check)(Acd *a, void (*reset)(Acd *a));
+} ResetCase;
+
+static void test_reset_case(const void *data)
+{
+    const ResetCase *c = data;
+    Acd *a = c->pcie ? acd_boot_pcie_started(c->props)
+                     : acd_boot_started(c->props);
+
+    c->check(a, c->reset);
+    acd_free(a);
+}
+
+static const ResetCase reset_cases[] = {
+    { "pm/d3hot-reset", false, "", pm_reset, check_reset },
+    { "pm/d3hot-reset-slow-cmd", false, ",cmd-delay-us=200000", pm_reset,
+      check_reset_slow_cmd },
+    { "pm/d3hot-reset-during-run", false, "", pm_reset,
+      check_reset_during_run },
+    { "pcie/flr", true, "", flr, check_reset },
+    { "pcie/flr-slow-cmd", true, ",cmd-delay-us=200000", flr,
+      check_reset_slow_cmd },
+    { "pcie/flr-during-run", true, "", flr, check_reset_during_run },
+    { "pcie/pm-reset", true, "", pm_reset, check_reset },
+};
+
+/* The PM capability: D0 and D3hot only, No_Soft_Reset clear. */
+static void test_pm_capability(void)
+{
+    Acd *a = acd_boot("");
+    uint8_t pm = qpci_find_capability(a->dev, PCI_CAP_ID_PM, 0);
+    uint16_t pmc;
+
+    g_assert(pm);
+    pmc = qpci_config_readw(a->dev, pm + PCI_PM_PMC);
+    g_assert_false(pmc & (PCI_PM_CAP_D1 | PCI_PM_CAP_D2));
+    g_assert_cmphex(qpci_config_readw(a->dev, pm + PCI_PM_CTRL), ==, 0);
+    /* D1 is refused: the state stays D0. */
+    qpci_config_writew(a->dev, pm + PCI_PM_CTRL, 1);
+    g_assert_cmphex(qpci_config_readw(a->dev, pm + PCI_PM_CTRL) &
+                    PCI_PM_CTRL_STATE_MASK, ==, 0);
+    acd_free(a);
+}
+
+/* In D3hot the device masters nothing: a queued RUN never executes. */
+static void test_pm_d3hot_stops(void)
+{
+    Acd *a = acd_boot_started(",cmd-delay-us=100000");
+    uint8_t pm = qpci_find_capability(a->dev, PCI_CAP_ID_PM, 0);
+    Buf code = buf_new(a, 1, 0);
+    Buf data = buf_new(a, 1, 0x33);
+
+    set_slot(a, 1, 0, data.pt);
+    ucmd(a, &code, 0, U_FILL, 0x44444444, 0, 0, PAGE);
+    run(a, 1, &code, 0, CMD_BYTES);
+    qpci_config_writew(a->dev, pm + PCI_PM_CTRL, 3);
+    g_assert_true(knob_set(a, "cmd-delay-us", 0));
+    g_usleep(300000);
+    assert_bytes(a, data.data, PAGE, 0x33);
+    qpci_config_writew(a->dev, pm + PCI_PM_CTRL, 0);
+    remap_after_reset(a);
+    expect_power_on_state(a);
+    g_usleep(100000);
+    assert_bytes(a, data.data, PAGE, 0x33);
+    acd_free(a);
+}
+
+/* A conventional PCI function: PM, but no PCIe capability (then freed). */
+static void expect_conventional(Acd *a)
+{
+    g_assert_cmpint(qpci_find_capability(a->dev, PCI_CAP_ID_EXP, 0), ==, 0);
+    g_assert(qpci_find_capability(a->dev, PCI_CAP_ID_PM, 0));
+    acd_free(a);
+}
+
+static void test_pcie_absent_on_pc(void)
+{
+    expect_conventional(acd_boot(""));
+}
+
+/* On q35's root bus (no port above it) it stays conventional too. */
+static void test_pcie_absent_on_root_bus(void)
+{
+    expect_conventional(acd_boot_q35("", QPCI_DEVFN(3, 0), ",addr=0x3"));
+}
+
+/* Behind a root port: a PCIe endpoint with FLR, and PM as well. */
+static void test_pcie_capability(void)
+{
+    Acd *a = acd_boot_pcie("");
+    uint8_t exp = qpci_find_capability(a->dev, PCI_CAP_ID_EXP, 0);
+    uint16_t flags;
+
+    g_assert(exp);
+    flags = qpci_config_readw(a->dev, exp + PCI_EXP_FLAGS);
+    g_assert_cmphex((flags & PCI_EXP_FLAGS_TYPE) >> 4, ==,
+                    PCI_EXP_TYPE_ENDPOINT);
+    g_assert_true(qpci_config_readl(a->dev, exp + PCI_EXP_DEVCAP) &
+                  PCI_EXP_DEVCAP_FLR);
+    g_assert(qpci_find_capability(a->dev, PCI_CAP_ID_PM, 0));
+    acd_free(a);
+}
+
+static void test_pcie_aer_capability(void)
+{
+    Acd *a = acd_boot_pcie("");
+    uint16_t aer = find_ext_cap(a, ACD_BEHIND_RP, PCI_EXT_CAP_ID_ERR);
+
+    g_assert_cmphex(aer, !=, 0);
+    g_assert_cmphex(PCI_EXT_CAP_VER(qtest_readl(a->qts,
+                                                ecam(a, ACD_BEHIND_RP, aer))),
+                    ==, 2);
+    g_assert_cmphex(qtest_readl(a->qts, ecam(a, ACD_BEHIND_RP,
+                                             aer + PCI_ERR_UNCOR_STATUS)),
+                    ==, 0);
+    acd_free(a);
+}
+
+/*
+ * HMP pcie_aer_inject_error on acc0: logged in the device's AER status,
+ * and received by the root port (Root Error Status, source = our BDF),
+ * whose interrupt is what the guest's AER driver handles.
+ */
+static void test_pcie_aer_inject(void)
+{
+    Acd *a = acd_boot_pcie_started("");
+    QPCIDevice *rp = find_at(a, RP_DEVFN);
+    uint8_t exp = qpci_find_capability(a->dev, PCI_CAP_ID_EXP, 0);
+    uint8_t rp_exp = qpci_find_capability(rp, PCI_CAP_ID_EXP, 0);
+    uint16_t aer = find_ext_cap(a, ACD_BEHIND_RP, PCI_EXT_CAP_ID_ERR);
+    uint16_t rp_aer = find_ext_cap(a, RP_DEVFN, PCI_EXT_CAP_ID_ERR);
+    uint16_t enables = PCI_EXP_DEVCTL_CERE | PCI_EXP_DEVCTL_NFERE |
+                       PCI_EXP_DEVCTL_FERE | PCI_EXP_DEVCTL_URRE;
+    g_autofree char *out = NULL;
+    uint32_t status;
+
+    g_assert(exp && rp_exp && aer && rp_aer);
+    /* What the kernel's AER set-up enables. */
+    qpci_config_writew(a->dev, exp + PCI_EXP_DEVCTL,
+                       qpci_config_readw(a->dev, exp + PCI_EXP_DEVCTL) |
+                       enables);
+    qpci_config_writew(rp, rp_exp + PCI_EXP_DEVCTL,
+                       qpci_config_readw(rp, rp_exp + PCI_EXP_DEVCTL) |
+                       enables);
+    qpci_config_writew(rp, PCI_BRIDGE_CONTROL, PCI_BRIDGE_CTL_SERR);
+    qtest_writel(a->qts, ecam(a, RP_DEVFN, rp_aer + PCI_ERR_ROOT_COMMAND),
+                 PCI_ERR_ROOT_CMD_COR_EN | PCI_ERR_ROOT_CMD_NONFATAL_EN |
+                 PCI_ERR_ROOT_CMD_FATAL_EN);
+
+    out = qtest_hmp(a->qts, "pcie_aer_inject_error acc0 UNSUP");
+    g_assert_true(g_str_has_prefix(out, "OK id: acc0 "));
+
+    status = qtest_readl(a->qts, ecam(a, ACD_BEHIND_RP,
+                                      aer + PCI_ERR_UNCOR_STATUS));
+    g_assert_cmphex(status, ==, PCI_ERR_UNC_UNSUP);
+    g_assert_true(qpci_config_readw(a->dev, exp + PCI_EXP_DEVSTA) &
+                  PCI_EXP_DEVSTA_NFED);
+    status = qtest_readl(a->qts, ecam(a, RP_DEVFN,
+                                      rp_aer + PCI_ERR_ROOT_STATUS));
+    g_assert_true(status & PCI_ERR_ROOT_UNCOR_RCV);
+    g_assert_true(status & PCI_ERR_ROOT_NONFATAL_RCV);
+    g_assert_cmphex(qtest_readw(a->qts,
+                                ecam(a, RP_DEVFN,
+                                     rp_aer + PCI_ERR_ROOT_ERR_SRC +
+                                     ERR_SRC_UNCOR)),
+                    ==, RP_BUS << 8);
+    /* The device itself carries on. */
+    sync_fence(a, 4);
+    g_free(rp);
     acd_free(a);
 }
 
@@ -1763,6 +2182,13 @@ int main(int argc, char **argv)
         { "mmio/unaligned-access", test_unaligned_access },
         { "mmio/undocumented-offset", test_undocumented_offset },
         { "reset/system-reset", test_system_reset },
+        { "pm/capability", test_pm_capability },
+        { "pm/d3hot-stops", test_pm_d3hot_stops },
+        { "pcie/absent-on-pc", test_pcie_absent_on_pc },
+        { "pcie/absent-on-root-bus", test_pcie_absent_on_root_bus },
+        { "pcie/capability", test_pcie_capability },
+        { "pcie/aer-capability", test_pcie_aer_capability },
+        { "pcie/aer-inject", test_pcie_aer_inject },
         { "multi/two-devices", test_two_devices },
         { "multi/unplug-while-busy", test_unplug_while_busy },
     };
@@ -1778,6 +2204,12 @@ int main(int argc, char **argv)
                                                 tests[i].name);
 
         qtest_add_func(path, tests[i].fn);
+    }
+    for (i = 0; i < ARRAY_SIZE(reset_cases); i++) {
+        g_autofree char *path = g_strdup_printf("acceldev/%s",
+                                                reset_cases[i].name);
+
+        qtest_add_data_func(path, &reset_cases[i], test_reset_case);
     }
     return g_test_run();
 }

@@ -17,6 +17,11 @@
  *    INTx line (pin A), no MSI. The device can be hot-plugged and
  *    instantiated several times. It has no migration support (marked
  *    unmigratable).
+ *  - A PCI power-management capability (D0 and D3hot, No_Soft_Reset
+ *    clear). Behind a PCI Express port (a bus that is PCIe and not a root
+ *    bus) the function is a PCIe endpoint with FLR and AER; on a
+ *    conventional bus, and on the q35 root bus, it is a conventional PCI
+ *    function (no PCIe capability, 256 bytes of config space).
  *
  * Registers
  *  - Only aligned 32-bit accesses to documented registers are valid. Any
@@ -95,12 +100,23 @@
  *    the device, whatever was left in the queue.
  *
  * Reset
- *  - Device reset (and realize) empties the queue, zeroes all registers
- *    (ENABLE, INTR_ENABLE, CONTEXTS_CONFIGS, FENCE_LAST, FENCE_WAIT, FEED
- *    latches) and leaves one stray bit, FENCE_WAIT, set in INTR (allowed
- *    by DEVICE.md section 9), so a driver must clear INTR on start-up. A
- *    command executing during a reset is abandoned at its next step and
- *    its effects after the reset (interrupts) are discarded.
+ *  - Every reset (system reset, a bus reset such as a root port's
+ *    secondary bus reset, FLR, D3hot -> D0) and realize empty the queue,
+ *    zero all registers (ENABLE, INTR_ENABLE, CONTEXTS_CONFIGS,
+ *    FENCE_LAST, FENCE_WAIT, FEED latches) and leave one stray bit,
+ *    FENCE_WAIT, set in INTR (allowed by DEVICE.md section 9), so a
+ *    driver must clear INTR on start-up. Host memory is not touched.
+ *  - A command executing during a reset is abandoned: its effects so far
+ *    stay (a FILL may be partial), its later effects (DMA, interrupts,
+ *    FENCE_LAST) never happen. The reset returns only once the worker is
+ *    out of any DMA transfer and can start no other for that command, so
+ *    the function masters no cycle for it once the reset is done.
+ *  - FLR and D3hot -> D0 also reset config space as pci_device_reset()
+ *    does (command register, BARs; the PCIe Device Control error-reporting
+ *    enables), like a conventional reset: the driver restores it.
+ *  - D0 -> D3hot stops the function at once (the command in flight is
+ *    abandoned, nothing else starts): it masters no cycle in D3hot, where
+ *    its BAR is not mapped. Leaving D3hot for D0 resets it.
  *
  * Interrupt delivery
  *  - The worker thread does not take the BQL. It updates INTR under the
@@ -153,7 +169,10 @@
 #include "qapi/error.h"
 #include "qapi/visitor.h"
 #include "hw/pci/pci.h"
+#include "hw/pci/pci_bus.h"
 #include "hw/pci/pci_device.h"
+#include "hw/pci/pcie.h"
+#include "hw/pci/pcie_aer.h"
 #include "migration/vmstate.h"
 #include "qom/object.h"
 
@@ -235,6 +254,7 @@ struct AcceldevState {
     QemuCond cond;              /* queue, ENABLE or stopping changed */
     QemuCond idle_cond;         /* the worker finished a command */
     bool executing;             /* the worker is executing a command */
+    bool dma_busy;              /* the worker is in a DMA transfer */
     bool wedged;                /* run-time knob "wedged", see the top */
     QEMUBH *irq_bh;
     bool thread_running;
@@ -324,23 +344,99 @@ static bool acceldev_job_aborted(AcceldevJob *job)
 
 /* ---- DMA helpers ---- */
 
-static bool acceldev_dma_read(AcceldevState *s, uint64_t addr,
-                              void *buf, uint64_t len)
+/*
+ * Every transfer of the worker goes through here. The abort check and the
+ * start of the transfer are one step under the device lock (dma_busy), so
+ * once a reset has changed the generation and seen dma_busy clear, the
+ * abandoned command can start no further transfer (acceldev_dma_quiesce).
+ */
+static bool acceldev_dma_rw(AcceldevJob *job, uint64_t addr, void *buf,
+                            uint64_t len, DMADirection dir)
 {
-    return pci_dma_read(&s->pdev, addr, buf, len) == MEMTX_OK;
+    AcceldevState *s = job->s;
+    MemTxResult res;
+
+    qemu_mutex_lock(&s->lock);
+    if (s->stopping || s->generation != job->generation) {
+        qemu_mutex_unlock(&s->lock);
+        return false;
+    }
+    s->dma_busy = true;
+    qemu_mutex_unlock(&s->lock);
+
+    res = pci_dma_rw(&s->pdev, addr, buf, len, dir, MEMTXATTRS_UNSPECIFIED);
+
+    qemu_mutex_lock(&s->lock);
+    s->dma_busy = false;
+    qemu_cond_broadcast(&s->idle_cond);
+    qemu_mutex_unlock(&s->lock);
+    return res == MEMTX_OK;
 }
 
-static bool acceldev_dma_write(AcceldevState *s, uint64_t addr,
+static bool acceldev_dma_read(AcceldevJob *job, uint64_t addr,
+                              void *buf, uint64_t len)
+{
+    return acceldev_dma_rw(job, addr, buf, len, DMA_DIRECTION_TO_DEVICE);
+}
+
+static bool acceldev_dma_write(AcceldevJob *job, uint64_t addr,
                                const void *buf, uint64_t len)
 {
-    return pci_dma_write(&s->pdev, addr, buf, len) == MEMTX_OK;
+    return acceldev_dma_rw(job, addr, (void *)buf, len,
+                           DMA_DIRECTION_FROM_DEVICE);
+}
+
+static bool acceldev_ld8(AcceldevJob *job, uint64_t addr, uint8_t *v)
+{
+    return acceldev_dma_read(job, addr, v, 1);
+}
+
+static bool acceldev_ld32(AcceldevJob *job, uint64_t addr, uint32_t *v)
+{
+    uint32_t le;
+
+    if (!acceldev_dma_read(job, addr, &le, 4)) {
+        return false;
+    }
+    *v = le32_to_cpu(le);
+    return true;
+}
+
+static bool acceldev_ld64(AcceldevJob *job, uint64_t addr, uint64_t *v)
+{
+    uint64_t le;
+
+    if (!acceldev_dma_read(job, addr, &le, 8)) {
+        return false;
+    }
+    *v = le64_to_cpu(le);
+    return true;
+}
+
+static bool acceldev_st8(AcceldevJob *job, uint64_t addr, uint8_t v)
+{
+    return acceldev_dma_write(job, addr, &v, 1);
+}
+
+static bool acceldev_st32(AcceldevJob *job, uint64_t addr, uint32_t v)
+{
+    uint32_t le = cpu_to_le32(v);
+
+    return acceldev_dma_write(job, addr, &le, 4);
+}
+
+static bool acceldev_st64(AcceldevJob *job, uint64_t addr, uint64_t v)
+{
+    uint64_t le = cpu_to_le64(v);
+
+    return acceldev_dma_write(job, addr, &le, 8);
 }
 
 /*
  * Translate a buffer virtual address through a single-level page table.
  * Returns 0 and sets *pa, or ACD_INTR_MEM_ERROR.
  */
-static uint32_t acceldev_translate(AcceldevState *s, uint64_t pt,
+static uint32_t acceldev_translate(AcceldevJob *job, uint64_t pt,
                                    uint64_t va, uint64_t *pa)
 {
     uint32_t pte;
@@ -348,8 +444,7 @@ static uint32_t acceldev_translate(AcceldevState *s, uint64_t pt,
     if (va >= ACD_BUFFER_MAX) {
         return ACD_INTR_MEM_ERROR;
     }
-    if (ldl_le_pci_dma(&s->pdev, pt + 4 * (va >> ACD_PAGE_SHIFT), &pte,
-                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+    if (!acceldev_ld32(job, pt + 4 * (va >> ACD_PAGE_SHIFT), &pte)) {
         return ACD_INTR_MEM_ERROR;
     }
     if (!(pte & ACD_PTE_PRESENT)) {
@@ -360,7 +455,7 @@ static uint32_t acceldev_translate(AcceldevState *s, uint64_t pt,
 }
 
 /* Read len bytes of code at virtual address va. Returns 0 or error bits. */
-static uint32_t acceldev_code_read(AcceldevState *s, AcceldevCodeReader *cr,
+static uint32_t acceldev_code_read(AcceldevJob *job, AcceldevCodeReader *cr,
                                    uint64_t va, void *buf, unsigned len)
 {
     uint8_t *out = buf;
@@ -372,13 +467,13 @@ static uint32_t acceldev_code_read(AcceldevState *s, AcceldevCodeReader *cr,
 
         if (cr->page != page) {
             uint64_t pa;
-            uint32_t err = acceldev_translate(s, cr->pt,
+            uint32_t err = acceldev_translate(job, cr->pt,
                                               page << ACD_PAGE_SHIFT, &pa);
 
             if (err) {
                 return err;
             }
-            if (!acceldev_dma_read(s, pa, cr->data, ACD_PAGE_SIZE)) {
+            if (!acceldev_dma_read(job, pa, cr->data, ACD_PAGE_SIZE)) {
                 cr->page = -1;
                 return ACD_INTR_MEM_ERROR;
             }
@@ -403,14 +498,11 @@ static uint64_t acceldev_ctx_entry(AcceldevJob *job, uint32_t ctx)
 static void acceldev_ctx_error(AcceldevJob *job, uint64_t entry,
                                uint32_t bits)
 {
-    AcceldevState *s = job->s;
     uint8_t status;
 
-    if (ldub_pci_dma(&s->pdev, entry + ACD_CFG_STATUS, &status,
-                     MEMTXATTRS_UNSPECIFIED) != MEMTX_OK ||
-        stb_pci_dma(&s->pdev, entry + ACD_CFG_STATUS,
-                    status | ACD_STATUS_ERROR,
-                    MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+    if (!acceldev_ld8(job, entry + ACD_CFG_STATUS, &status) ||
+        !acceldev_st8(job, entry + ACD_CFG_STATUS,
+                      status | ACD_STATUS_ERROR)) {
         bits |= ACD_INTR_MEM_ERROR;
     }
     acceldev_job_raise(job, bits);
@@ -436,14 +528,12 @@ typedef struct AcceldevFenceBurst {
 static uint32_t acceldev_fence_flush(AcceldevJob *job, uint64_t entry,
                                      AcceldevFenceBurst *fb)
 {
-    AcceldevState *s = job->s;
 
     if (!fb->pending) {
         return 0;
     }
     fb->pending = 0;
-    if (stl_le_pci_dma(&s->pdev, entry + ACD_CFG_FENCE_COUNTER, fb->counter,
-                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+    if (!acceldev_st32(job, entry + ACD_CFG_FENCE_COUNTER, fb->counter)) {
         return ACD_INTR_MEM_ERROR;
     }
     acceldev_job_raise(job, ACD_INTR_USER_FENCE_WAIT);
@@ -454,12 +544,10 @@ static uint32_t acceldev_fence_flush(AcceldevJob *job, uint64_t entry,
 static uint32_t acceldev_user_fence(AcceldevJob *job, uint64_t entry,
                                     AcceldevFenceBurst *fb)
 {
-    AcceldevState *s = job->s;
 
     if (!fb->loaded) {
-        if (ldl_le_pci_dma(&s->pdev, entry + ACD_CFG_FENCE_COUNTER,
-                           &fb->counter,
-                           MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+        if (!acceldev_ld32(job, entry + ACD_CFG_FENCE_COUNTER,
+                           &fb->counter)) {
             return ACD_INTR_MEM_ERROR;
         }
         fb->loaded = true;
@@ -475,7 +563,6 @@ static uint32_t acceldev_user_fence(AcceldevJob *job, uint64_t entry,
 static uint32_t acceldev_user_fill(AcceldevJob *job, uint64_t entry,
                                    const uint32_t *w)
 {
-    AcceldevState *s = job->s;
     uint32_t value = w[1], slot = w[2], start = w[3], len = w[4];
     uint32_t pattern[ACD_PAGE_SIZE / 4];
     uint64_t pt, va, end;
@@ -487,8 +574,7 @@ static uint32_t acceldev_user_fill(AcceldevJob *job, uint64_t entry,
     if (slot >= ACD_NUM_SLOTS) {
         return ACD_INTR_SLOT_ERROR;
     }
-    if (ldq_le_pci_dma(&s->pdev, entry + ACD_CFG_SLOT(slot), &pt,
-                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+    if (!acceldev_ld64(job, entry + ACD_CFG_SLOT(slot), &pt)) {
         return ACD_INTR_MEM_ERROR;
     }
     if (!pt) {
@@ -511,11 +597,11 @@ static uint32_t acceldev_user_fill(AcceldevJob *job, uint64_t entry,
         if (acceldev_job_aborted(job)) {
             return 0;
         }
-        err = acceldev_translate(s, pt, va, &pa);
+        err = acceldev_translate(job, pt, va, &pa);
         if (err) {
             return err;
         }
-        if (!acceldev_dma_write(s, pa, pattern, n)) {
+        if (!acceldev_dma_write(job, pa, pattern, n)) {
             return ACD_INTR_MEM_ERROR;
         }
         va += n;
@@ -526,7 +612,6 @@ static uint32_t acceldev_user_fill(AcceldevJob *job, uint64_t entry,
 /* Device RUN: execute the user commands of one code range. */
 static void acceldev_run(AcceldevJob *job, const AcceldevCmd *cmd)
 {
-    AcceldevState *s = job->s;
     uint32_t ctx = ACD_CMD_CTX(cmd->w[0]);
     uint32_t offset = cmd->w[3], len = cmd->w[4];
     uint64_t entry = acceldev_ctx_entry(job, ctx);
@@ -535,8 +620,7 @@ static void acceldev_run(AcceldevJob *job, const AcceldevCmd *cmd)
     uint64_t pos, end;
     uint8_t status;
 
-    if (ldub_pci_dma(&s->pdev, entry + ACD_CFG_STATUS, &status,
-                     MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+    if (!acceldev_ld8(job, entry + ACD_CFG_STATUS, &status)) {
         acceldev_job_raise(job, ACD_INTR_MEM_ERROR);
         return;
     }
@@ -561,7 +645,7 @@ static void acceldev_run(AcceldevJob *job, const AcceldevCmd *cmd)
         if (acceldev_job_aborted(job)) {
             return;
         }
-        err = acceldev_code_read(s, cr, pos, w, sizeof(w));
+        err = acceldev_code_read(job, cr, pos, w, sizeof(w));
         if (!err) {
             for (i = 0; i < ACD_CMD_WORDS; i++) {
                 w[i] = le32_to_cpu(w[i]);
@@ -599,7 +683,6 @@ static void acceldev_run(AcceldevJob *job, const AcceldevCmd *cmd)
 
 static void acceldev_bind_slot(AcceldevJob *job, const AcceldevCmd *cmd)
 {
-    AcceldevState *s = job->s;
     uint32_t ctx = ACD_CMD_CTX(cmd->w[0]);
     uint32_t slot = cmd->w[1];
     uint64_t pt = cmd->w[2] | (uint64_t)cmd->w[3] << 32;
@@ -608,9 +691,8 @@ static void acceldev_bind_slot(AcceldevJob *job, const AcceldevCmd *cmd)
         acceldev_job_raise(job, ACD_INTR_CMD_ERROR);
         return;
     }
-    if (stq_le_pci_dma(&s->pdev,
-                       acceldev_ctx_entry(job, ctx) + ACD_CFG_SLOT(slot), pt,
-                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+    if (!acceldev_st64(job, acceldev_ctx_entry(job, ctx) + ACD_CFG_SLOT(slot),
+                       pt)) {
         acceldev_job_raise(job, ACD_INTR_MEM_ERROR);
     }
 }
@@ -907,16 +989,55 @@ static void acceldev_power_on_state(AcceldevState *s)
     memset(s->feed, 0, sizeof(s->feed));
 }
 
-static void acceldev_reset(DeviceState *dev)
-{
-    AcceldevState *s = ACCELDEV(dev);
+/* Longest a reset waits for a transfer in flight (see below). */
+#define ACD_RESET_DMA_WAIT_MS   1000
 
+/*
+ * Abandon the command being executed, if any, and return once it can
+ * reach memory no more: its transfer in flight, if one, has ended and it
+ * starts no other (acceldev_dma_rw). Caller holds s->lock and has changed
+ * s->generation. The wait is bounded in case the transfer waits for the
+ * BQL (DMA aimed at MMIO) held by our caller.
+ */
+static void acceldev_dma_quiesce(AcceldevState *s)
+{
+    int64_t deadline = g_get_monotonic_time() + ACD_RESET_DMA_WAIT_MS * 1000;
+
+    while (s->dma_busy && g_get_monotonic_time() < deadline) {
+        qemu_cond_timedwait(&s->idle_cond, &s->lock, 10);
+    }
+    if (s->dma_busy) {
+        qemu_log_mask(LOG_GUEST_ERROR, "acceldev: a reset found a DMA "
+                      "transfer still in flight after %d ms\n",
+                      ACD_RESET_DMA_WAIT_MS);
+    }
+}
+
+/*
+ * Every reset: system reset, bus reset (e.g. a root port's secondary bus
+ * reset), FLR, and the D3hot -> D0 transition (acceldev_write_config).
+ * Queue, registers and the command in flight are lost; host memory is not
+ * touched, and once this returns the abandoned command masters no cycle.
+ */
+static void acceldev_reset_state(AcceldevState *s)
+{
     qemu_mutex_lock(&s->lock);
     qatomic_set(&s->generation, s->generation + 1);
     acceldev_power_on_state(s);
     qemu_cond_broadcast(&s->cond);
+    acceldev_dma_quiesce(s);
     qemu_mutex_unlock(&s->lock);
     acceldev_update_irq(s);
+}
+
+static void acceldev_reset(DeviceState *dev)
+{
+    PCIDevice *pdev = PCI_DEVICE(dev);
+
+    acceldev_reset_state(ACCELDEV(dev));
+    if (pci_is_express(pdev)) {
+        pcie_cap_deverr_reset(pdev);
+    }
 }
 
 /* The run-time knob "wedged" (qom-set): see the comment at the top. */
@@ -1067,6 +1188,12 @@ static void acceldev_instance_init(Object *obj)
     object_property_set_description(obj, "wedged",
                                     "start no command, as if hung");
     s->queue_size = ACD_QUEUE_MAX;
+    /*
+     * A hybrid device: PCIe capable, which needs the 4 KiB config space
+     * allocated before realize; realize turns this off on a conventional
+     * bus.
+     */
+    PCI_DEVICE(obj)->cap_present |= QEMU_PCI_CAP_EXPRESS;
     for (i = 0; i < ARRAY_SIZE(acceldev_knobs); i++) {
         const AcceldevKnob *k = &acceldev_knobs[i];
 
@@ -1080,6 +1207,30 @@ static void acceldev_instance_init(Object *obj)
 /* Longest a config write waits for the command in flight (see above). */
 #define ACD_MASTER_OFF_WAIT_MS  5000
 
+/* Config-space layout: PM, then on PCIe the PCIe and AER capabilities. */
+#define ACD_PM_CAP_OFFSET       0x40
+#define ACD_EXP_CAP_OFFSET      0x50
+#define ACD_AER_OFFSET          PCI_CONFIG_SPACE_SIZE
+
+#define ACD_PM_D0               0
+#define ACD_PM_D3HOT            3
+
+static unsigned int acceldev_pm_state(PCIDevice *pdev)
+{
+    return pci_get_word(pdev->config + pdev->pm_cap + PCI_PM_CTRL) &
+           PCI_PM_CTRL_STATE_MASK;
+}
+
+/*
+ * Stop in D3hot: the command being executed is abandoned and nothing is
+ * started, so the function masters no cycle there. Its BAR is unmapped by
+ * the PCI core, so nothing of this can be seen before D0, which resets.
+ */
+static void acceldev_enter_d3hot(AcceldevState *s)
+{
+    acceldev_reset_state(s);
+}
+
 /*
  * Clearing Bus Master Enable: once the write completes, the device
  * reaches no memory. Transfers fail from the moment the bus-master
@@ -1087,20 +1238,10 @@ static void acceldev_instance_init(Object *obj)
  * be in the middle of one: wait until the worker is done with it (its
  * next transfer fails, so a RUN ends at once).
  */
-static void acceldev_write_config(PCIDevice *pdev, uint32_t addr,
-                                  uint32_t val, int len)
+static void acceldev_master_off(AcceldevState *s)
 {
-    AcceldevState *s = ACCELDEV(pdev);
-    bool was_master = pci_get_word(pdev->config + PCI_COMMAND) &
-                      PCI_COMMAND_MASTER;
-    int64_t deadline;
+    int64_t deadline = g_get_monotonic_time() + ACD_MASTER_OFF_WAIT_MS * 1000;
 
-    pci_default_write_config(pdev, addr, val, len);
-    if (!was_master ||
-        (pci_get_word(pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
-        return;
-    }
-    deadline = g_get_monotonic_time() + ACD_MASTER_OFF_WAIT_MS * 1000;
     qemu_mutex_lock(&s->lock);
     while (s->executing &&
            g_get_monotonic_time() < deadline) {
@@ -1114,11 +1255,102 @@ static void acceldev_write_config(PCIDevice *pdev, uint32_t addr,
     qemu_mutex_unlock(&s->lock);
 }
 
+/*
+ * Config writes: the PCI core updates PMCSR (and unmaps the BAR outside
+ * D0); D3hot -> D0 with No_Soft_Reset clear then resets the function here,
+ * config space included, as pci_device_reset() does for FLR, which
+ * pcie_cap_flr_write_config() handles on PCIe.
+ */
+static void acceldev_write_config(PCIDevice *pdev, uint32_t addr,
+                                  uint32_t val, int len)
+{
+    AcceldevState *s = ACCELDEV(pdev);
+    bool was_master = pci_get_word(pdev->config + PCI_COMMAND) &
+                      PCI_COMMAND_MASTER;
+    unsigned int old_pm = acceldev_pm_state(pdev), new_pm;
+
+    pci_default_write_config(pdev, addr, val, len);
+    if (pci_is_express(pdev)) {
+        if (ranges_overlap(addr, len, pdev->exp.aer_cap, PCI_ERR_SIZEOF)) {
+            pcie_aer_write_config(pdev, addr, val, len);
+        }
+        pcie_cap_flr_write_config(pdev, addr, val, len);
+    }
+
+    new_pm = acceldev_pm_state(pdev);
+    if (old_pm == ACD_PM_D3HOT && new_pm == ACD_PM_D0 &&
+        !(pci_get_word(pdev->config + pdev->pm_cap + PCI_PM_CTRL) &
+          PCI_PM_CTRL_NO_SOFT_RESET)) {
+        pci_device_reset(pdev);
+        return;
+    }
+    if (old_pm != ACD_PM_D3HOT && new_pm == ACD_PM_D3HOT) {
+        acceldev_enter_d3hot(s);
+    }
+    if (was_master &&
+        !(pci_get_word(pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
+        acceldev_master_off(s);
+    }
+}
+
+/* Power management: D0 and D3hot, No_Soft_Reset clear. */
+static bool acceldev_pm_init(PCIDevice *pdev, Error **errp)
+{
+    if (pci_pm_init(pdev, ACD_PM_CAP_OFFSET, errp) < 0) {
+        return false;
+    }
+    pci_set_word(pdev->config + pdev->pm_cap + PCI_PM_PMC,
+                 PCI_PM_CAP_VER_1_2);
+    pci_set_word(pdev->config + pdev->pm_cap + PCI_PM_CTRL, 0);
+    pci_set_word(pdev->wmask + pdev->pm_cap + PCI_PM_CTRL,
+                 PCI_PM_CTRL_STATE_MASK);
+    return true;
+}
+
+/*
+ * Behind a PCIe port (not on a root bus, as virtio-pci decides) the
+ * function is a PCIe endpoint with FLR and AER; elsewhere, including the
+ * q35 root bus, it stays a conventional PCI function.
+ */
+static bool acceldev_on_pcie_port(PCIDevice *pdev)
+{
+    PCIBus *bus = pci_get_bus(pdev);
+
+    return pci_bus_is_express(bus) && !pci_bus_is_root(bus);
+}
+
+static bool acceldev_pcie_init(PCIDevice *pdev, Error **errp)
+{
+    if (pcie_endpoint_cap_init(pdev, ACD_EXP_CAP_OFFSET) < 0) {
+        error_setg(errp, "acceldev: cannot add the PCI Express capability");
+        return false;
+    }
+    pcie_cap_deverr_init(pdev);
+    pcie_cap_flr_init(pdev);
+    if (pcie_aer_init(pdev, PCI_ERR_VER, ACD_AER_OFFSET, PCI_ERR_SIZEOF,
+                      errp) < 0) {
+        pcie_cap_exit(pdev);
+        return false;
+    }
+    return true;
+}
+
 static void acceldev_realize(PCIDevice *pdev, Error **errp)
 {
     AcceldevState *s = ACCELDEV(pdev);
 
     pci_config_set_interrupt_pin(pdev->config, 1);
+
+    if (!acceldev_on_pcie_port(pdev)) {
+        /* Conventional: pci_is_express() false, 256-byte config space. */
+        pdev->cap_present &= ~QEMU_PCI_CAP_EXPRESS;
+    }
+    if (!acceldev_pm_init(pdev, errp)) {
+        return;
+    }
+    if (pci_is_express(pdev) && !acceldev_pcie_init(pdev, errp)) {
+        return;
+    }
 
     memory_region_init_io(&s->mmio, OBJECT(s), &acceldev_mmio_ops, s,
                           "acceldev-mmio", ACD_MMIO_SIZE);
@@ -1128,6 +1360,7 @@ static void acceldev_realize(PCIDevice *pdev, Error **errp)
     qemu_cond_init(&s->cond);
     qemu_cond_init(&s->idle_cond);
     s->executing = false;
+    s->dma_busy = false;
     s->irq_bh = qemu_bh_new_guarded(acceldev_irq_bh, s,
                                     &DEVICE(s)->mem_reentrancy_guard);
 
@@ -1157,6 +1390,10 @@ static void acceldev_exit(PCIDevice *pdev)
     qemu_cond_destroy(&s->cond);
     qemu_cond_destroy(&s->idle_cond);
     qemu_mutex_destroy(&s->lock);
+    if (pci_is_express(pdev)) {
+        pcie_aer_exit(pdev);
+        pcie_cap_exit(pdev);
+    }
 }
 
 static const VMStateDescription acceldev_vmstate = {
@@ -1190,6 +1427,7 @@ static const TypeInfo acceldev_info = {
     .instance_init = acceldev_instance_init,
     .class_init = acceldev_class_init,
     .interfaces = (InterfaceInfo[]) {
+        { INTERFACE_PCIE_DEVICE },
         { INTERFACE_CONVENTIONAL_PCI_DEVICE },
         { },
     },
