@@ -188,12 +188,16 @@ struct acceldev_feed {
  * @ref: the PCI binding holds one reference from probe to remove, each
  *       &struct acceldev_context one; the last put frees it.
  * @pdev: the PCI device (reference held).
+ * @irq: its interrupt (pci_alloc_irq_vectors(), INTx).
  * @regs: BAR0, mapped from probe until remove returns.
  * @minor: N of /dev/acceldevN.
  * @cdev: the character device (open files pin it).
  * @chardev: the class device of /dev/acceldevN.
  * @lock: see the fields under it.
  * @gone: set once by remove: nothing more is queued or fed.
+ * @frozen: the hardware is not ours for now (suspended, being reset, a
+ *          PCI error, shut down): the work and the watchdog leave it be.
+ * @suspending: suspend waits for work in flight: nothing new is fed.
  * @stopped: set once by remove when the device can no longer reach
  *           memory; sleepers are then woken with -ENODEV.
  * @remove_sem: read by buffer creation and destruction around the DMA
@@ -236,6 +240,7 @@ struct acceldev_feed {
 struct acceldev_device {
 	struct kref ref;
 	struct pci_dev *pdev;
+	int irq;
 	void __iomem *regs;
 	int minor;
 	struct cdev *cdev;
@@ -243,6 +248,8 @@ struct acceldev_device {
 
 	struct mutex lock; /* protects the fields below, up to @feed */
 	bool gone;		/* also under queue_lock */
+	bool frozen;
+	bool suspending;
 	bool stopped;		/* also under queue_lock */
 	struct rw_semaphore remove_sem;
 	struct completion drained;
@@ -394,6 +401,11 @@ void acceldev_device_put(struct acceldev_device *adev);
 void acceldev_hw_start(struct acceldev_device *adev);
 void acceldev_hw_restart(struct acceldev_device *adev);
 void acceldev_hw_stop(struct acceldev_device *adev);
+bool acceldev_hw_configured(struct acceldev_device *adev);
+int acceldev_hw_drain(struct acceldev_device *adev);
+extern const struct dev_pm_ops acceldev_pm_ops;
+extern const struct pci_error_handlers acceldev_err_handlers;
+void acceldev_shutdown(struct pci_dev *pdev);
 
 /* core/context.c */
 extern const struct file_operations acceldev_fops;
@@ -434,11 +446,17 @@ void acceldev_dispatch_work(struct work_struct *work);
 
 /* dispatch/recovery.c */
 void acceldev_hang_work(struct work_struct *work);
+void acceldev_recover_locked(struct acceldev_device *adev, const char *why,
+			     u64 kept, bool queue_lost);
+void acceldev_recover_reset_locked(struct acceldev_device *adev,
+				   const char *why);
 unsigned long acceldev_hang_period(void);
 
 /* dispatch/sync.c */
 int acceldev_sync_killable(struct acceldev_device *adev, u64 seq);
 int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq);
+int acceldev_sync_timeout(struct acceldev_device *adev, u64 seq,
+			  unsigned long timeout);
 bool acceldev_defer_buffer(struct acceldev_buffer *buf, u64 seq);
 bool acceldev_defer_context(struct acceldev_context *ctx, u64 seq);
 void acceldev_reap_work(struct work_struct *work);

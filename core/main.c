@@ -9,6 +9,7 @@
  * memory goes with the last.
  */
 
+#include <linux/cc_platform.h>
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
@@ -117,18 +118,64 @@ static void acceldev_hw_set_intr(struct acceldev_device *adev, u32 mask)
 	acceldev_write(adev, ACCELDEV_INTR_ENABLE, mask);
 }
 
+/* Point CONTEXTS_CONFIGS at our array. Context: the device is stopped. */
+static void acceldev_hw_set_configs(struct acceldev_device *adev)
+{
+	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS,
+		       lower_32_bits(adev->configs_dma));
+	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS + sizeof(u32),
+		       upper_32_bits(adev->configs_dma));
+}
+
+/**
+ * acceldev_hw_configured() - does the device still hold our registers?
+ * @adev: the device.
+ *
+ * A reset (D3hot to D0, FLR, a bus reset) returns CONTEXTS_CONFIGS to 0;
+ * our array is never at bus address 0.
+ *
+ * Context: any.
+ * Return: false if the device lost its state since it was started.
+ */
+bool acceldev_hw_configured(struct acceldev_device *adev)
+{
+	return acceldev_read(adev, ACCELDEV_CONTEXTS_CONFIGS) ==
+	       lower_32_bits(adev->configs_dma) &&
+	       acceldev_read(adev, ACCELDEV_CONTEXTS_CONFIGS + sizeof(u32)) ==
+	       upper_32_bits(adev->configs_dma);
+}
+
+/*
+ * acceldev_hw_fresh_configs() - every context in error, every slot empty
+ *
+ * Context: the device is stopped (DEVICE.md section 3); probe, drain.
+ */
+static void acceldev_hw_fresh_configs(struct acceldev_device *adev)
+{
+	unsigned int id;
+
+	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
+		memset(&adev->configs[id], 0, sizeof(adev->configs[id]));
+		adev->configs[id].status = ACCELDEV_CONTEXT_STATUS_ERROR;
+	}
+	acceldev_hw_set_configs(adev);
+}
+
 /**
  * acceldev_hw_start() - the start-up sequence of DEVICE.md section 7
- * @adev: the device; stopped.
+ * @adev: the device; stopped, its queue empty.
  *
- * Clears INTR first: a bit may be set at power-on, and after a drain
- * nothing in it is an event the dispatcher must see.
+ * Clears INTR first: a bit may be set at power-on, and after a drain or a
+ * reset nothing in it is an event the dispatcher must see. FENCE
+ * numbering goes on from &acceldev_feed.fence_val.
  *
- * Context: process; probe, before the device is visible.
+ * Context: process; probe before the device is visible, or after a reset
+ * with adev->lock held.
  */
 void acceldev_hw_start(struct acceldev_device *adev)
 {
 	acceldev_write(adev, ACCELDEV_INTR, U32_MAX);
+	acceldev_write(adev, ACCELDEV_CMD_FENCE_LAST, adev->feed.fence_val);
 	acceldev_hw_restart(adev);
 }
 
@@ -146,10 +193,7 @@ void acceldev_hw_start(struct acceldev_device *adev)
 void acceldev_hw_restart(struct acceldev_device *adev)
 {
 	acceldev_hw_set_intr(adev, ACCELDEV_INTR_ALL);
-	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS,
-		       lower_32_bits(adev->configs_dma));
-	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS + sizeof(u32),
-		       upper_32_bits(adev->configs_dma));
+	acceldev_hw_set_configs(adev);
 	acceldev_write(adev, ACCELDEV_ENABLE, 1);
 	acceldev_write(adev, ACCELDEV_CMD_FENCE_WAIT, adev->feed.fence_val);
 	adev->feed.fence_armed = adev->feed.fence_val;
@@ -296,23 +340,15 @@ static bool acceldev_hw_wait_room(struct acceldev_device *adev,
  * %ACCELDEV_DRAIN_FEEDS FENCEs: stopped too, but the command it was
  * executing may still run (the caller turns bus mastering off).
  */
-static int acceldev_hw_drain(struct acceldev_device *adev)
+int acceldev_hw_drain(struct acceldev_device *adev)
 {
 	struct acceldev_drain_watch watch;
-	unsigned int id, tries;
+	unsigned int tries;
 	int ret = -ETIMEDOUT;
 	u32 val, intr;
 
 	acceldev_hw_stop(adev);
-	/* Stopped: entries may be rewritten (DEVICE.md section 3). */
-	for (id = 0; id < ACCELDEV_MAX_CONTEXTS; id++) {
-		memset(&adev->configs[id], 0, sizeof(adev->configs[id]));
-		adev->configs[id].status = ACCELDEV_CONTEXT_STATUS_ERROR;
-	}
-	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS,
-		       lower_32_bits(adev->configs_dma));
-	acceldev_write(adev, ACCELDEV_CONTEXTS_CONFIGS + sizeof(u32),
-		       upper_32_bits(adev->configs_dma));
+	acceldev_hw_fresh_configs(adev);
 	acceldev_write(adev, ACCELDEV_INTR, U32_MAX);
 	reinit_completion(&adev->drained);
 	WRITE_ONCE(adev->draining, true);
@@ -409,6 +445,12 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct acceldev_device *adev;
 	int ret;
 
+	/* User mappings take the default protection: see acceldev.rst. */
+	if (cc_platform_has(CC_ATTR_MEM_ENCRYPT)) {
+		dev_err(&pdev->dev, "memory encryption is not supported\n");
+		return -ENODEV;
+	}
+
 	adev = kzalloc(sizeof(*adev), GFP_KERNEL);
 	if (!adev)
 		return -ENOMEM;
@@ -442,6 +484,13 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = pcim_enable_device(pdev);
 	if (ret)
 		goto err_free;
+	if (!(pci_resource_flags(pdev, 0) & IORESOURCE_MEM) ||
+	    pci_resource_len(pdev, 0) < ACCELDEV_BAR_SIZE) {
+		dev_err(&pdev->dev, "BAR0 is not %u bytes of memory\n",
+			ACCELDEV_BAR_SIZE);
+		ret = -ENODEV;
+		goto err_free;
+	}
 	adev->regs = pcim_iomap_region(pdev, 0, ACCELDEV_NAME);
 	if (IS_ERR(adev->regs)) {
 		ret = PTR_ERR(adev->regs);
@@ -461,17 +510,24 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_free;
 	}
 	/*
-	 * Whatever an earlier driver instance left, the device starts
-	 * nothing from here until the drain has made its queue harmless.
+	 * A command an earlier kernel left executing runs to its end: before
+	 * it may master the bus again, it finds every context in error and
+	 * every slot empty in a config array of ours.
 	 */
+	pci_clear_master(pdev);
 	acceldev_hw_stop(adev);
+	acceldev_hw_fresh_configs(adev);
 	pci_set_master(pdev);
 
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_INTX);
+	if (ret < 0)
+		goto err_master;
+	adev->irq = pci_irq_vector(pdev, 0);
 	/* Takes no bit until a drain or the start-up enables some. */
-	ret = request_irq(pdev->irq, acceldev_irq_handler, IRQF_SHARED,
+	ret = request_irq(adev->irq, acceldev_irq_handler, IRQF_SHARED,
 			  ACCELDEV_NAME, adev);
 	if (ret)
-		goto err_master;
+		goto err_vectors;
 
 	/*
 	 * Commands a previous driver instance left behind must not run.
@@ -484,7 +540,6 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_irq;
 	}
 
-	acceldev_write(adev, ACCELDEV_CMD_FENCE_LAST, adev->feed.fence_val);
 	/* The drain's FENCE executed: no watermark FENCE is in flight. */
 	adev->feed.tail_is_fence = false;
 	acceldev_hw_start(adev);
@@ -495,17 +550,21 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_stop;
 
 	acceldev_debugfs_add(adev);
+	/* What the PCI error handlers restore after a reset. */
+	pci_save_state(pdev);
 	dev_info(&pdev->dev, "acceldev%d ready\n", adev->minor);
 	return 0;
 
 err_stop:
 	acceldev_hw_stop(adev);
 err_irq:
-	free_irq(pdev->irq, adev);
+	free_irq(adev->irq, adev);
 	/* The handler may have queued the work; it uses the config array. */
 	cancel_work_sync(&adev->work);
 	cancel_delayed_work_sync(&adev->hang_work);
 	cancel_work_sync(&adev->reap_work);
+err_vectors:
+	pci_free_irq_vectors(pdev);
 err_master:
 	/*
 	 * SAFETY: stopped (before bus mastering was turned on, and by the
@@ -557,7 +616,8 @@ static void acceldev_remove(struct pci_dev *pdev)
 			 "device did not drain its queue (no progress for %u ms, or every FENCE dropped); stopping it with bus mastering off\n",
 			 jiffies_to_msecs(acceldev_hang_timeout()));
 	pci_clear_master(pdev);
-	free_irq(pdev->irq, adev);
+	free_irq(adev->irq, adev);
+	pci_free_irq_vectors(pdev);
 	cancel_work_sync(&adev->work);
 	cancel_delayed_work_sync(&adev->hang_work);
 	cancel_work_sync(&adev->reap_work);
@@ -595,6 +655,9 @@ static struct pci_driver acceldev_pci_driver = {
 	.id_table = acceldev_pci_ids,
 	.probe = acceldev_probe,
 	.remove = acceldev_remove,
+	.shutdown = acceldev_shutdown,
+	.err_handler = &acceldev_err_handlers,
+	.driver.pm = pm_sleep_ptr(&acceldev_pm_ops),
 };
 
 static int __init acceldev_init(void)

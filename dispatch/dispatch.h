@@ -40,6 +40,7 @@ void acceldev_push_intr(struct acceldev_device *adev, u32 intr);
 void acceldev_feed_fence_locked(struct acceldev_device *adev);
 bool acceldev_refill_credit_locked(struct acceldev_device *adev, u32 need);
 void acceldev_arm_locked(struct acceldev_device *adev);
+void acceldev_feed_forget_locked(struct acceldev_device *adev);
 
 /* fence.c */
 u32 acceldev_scan_locked(struct acceldev_device *adev);
@@ -48,8 +49,6 @@ void acceldev_context_complete_locked(struct acceldev_context *ctx);
 
 /* recovery.c */
 void acceldev_device_error_locked(struct acceldev_device *adev, u32 intr);
-void acceldev_recover_locked(struct acceldev_device *adev, const char *why,
-			     u64 kept);
 void acceldev_quarantine_end_locked(struct acceldev_device *adev);
 
 /* sync.c */

@@ -235,7 +235,8 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 	lockdep_assert_held(&adev->lock);
 
 	spin_lock(&adev->queue_lock);
-	list_splice_init(&adev->pending, &batch);
+	if (!adev->suspending)
+		list_splice_init(&adev->pending, &batch);
 	want = adev->fence_want;
 	spin_unlock(&adev->queue_lock);
 
@@ -270,6 +271,30 @@ static void acceldev_feed_locked(struct acceldev_device *adev)
 	if (want > f->fenced_seq && !f->tail_is_fence &&
 	    (f->credit || acceldev_refill_credit_locked(adev, 1)))
 		acceldev_feed_fence_locked(adev);
+}
+
+/**
+ * acceldev_feed_forget_locked() - the device queue is empty: forget it
+ * @adev: the device, stopped after a reset; everything fed counts as done.
+ *
+ * FENCE numbering goes on from @fence_val (CMD_FENCE_LAST is set to it by
+ * acceldev_hw_start()).
+ *
+ * Context: caller holds adev->lock.
+ */
+void acceldev_feed_forget_locked(struct acceldev_device *adev)
+{
+	struct acceldev_feed *f = &adev->feed;
+
+	lockdep_assert_held(&adev->lock);
+
+	f->ring_len = 0;
+	f->credit = 0;
+	f->tail_is_fence = false;
+	f->fenced_seq = f->fed_seq;
+	f->accepted_seq = f->fed_seq;
+	f->run_boundary = -1;
+	atomic_set(&adev->intr_pending, 0);
 }
 
 /**
@@ -336,7 +361,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	u64 start;
 
 	mutex_lock(&adev->lock);
-	if (adev->gone)
+	if (adev->gone || adev->frozen)
 		goto out;
 	adev->prof.passes++;
 
@@ -363,7 +388,7 @@ void acceldev_dispatch_work(struct work_struct *work)
 	if (intr & ACCELDEV_INTR_FEED_ERROR) {
 		acceldev_recover_locked(adev, "FEED_ERROR",
 					max(f->accepted_seq,
-					    READ_ONCE(adev->done_seq)));
+					    READ_ONCE(adev->done_seq)), false);
 	} else {
 		if (pulled)
 			f->accepted_seq = f->fed_seq;

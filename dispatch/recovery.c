@@ -38,25 +38,28 @@ void acceldev_device_error_locked(struct acceldev_device *adev, u32 intr)
  * @why: the fault, for the log.
  * @kept: every command up to this seq is known not lost: done, or (for a
  *        FEED_ERROR) accepted into the device queue.
+ * @queue_lost: the device was reset: its queue, registers and the command
+ *              it was executing are gone.
  *
  * Stops the device, fails with -EIO every context with a command fed
- * after @kept (it may have been lost), wakes the sync waiters with
- * -ETIMEDOUT (they hand their memory to the reaper), restarts the device,
- * and leaves the pending list to be fed again. Every other context keeps
- * its counter, status and slots. An id without a context whose last
- * commands (its unbinds) may have been lost is kept from reuse until
- * everything fed now is done (acceldev_quarantine_end_locked()).
+ * after @kept (it may have been lost), restarts the device, and leaves
+ * the pending list to be fed again. Every other context keeps its
+ * counter, status and slots. An id without a context whose last commands
+ * (its unbinds) may have been lost is kept from reuse until everything
+ * fed now is done. Sync waiters are woken: with 0 when the queue is lost
+ * (nothing fed can execute any more), else with -ETIMEDOUT (they hand
+ * their memory to the reaper).
  *
- * Context: the work or the watchdog, with adev->lock held; takes
- * ctx->lock and queue_lock.
+ * Context: the work, the watchdog or a life-cycle callback, with
+ * adev->lock held; takes ctx->lock and queue_lock.
  */
 void acceldev_recover_locked(struct acceldev_device *adev, const char *why,
-			     u64 kept)
+			     u64 kept, bool queue_lost)
 {
 	struct acceldev_feed *f = &adev->feed;
 	struct acceldev_context *ctx;
 	unsigned int id;
-	u32 intr;
+	u32 intr = 0;
 
 	lockdep_assert_held(&adev->lock);
 
@@ -82,22 +85,58 @@ void acceldev_recover_locked(struct acceldev_device *adev, const char *why,
 		acceldev_context_complete_locked(ctx);
 		spin_unlock(&ctx->lock);
 	}
+
 	spin_lock(&adev->queue_lock);
-	acceldev_wake_syncs_locked(adev, -ETIMEDOUT);
+	if (queue_lost)
+		adev->done_seq = f->fed_seq;
+	acceldev_wake_syncs_locked(adev, queue_lost ? 0 : -ETIMEDOUT);
 	spin_unlock(&adev->queue_lock);
+
+	f->accepted_seq = f->fed_seq;
+	f->credit = 0;
+	if (queue_lost) {
+		acceldev_feed_forget_locked(adev);
+		acceldev_quarantine_end_locked(adev);
+		acceldev_hw_start(adev);
+		/* Counters and statuses in memory: scan them again. */
+		acceldev_push_intr(adev, ACCELDEV_INTR_USER_FENCE_WAIT);
+		return;
+	}
 
 	/* Bits raised meanwhile are events: the next pass takes them. */
 	intr = acceldev_pull_intr_locked(adev);
 	acceldev_hw_restart(adev);
 	acceldev_push_intr(adev, intr);
-
 	/* A FENCE fed before may have been dropped: trust only new ones. */
-	f->accepted_seq = f->fed_seq;
-	f->credit = 0;
 	if (f->fed_seq > READ_ONCE(adev->done_seq) &&
 	    acceldev_refill_credit_locked(adev, 1))
 		acceldev_feed_fence_locked(adev);
 	f->arm_floor = f->fence_val;
+}
+
+/**
+ * acceldev_recover_reset_locked() - the device lost its state: continue
+ * @adev: the device, stopped, after a reset or a resume.
+ * @why: what reset it, for the log when work was lost.
+ *
+ * With work in flight, the recovery path; without, only the start-up.
+ *
+ * Context: a life-cycle callback, with adev->lock held.
+ */
+void acceldev_recover_reset_locked(struct acceldev_device *adev,
+				   const char *why)
+{
+	struct acceldev_feed *f = &adev->feed;
+
+	lockdep_assert_held(&adev->lock);
+
+	if (f->fed_seq > READ_ONCE(adev->done_seq)) {
+		acceldev_recover_locked(adev, why, READ_ONCE(adev->done_seq),
+					true);
+		return;
+	}
+	acceldev_feed_forget_locked(adev);
+	acceldev_hw_start(adev);
 }
 
 /**
@@ -149,8 +188,9 @@ void acceldev_hang_work(struct work_struct *work)
 	u32 free, last;
 
 	mutex_lock(&adev->lock);
-	if (adev->gone || f->fed_seq <= READ_ONCE(adev->done_seq))
-		goto out;	/* idle: the next feed arms it again */
+	if (adev->gone || adev->frozen ||
+	    f->fed_seq <= READ_ONCE(adev->done_seq))
+		goto out;	/* the next feed arms it again */
 
 	free = acceldev_read(adev, CMD_MANUAL_FREE);
 	last = acceldev_read(adev, ACCELDEV_CMD_FENCE_LAST);
@@ -166,7 +206,7 @@ void acceldev_hang_work(struct work_struct *work)
 	} else if (time_after_eq(jiffies,
 				 f->progress_at + acceldev_hang_timeout())) {
 		acceldev_recover_locked(adev, "no progress with commands in flight",
-					READ_ONCE(adev->done_seq));
+					READ_ONCE(adev->done_seq), false);
 		f->progress_at = jiffies;
 	}
 	acceldev_arm_locked(adev);

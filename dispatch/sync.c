@@ -43,8 +43,8 @@ static int acceldev_sync_begin_locked(struct acceldev_device *adev, u64 seq)
 }
 
 /*
- * acceldev_sync_state() - sleep in @state until every command up to @seq
- * is done
+ * acceldev_sync_state() - sleep in @state (or for at most @timeout
+ * jiffies, if non-zero) until every command up to @seq is done
  *
  * The work completes the waiter only after it took in every interrupt
  * raised before the FENCE that covers @seq: the errors and fence counters
@@ -56,9 +56,10 @@ static int acceldev_sync_begin_locked(struct acceldev_device *adev, u64 seq)
  * signal @state lets through.
  */
 static int acceldev_sync_state(struct acceldev_device *adev, u64 seq,
-			       unsigned int state)
+			       unsigned int state, unsigned long timeout)
 {
 	struct acceldev_sync_waiter w;
+	long left;
 	int ret;
 
 	spin_lock(&adev->queue_lock);
@@ -74,12 +75,18 @@ static int acceldev_sync_state(struct acceldev_device *adev, u64 seq,
 	spin_unlock(&adev->queue_lock);
 
 	acceldev_dispatch_kick(adev);
-	if (wait_for_completion_state(&w.done, state)) {
+	if (timeout)
+		left = wait_for_completion_timeout(&w.done, timeout) ? 0 :
+		       -ETIMEDOUT;
+	else
+		left = wait_for_completion_state(&w.done, state) ?
+		       -ERESTARTSYS : 0;
+	if (left) {
 		spin_lock(&adev->queue_lock);
 		/* SAFETY: still listed means nobody completes it: unlink. */
 		if (!list_empty(&w.node)) {
 			list_del(&w.node);
-			w.status = -ERESTARTSYS;
+			w.status = left;
 		}
 		spin_unlock(&adev->queue_lock);
 	}
@@ -112,7 +119,7 @@ int acceldev_sync_killable(struct acceldev_device *adev, u64 seq)
 		acceldev_dispatch_kick(adev);
 		return -ERESTARTSYS;
 	}
-	return acceldev_sync_state(adev, seq, TASK_KILLABLE);
+	return acceldev_sync_state(adev, seq, TASK_KILLABLE, 0);
 }
 
 /**
@@ -126,7 +133,23 @@ int acceldev_sync_killable(struct acceldev_device *adev, u64 seq)
  */
 int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq)
 {
-	return acceldev_sync_state(adev, seq, TASK_INTERRUPTIBLE);
+	return acceldev_sync_state(adev, seq, TASK_INTERRUPTIBLE, 0);
+}
+
+/**
+ * acceldev_sync_timeout() - wait for every command up to @seq, at most
+ * @timeout jiffies
+ * @adev: the device.
+ * @seq: a &acceldev_cmd.seq.
+ * @timeout: the bound, non-zero.
+ *
+ * Context: process, may sleep (uninterruptibly); no locks held.
+ * Return: as acceldev_sync_state(); -ETIMEDOUT also when @timeout ran out.
+ */
+int acceldev_sync_timeout(struct acceldev_device *adev, u64 seq,
+			  unsigned long timeout)
+{
+	return acceldev_sync_state(adev, seq, TASK_UNINTERRUPTIBLE, timeout);
 }
 
 /*
