@@ -380,8 +380,11 @@ def qemu_cmd(a, sdir, interactive):
             # port of its own: q35's root bus cannot hot-plug, a root
             # port can (ACPI hot-plug, QEMU's default on q35), so
             # device_del / device_add work on this platform too.
-            cmd += ["-device", "pcie-root-port,id=rp%d,chassis=%d,bus=pcie.0"
-                    % (i, i + 1)]
+            # x-speed: a link QEMU reports up (Data Link Layer Link
+            # Active), or the kernel's recovery from a fatal PCIe error
+            # waits for it in vain after the secondary bus reset.
+            cmd += ["-device", "pcie-root-port,id=rp%d,chassis=%d,bus=pcie.0,"
+                    "x-speed=2_5" % (i, i + 1)]
             dev += ",bus=rp%d" % i
         if a.device_opts:
             dev += "," + a.device_opts
