@@ -43,4 +43,12 @@ $(ONNX_TOOL): $(ONNX_SRC)/acceldev-onnx.c $(O)/obj/onnx-tensorproto.o $(ONNX_HDR
 	$(CC) $(ONNX_CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(O)/obj/onnx-tensorproto.o \
 		$(ORT_LIBDIR)/libonnxruntime.so.1 -Wl,-rpath,$(ORT_LIBDIR) -ldl -pthread $(LDFLAGS)
 
-.PHONY: onnx install-onnx
+# tests/tensorproto_test.c: host-side, never installed (tools/vm/onnx.sh
+# runs it in the onnx-host group)
+TP_TEST := $(O)/bin/tensorproto-test
+onnx-host-tests: $(TP_TEST)
+
+$(TP_TEST): $(ONNX_SRC)/tests/tensorproto_test.c $(O)/obj/onnx-tensorproto.o $(ONNX_HDRS) | $(O)/bin
+	$(CC) $(ONNX_CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(O)/obj/onnx-tensorproto.o $(LDFLAGS)
+
+.PHONY: onnx install-onnx onnx-host-tests
