@@ -201,6 +201,9 @@ def main():
     eyelike(out, "eye_uint64", 4, 6, 1, TensorProto.UINT64)
     eyelike(out, "eye_float_no_dtype", 5, 5, -1, None, np.float32)
     eyelike(out, "eye_k_outside", 3, 3, 5, TensorProto.FLOAT)
+    # the extremes of k: no diagonal, and no overflow computing where it is
+    eyelike(out, "eye_k_int64_min", 3, 4, -(1 << 63), TensorProto.FLOAT)
+    eyelike(out, "eye_k_int64_max", 3, 4, (1 << 63) - 1, TensorProto.INT64)
     mixed_shape_cos_add(out)
     mixed_expand_matmul(out)
 
