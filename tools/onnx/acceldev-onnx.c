@@ -45,6 +45,8 @@ struct opts {
 	int threads, runs;
 	int device2;		/* >= 0: a second session, on this device */
 	const char *remove_cmd;
+	char *named[2 * MAX_IO];	/* "NAME=FILE" strings made by name_files */
+	int nnamed;
 };
 
 static void usage(void)
@@ -96,9 +98,8 @@ static const char *default_ep_lib(void)
 	return path;
 }
 
-/* "FILE.pb" without "NAME=": the name is the TensorProto's own (the
- * strings live as long as the process) */
-static void name_files(const char **list, int n)
+/* "FILE.pb" without "NAME=": the name is the TensorProto's own */
+static void name_files(struct opts *o, const char **list, int n)
 {
 	char err[512];
 	int i;
@@ -118,6 +119,7 @@ static void name_files(const char **list, int n)
 			exit(1);
 		sprintf(s, "%s=%s", t.name, list[i]);
 		list[i] = s;
+		o->named[o->nnamed++] = s;
 		tensor_free(&t);
 	}
 }
@@ -165,8 +167,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (!o->model || o->threads < 1 || o->runs < 1 || o->threads > 256)
 		usage();
-	name_files(o->inputs, o->ninputs);
-	name_files(o->expects, o->nexpects);
+	name_files(o, o->inputs, o->ninputs);
+	name_files(o, o->expects, o->nexpects);
 	if (!o->ep_lib)
 		o->ep_lib = getenv("ACCELDEV_EP_LIB");
 	if (!o->ep_lib)
@@ -765,6 +767,8 @@ int main(int argc, char **argv)
 		ort->ReleaseSession(s2);
 	ort->ReleaseSession(s);
 	ort->ReleaseEnv(env);
+	for (i = 0; i < o.nnamed; i++)
+		free(o.named[i]);
 	printf("%s\n", fails ? "RESULT: FAILED" : "RESULT: OK");
 	return fails ? 1 : 0;
 }
