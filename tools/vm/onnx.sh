@@ -151,7 +151,90 @@ demo_onnx() {
 	INITRAMFS_EXTRA=''
 }
 
-# main_onnx: the onnx group, tools/onnx/tests/onnx_*.sh, in one VM
+# ---- the host side of the group: results onnx-host/NAME -------------------
+
+# Built with these into <run>/build/onnx-host; any report stops the
+# program (-fno-sanitize-recover) with its own exit status, and the log
+# is searched for reports too (a test expecting exit 1 must not take an
+# AddressSanitizer exit for its own).
+ONNX_SAN_FLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+ONNX_SAN_REPORT='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer'
+
+# onnx_host_env: the sanitizers' settings; ONNX Runtime's own leaks at
+# exit (it is not ours to fix) are suppressed by library name
+onnx_host_env() {
+	local supp=$1
+	printf 'leak:libonnxruntime.so.1\n' >"$supp"
+	echo "ASAN_OPTIONS=exitcode=86:abort_on_error=0:detect_leaks=1"
+	echo "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87"
+	echo "LSAN_OPTIONS=suppressions=$supp"
+}
+
+# onnx_host_run NAME LOG CMD...: run CMD (in its own folder) with the
+# sanitizers' settings; PASS when it exits 0 and its log has no report
+onnx_host_run() {
+	local name=$1 logf=$2 rc=0 dir
+	shift 2
+	dir=$(dirname "$logf")/$name.d
+	mkdir -p "$dir"
+	(cd "$dir" && env "${ONNX_HOST_ENV[@]}" timeout 600 "$@") >"$logf" 2>&1 </dev/null || rc=$?
+	if grep -qE "$ONNX_SAN_REPORT" "$logf"; then
+		record FAIL "$name" "sanitizer report, log: $logf"
+		grep -E -m 3 "$ONNX_SAN_REPORT" "$logf" | sed 's/^/    | /' >&2
+	elif [ "$rc" -ne 0 ]; then
+		record FAIL "$name" "exit $rc, log: $logf"
+		grep -E -m 10 '^FAIL' "$logf" | sed 's/^/    | /' >&2
+	else
+		record PASS "$name" "$(tail -n 1 "$logf")"
+	fi
+}
+
+# onnx_host_wanted NAME: true when --only is not given or names NAME
+onnx_host_wanted() {
+	local o
+	[ ${#OPT_ONLY[@]} -eq 0 ] && return 0
+	for o in "${OPT_ONLY[@]}"; do
+		[ "$o" = "$1" ] && return 0
+	done
+	return 1
+}
+
+# main_onnx_host: without a device, in simulation (the EP's virtual
+# device), built with AddressSanitizer and UndefinedBehaviorSanitizer:
+# tensorproto-test (the .pb reader on malformed input), then each
+# tests/onnx_*.sh whose "// vmtest:" line says host=sim. Needs
+# onnx_prepare's staged models.
+main_onnx_host() {
+	local build dir logs src name
+	build=$(checkout_build_dir)/onnx-host
+	logs=$RUN_DIR/onnx-host
+	mkdir -p "$logs"
+	PREFIX=onnx-host/
+	if ! run_logged "$build.log" "building the EP and acceldev-onnx with ASan and UBSan" \
+		make -C "$REPO/tools" O="$build" CC=gcc CFLAGS="$ONNX_SAN_FLAGS" \
+		LDFLAGS="-fsanitize=address,undefined" ORT_INCLUDE="$ORT_INCLUDE" \
+		ORT_LIBDIR="$ORT_LIBDIR" -j"${ACCELDEV_JOBS:-$(nproc)}" onnx onnx-host-tests; then
+		record FAIL build "log: $build.log"
+		PREFIX=''
+		return 0
+	fi
+	mapfile -t ONNX_HOST_ENV < <(onnx_host_env "$logs/lsan.supp")
+	dir=$(checkout_build_dir)/onnx-stage/onnx
+	onnx_host_wanted tensorproto &&
+		onnx_host_run tensorproto "$logs/tensorproto.log" "$build/bin/tensorproto-test"
+	for src in "$ONNX_DIR"/tests/onnx_*.sh; do
+		name=$(basename "$src" .sh)
+		[ "$(vmtest_opt "$src" host)" = sim ] || continue
+		onnx_host_wanted "$name" || continue
+		onnx_host_run "$name" "$logs/$name.log" env ONNX_DATA="$dir" \
+			ONNX_TESTLIB="$dir/testlib.sh" ACCELDEV_ONNX="$build/bin/acceldev-onnx" \
+			ACCELDEV_EP_LIB="$build/lib/libacceldev_ep.so" ONNX_SIMULATE=1 sh "$src"
+	done
+	PREFIX=''
+}
+
+# main_onnx: the onnx group: the host side (main_onnx_host), then
+# tools/onnx/tests/onnx_*.sh in one VM
 main_onnx() {
 	local ko="" testdir name src names=()
 	use_debian_kernel
@@ -163,6 +246,7 @@ main_onnx() {
 	[ -n "$ko" ] || { record FAIL "onnx/module" "no acceldev.ko"; return 0; }
 	userspace_or_fail
 	onnx_prepare onnx/build onnx/models || return 0
+	main_onnx_host
 	testdir=$(checkout_build_dir)/onnx-tests
 	mkdir -p "$testdir"
 	T_SRC=()
@@ -174,10 +258,13 @@ main_onnx() {
 		names+=("$name")
 	done
 	if [ ${#OPT_ONLY[@]} -gt 0 ]; then
+		names=()
 		for name in "${OPT_ONLY[@]}"; do
+			[ "$name" = tensorproto ] && continue	# host side only
 			[ -n "${T_SRC[$name]:-}" ] || die "--only: no onnx test named $name"
+			names+=("$name")
 		done
-		names=("${OPT_ONLY[@]}")
+		[ ${#names[@]} -gt 0 ] || return 0
 	fi
 	# both read by run_vm_groups / make_initramfs (build.sh, vmtest)
 	# shellcheck disable=SC2034

@@ -5,6 +5,9 @@
 # ACCELDEV_ONNX (the tool) and ACCELDEV_EP_LIB.
 ONNX_DATA=${ONNX_DATA:-/onnx}
 AO=${ACCELDEV_ONNX:-acceldev-onnx}
+# ONNX_SIMULATE=1 (the host side of the group, no device): the EP's
+# simulated device
+[ "${ONNX_SIMULATE:-0}" = 1 ] && export ACCELDEV_EP_SIMULATE=1
 FAILS=0
 CASES=0
 
