@@ -29,34 +29,93 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-int staging_init(struct staging *st, int index, bool sim)
+void staging_init(struct staging *st, int index, bool sim)
 {
 	memset(st, 0, sizeof(*st));
+	st->index = index;
 	st->sim = sim;
 	st->max = STAGING_SLOTS;
-	snprintf(st->name, sizeof(st->name), sim ? "simulated acceldev%d" : "/dev/acceldev%d",
+	snprintf(st->name, sizeof(st->name), sim ? "simulated acceldev" : "/dev/acceldev%d",
 		 index);
-	if (!sim) {
-		st->ctx = acd_open(index);
-		if (!st->ctx)
-			return -1;
-	}
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->freed, NULL);
+}
+
+/* with st->lock held */
+static int open_locked(struct staging *st, char *err, size_t errlen)
+{
+	if (st->sim || st->ctx)
+		return 0;
+	st->ctx = acd_open(st->index);
+	if (!st->ctx) {
+		set_err(err, errlen, "cannot open %s: %s", st->name, acd_error());
+		return -1;
+	}
 	return 0;
 }
 
-void staging_fini(struct staging *st)
+int staging_open(struct staging *st, char *err, size_t errlen)
+{
+	int ret;
+
+	pthread_mutex_lock(&st->lock);
+	ret = open_locked(st, err, errlen);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+static void destroy_buffers(struct staging *st)
 {
 	unsigned int i;
 
 	for (i = 0; i < st->created; i++) {
 		acd_buffer_destroy(st->buf[i]);
 		free(st->simbuf[i]);
+		st->buf[i] = NULL;
+		st->simbuf[i] = NULL;
 	}
+	st->created = st->nfree = 0;
+	st->max = STAGING_SLOTS;
+}
+
+void staging_fini(struct staging *st)
+{
+	destroy_buffers(st);
 	acd_close(st->ctx);
 	pthread_mutex_destroy(&st->lock);
 	pthread_cond_destroy(&st->freed);
+}
+
+/* after a failed call: EIO and ENODEV mean a new context is needed */
+static void note_failure(struct staging *st, int err)
+{
+	if (err != EIO && err != ENODEV)
+		return;
+	pthread_mutex_lock(&st->lock);
+	st->broken = true;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/*
+ * A broken context (st->lock held): once no buffer is in use, a new
+ * one. The old context's close reports its error again: not news.
+ */
+static int reopen_locked(struct staging *st, struct fill_stats *stats, char *err,
+			 size_t errlen)
+{
+	while (st->nfree != st->created)
+		pthread_cond_wait(&st->freed, &st->lock);
+	if (!st->broken && (st->sim || st->ctx))	/* reopened by another thread */
+		return 0;
+	destroy_buffers(st);
+	acd_close(st->ctx);
+	st->ctx = NULL;
+	if (open_locked(st, err, errlen))
+		return -1;
+	st->broken = false;
+	st->reopens++;
+	stats->reopens++;
+	return 0;
 }
 
 /* Give buffers back (st->lock held) and wake the waiters. */
@@ -78,11 +137,16 @@ static void staging_release(struct staging *st, unsigned int n, const unsigned i
  * failed: device error, or no slot left and nothing to wait for).
  */
 static int staging_get(struct staging *st, unsigned int n, unsigned int *idx,
-		       char *err, size_t errlen)
+		       struct fill_stats *stats, char *err, size_t errlen)
 {
 	unsigned int got, i;
+	int e;
 
 	pthread_mutex_lock(&st->lock);
+	if ((st->broken || (!st->sim && !st->ctx)) && reopen_locked(st, stats, err, errlen)) {
+		pthread_mutex_unlock(&st->lock);
+		return -1;
+	}
 retry:
 	got = 0;
 	while (st->nfree + (st->max - st->created) < n) {
@@ -126,8 +190,11 @@ retry:
 	pthread_mutex_unlock(&st->lock);
 	return 0;
 fail:
+	e = st->sim ? ENOMEM : errno;
 	set_err(err, errlen, "%s: cannot create a %u-byte staging data buffer: %s", st->name,
 		STAGING_CHUNK, st->sim ? strerror(ENOMEM) : acd_error());
+	if (e == EIO || e == ENODEV)
+		st->broken = true;
 	staging_release(st, got, idx);
 	pthread_mutex_unlock(&st->lock);
 	return -1;
@@ -174,6 +241,7 @@ static int round_fill(struct round *r, size_t o, size_t e, uint32_t word)
 				p[k] = word;
 		} else if (acd_fill(r->st->ctx, r->st->buf[bi], word, (uint32_t)coff,
 				    (uint32_t)len)) {
+			note_failure(r->st, errno);
 			set_err(r->err, r->errlen, "FILL on %s failed: %s", r->st->name,
 				acd_error());
 			return -1;
@@ -217,7 +285,7 @@ int fill_plan_execute(struct staging *st, const struct fill_plan *plan, void *ou
 		acd_fence_t fence = 0;
 
 		r.b = min_sz(plan->total, r.a + (size_t)n * STAGING_CHUNK);
-		if (staging_get(st, n, idx, err, errlen))
+		if (staging_get(st, n, idx, stats, err, errlen))
 			return -1;
 		stats->chunks += n;
 		if (plan->has_base)
@@ -232,6 +300,7 @@ int fill_plan_execute(struct staging *st, const struct fill_plan *plan, void *ou
 		}
 		if (!ret && !st->sim) {
 			if (acd_fence(st->ctx, &fence) || acd_wait(st->ctx, fence)) {
+				note_failure(st, errno);
 				set_err(err, errlen, "FENCE/WAIT on %s failed: %s", st->name,
 					acd_error());
 				ret = -1;
@@ -261,4 +330,37 @@ int fill_plan_execute(struct staging *st, const struct fill_plan *plan, void *ou
 		chunk += n;
 	}
 	return 0;
+}
+
+/* bytes [o, e) of out: byte p holds byte p % 4 of word (little-endian) */
+static void cpu_fill(uint8_t *out, size_t o, size_t e, uint32_t word)
+{
+	const uint8_t *w = (const uint8_t *)&word;
+	size_t p = o, a = min_sz(up4(o), e);
+
+	if (w[0] == w[1] && w[0] == w[2] && w[0] == w[3]) {
+		memset(out + o, w[0], e - o);
+		return;
+	}
+	for (; p < a; p++)
+		out[p] = w[p & 3];
+	for (; p + 4 <= e; p += 4)
+		memcpy(out + p, &word, 4);
+	for (; p < e; p++)
+		out[p] = w[p & 3];
+}
+
+void fill_plan_cpu(const struct fill_plan *plan, void *out, struct fill_stats *stats)
+{
+	struct fill_run run;
+	size_t i;
+
+	memset(stats, 0, sizeof(*stats));
+	if (plan->has_base)
+		cpu_fill(out, 0, plan->total, plan->base_word);
+	for (i = 0; i < plan->nruns; i++) {
+		plan->get_run(plan, i, &run);
+		cpu_fill(out, run.offset, run.offset + run.len, run.word);
+	}
+	stats->cpu_bytes = plan->total;
 }

@@ -366,24 +366,88 @@ static enum op_verdict check_eyelike(const OrtNode *node, struct op_info *op, ch
 	return OP_CLAIM;
 }
 
-enum op_verdict op_check(const OrtNode *node, struct op_info *op, char *why, size_t len)
-{
-	const char *type = "", *domain = "";
-	OrtStatus *st;
+static const char *const kind_names[] = {
+	[OPK_CONSTANT_OF_SHAPE] = "ConstantOfShape",
+	[OPK_EXPAND] = "Expand",
+	[OPK_EYELIKE] = "EyeLike",
+};
 
-	memset(op, 0, sizeof(*op));
-	st = ort->Node_GetOperatorType(node, &type);
-	if (!st)
-		st = ort->Node_GetDomain(node, &domain);
+#define CONTEXT_FORMAT "acceldev-op 1 %d %zu %" SCNu32 " %" SCNd64 " %" SCNu32 " %" SCNu32 " %" SCNd64
+
+void op_format(const struct op_info *op, char *buf, size_t len)
+{
+	snprintf(buf, len, "acceldev-op 1 %d %zu %" PRIu32 " %" PRId64 " %" PRIu32 " %" PRIu32
+		 " %" PRId64, (int)op->kind, op->es, op->word, op->k, op->one_lo, op->one_hi,
+		 op->out_bytes);
+}
+
+/* a string attribute into buf ("" if absent); -1 if it does not fit */
+static int attr_string(const OrtNode *node, const char *name, char *buf, size_t len)
+{
+	const OrtOpAttr *attr = NULL;
+	OrtStatus *st;
+	size_t got = 0;
+
+	buf[0] = 0;
+	st = ort->Node_GetAttributeByName(node, name, &attr);
+	if (!st && attr)
+		st = ort->ReadOpAttr(attr, ORT_OP_ATTR_STRING, buf, len - 1, &got);
 	if (st) {
 		ort->ReleaseStatus(st);
-		say(why, len, "cannot read the node");
+		buf[0] = 0;
+		return attr ? -1 : 0;
+	}
+	buf[got < len ? got : len - 1] = 0;
+	return 0;
+}
+
+/* an EPContext node: ours (source) if its ep_cache_context reads back */
+static enum op_verdict check_context(const OrtNode *node, struct op_info *op, char *why,
+				     size_t len)
+{
+	char source[64], text[160];
+	int kind, n;
+
+	if (attr_string(node, "source", source, sizeof(source)) ||
+	    strcmp(source, OP_CONTEXT_SOURCE)) {
+		say(why, len, "an EPContext node of another EP ('%s')", source);
 		return OP_OTHER;
 	}
-	if (*domain && strcmp(domain, "ai.onnx")) {
-		say(why, len, "domain '%s' is not ONNX's", domain);
-		return OP_OTHER;
+	if (attr_string(node, "ep_cache_context", text, sizeof(text)) ||
+	    sscanf(text, CONTEXT_FORMAT "%n", &kind, &op->es, &op->word, &op->k, &op->one_lo,
+		   &op->one_hi, &op->out_bytes, &n) != 7 || text[n] ||
+	    kind < OPK_CONSTANT_OF_SHAPE || kind > OPK_EYELIKE || !op->es || op->es > 8 ||
+	    (op->es & (op->es - 1))) {
+		say(why, len, "EPContext node with an ep_cache_context this EP cannot read");
+		return OP_DECLINE;
 	}
+	op->kind = (enum op_kind)kind;
+	op->type = kind_names[kind];
+	op->from_context = true;
+	say(why, len, "EPContext node of a %s", op->type);
+	return OP_CLAIM;
+}
+
+/* op->out_bytes: the output's bytes when its shape is static */
+static void static_output(const OrtNode *node, struct op_info *op)
+{
+	const OrtValueInfo *vi;
+	ONNXTensorElementDataType type;
+	int64_t dims[OP_MAX_RANK], n;
+	size_t rank;
+
+	op->out_bytes = -1;
+	if (node_io(node, false, 0, &vi) || value_type(vi, &type, dims, &rank) ||
+	    !dims_static(dims, rank))
+		return;
+	n = count(dims, rank);
+	if (n >= 0)
+		op->out_bytes = n * (int64_t)op->es;
+}
+
+static enum op_verdict check_onnx(const OrtNode *node, const char *type, struct op_info *op,
+				  char *why, size_t len)
+{
 	if (!strcmp(type, "ConstantOfShape")) {
 		op->kind = OPK_CONSTANT_OF_SHAPE;
 		op->type = "ConstantOfShape";
@@ -401,6 +465,33 @@ enum op_verdict op_check(const OrtNode *node, struct op_info *op, char *why, siz
 	}
 	say(why, len, "not an operator FILL computes (ConstantOfShape, Expand, EyeLike)");
 	return OP_OTHER;
+}
+
+enum op_verdict op_check(const OrtNode *node, struct op_info *op, char *why, size_t len)
+{
+	const char *type = "", *domain = "";
+	enum op_verdict v;
+	OrtStatus *st;
+
+	memset(op, 0, sizeof(*op));
+	st = ort->Node_GetOperatorType(node, &type);
+	if (!st)
+		st = ort->Node_GetDomain(node, &domain);
+	if (st) {
+		ort->ReleaseStatus(st);
+		say(why, len, "cannot read the node");
+		return OP_OTHER;
+	}
+	if (!strcmp(domain, "com.microsoft") && !strcmp(type, "EPContext"))
+		return check_context(node, op, why, len);
+	if (*domain && strcmp(domain, "ai.onnx")) {
+		say(why, len, "domain '%s' is not ONNX's", domain);
+		return OP_OTHER;
+	}
+	v = check_onnx(node, type, op, why, len);
+	if (v == OP_CLAIM)
+		static_output(node, op);
+	return v;
 }
 
 /* ---- plans --------------------------------------------------------------- */

@@ -167,7 +167,7 @@ onnx_host_env() {
 	printf 'leak:libonnxruntime.so.1\n' >"$supp"
 	echo "ASAN_OPTIONS=exitcode=86:abort_on_error=0:detect_leaks=1"
 	echo "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87"
-	echo "LSAN_OPTIONS=suppressions=$supp"
+	echo "LSAN_OPTIONS=suppressions=$supp:print_suppressions=0"
 }
 
 # onnx_host_run NAME LOG CMD...: run CMD (in its own folder) with the
@@ -176,6 +176,7 @@ onnx_host_run() {
 	local name=$1 logf=$2 rc=0 dir
 	shift 2
 	dir=$(dirname "$logf")/$name.d
+	rm -rf "$dir"
 	mkdir -p "$dir"
 	(cd "$dir" && env "${ONNX_HOST_ENV[@]}" timeout 600 "$@") >"$logf" 2>&1 </dev/null || rc=$?
 	if grep -qE "$ONNX_SAN_REPORT" "$logf"; then

@@ -164,6 +164,20 @@ def mixed_expand_matmul(out):
           "shape2": np.array([6, 3], np.int64)}, {"y": e @ f})
 
 
+def two_unnamed(out):
+    # two ConstantOfShape nodes without names (as in ONNX's backend
+    # tests): the EP's statistics must keep them apart
+    nodes = [helper.make_node("ConstantOfShape", ["s1"], ["y1"],
+                              value=numpy_helper.from_array(np.array([2.0], np.float32))),
+             helper.make_node("ConstantOfShape", ["s2"], ["y2"],
+                              value=numpy_helper.from_array(np.array([7], np.int32)))]
+    ys = [helper.make_tensor_value_info("y1", TensorProto.FLOAT, [None]),
+          helper.make_tensor_value_info("y2", TensorProto.INT32, [None, None])]
+    save(out, "two_unnamed", nodes, [shape_input("s1", 1), shape_input("s2", 2)], ys,
+         {"s1": np.array([10], np.int64), "s2": np.array([4, 6], np.int64)},
+         {"y1": np.full([10], 2.0, np.float32), "y2": np.full([4, 6], 7, np.int32)})
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -206,6 +220,7 @@ def main():
     eyelike(out, "eye_k_int64_max", 3, 4, (1 << 63) - 1, TensorProto.INT64)
     mixed_shape_cos_add(out)
     mixed_expand_matmul(out)
+    two_unnamed(out)
 
 
 if __name__ == "__main__":

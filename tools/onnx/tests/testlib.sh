@@ -5,9 +5,14 @@
 # ACCELDEV_ONNX (the tool) and ACCELDEV_EP_LIB.
 ONNX_DATA=${ONNX_DATA:-/onnx}
 AO=${ACCELDEV_ONNX:-acceldev-onnx}
-# ONNX_SIMULATE=1 (the host side of the group, no device): the EP's
-# simulated device
-[ "${ONNX_SIMULATE:-0}" = 1 ] && export ACCELDEV_EP_SIMULATE=1
+# ONNX_SIMULATE=1 (the host side of the group, no device): the tool
+# registers the EP as "acceldev.virtual" (ORT's allow_virtual_devices)
+# and uses its simulated device
+if [ "${ONNX_SIMULATE:-0}" = 1 ]; then
+	AO_BIN=$AO
+	ao_simulated() { "$AO_BIN" --simulate "$@"; }
+	AO=ao_simulated
+fi
 FAILS=0
 CASES=0
 
@@ -26,6 +31,28 @@ expect_rc() {
 		FAILS=$((FAILS + 1))
 	fi
 	sed 's/^/     | /' case.out
+}
+
+# verdict STATUS WHAT: one more case, passed when STATUS is 0
+verdict() {
+	CASES=$((CASES + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok   $2"
+	else
+		echo "FAIL $2"
+		FAILS=$((FAILS + 1))
+	fi
+}
+
+# expect_in PATTERN WHAT, expect_not_in PATTERN WHAT: the last case's
+# output (case.out) holds PATTERN (grep), or does not
+expect_in() {
+	grep -q -- "$1" case.out
+	verdict $? "$2 ('$1' in the output)"
+}
+expect_not_in() {
+	! grep -q -- "$1" case.out
+	verdict $? "$2 ('$1' not in the output)"
 }
 
 check() { expect_rc 0 "$@"; }
