@@ -4,7 +4,7 @@
  * the rest); see README.md.
  *
  *   acceldev-onnx [--device N | --simulate] [--compare] [--bench] [--ep LIB]
- *                 [--option KEY=VALUE]... [--log-level LEVEL] [--compile FILE]
+ *                 [--option KEY=VALUE]... [--log-level LEVEL] [--explain] [--compile FILE]
  *                 [--expect NAME=FILE.pb]... [--acceldev NODE]... [--cpu NODE]...
  *                 [--threads T] [--runs R] [--device2 M] [--remove-device CMD]
  *                 [--fail-then CMD] MODEL [--input NAME=FILE.pb ...]
@@ -60,7 +60,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: acceldev-onnx [--device N | --simulate] [--compare] [--bench] [--ep LIB]\n"
-		"                     [--option KEY=VALUE]... [--log-level LEVEL] [--compile FILE]\n"
+		"                     [--option KEY=VALUE]... [--log-level LEVEL] [--explain]\n"
+		"                     [--compile FILE]\n"
 		"                     [--expect NAME=FILE.pb]... [--acceldev NODE]... [--cpu NODE]...\n"
 		"                     [--threads T] [--runs R] [--device2 M] [--remove-device CMD]\n"
 		"                     [--fail-then CMD] MODEL [--input NAME=FILE.pb ...]\n");
@@ -88,6 +89,30 @@ static void ort_ignore(OrtStatus *st)
 		if (failed((call), (what)))        \
 			exit(1);                   \
 	} while (0)
+
+/*
+ * ONNX Runtime's messages, one plain line each on stderr: its default
+ * sink colours warnings with terminal escape codes.
+ */
+static bool explain;	/* --explain: of the messages below WARNING, only the EP's */
+
+static void ORT_API_CALL log_line(void *param, OrtLoggingLevel severity, const char *category,
+				  const char *logid, const char *where, const char *message)
+{
+	static const char levels[] = "VIWEF";
+
+	(void)param;
+	(void)category;
+	(void)logid;
+	if (explain && severity < ORT_LOGGING_LEVEL_WARNING) {
+		if (!strncmp(message, "Acceldev: ", 10))
+			printf("%s\n", message);
+		return;
+	}
+	fprintf(stderr, "onnxruntime %c: %s (%s)\n",
+		severity >= 0 && severity <= ORT_LOGGING_LEVEL_FATAL ? levels[severity] : '?',
+		message, where);
+}
 
 static const char *default_ep_lib(void)
 {
@@ -136,10 +161,17 @@ static void name_files(struct opts *o, const char **list, int n)
 static void add_ep_option(struct opts *o, char *kv)
 {
 	char *eq = strchr(kv, '=');
+	int i;
 
 	if (!eq || eq == kv || o->nep_opts >= MAX_LIST)
 		usage();
 	*eq = 0;
+	for (i = 0; i < o->nep_opts; i++) {	/* the last one given wins */
+		if (!strcmp(o->ep_keys[i], kv)) {
+			o->ep_vals[i] = eq + 1;
+			return;
+		}
+	}
 	o->ep_keys[o->nep_opts] = kv;
 	o->ep_vals[o->nep_opts++] = eq + 1;
 }
@@ -177,6 +209,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			add_ep_option(o, argv[++i]);
 		else if (!strcmp(a, "--log-level") && more)
 			o->log_level = log_level(argv[++i]);
+		else if (!strcmp(a, "--explain"))
+			explain = true;
 		else if (!strcmp(a, "--compile") && more)
 			o->compile = argv[++i];
 		else if (!strcmp(a, "--fail-then") && more)
@@ -744,7 +778,10 @@ int main(int argc, char **argv)
 			ORT_API_VERSION);
 		return 1;
 	}
-	CHECK(ort->CreateEnv(o.log_level, "acceldev-onnx", &env), "CreateEnv");
+	if (explain && o.log_level > ORT_LOGGING_LEVEL_INFO)
+		o.log_level = ORT_LOGGING_LEVEL_INFO;
+	CHECK(ort->CreateEnvWithCustomLogger(log_line, NULL, o.log_level, "acceldev-onnx", &env),
+	      "CreateEnv");
 	ort_ignore(ort->DisableTelemetryEvents(env));	/* no uploads from a test tool */
 	/* ORT's convention: a registration name ending in ".virtual" sets
 	 * allow_virtual_devices=1, and the EP then offers its simulated device */

@@ -47,7 +47,9 @@ struct acc_factory {
 /* Session options "ep.acceldev.KEY" (README.md) and ORT's own. */
 struct acc_config {
 	int index;		/* device: /dev/acceldevN, or VIRTUAL_INDEX */
-	uint64_t min_bytes;	/* min_bytes: smaller outputs are the CPU's */
+	bool min_bytes_set;	/* min_bytes given: no cost model */
+	struct cost_model cost;	/* latency_us, fill_mbps, copy_mbps, cpu_mbps (0: measure),
+				 * and min_bytes: smaller outputs are the CPU's */
 	bool context_enable;	/* ep.context_enable=1: Compile gives EPContext nodes */
 };
 
@@ -112,11 +114,64 @@ static const char *ORT_API_CALL ep_get_name(const OrtEp *this_ptr)
 static bool worth_it(const struct acc_ep *ep, const struct op_info *op, char *why,
 		     size_t len)
 {
-	if (op->out_bytes < 0 || (uint64_t)op->out_bytes >= ep->cfg.min_bytes)
+	const struct cost_model *cm = &ep->cfg.cost;
+
+	if (cm->min_bytes == UINT64_MAX) {
+		snprintf(why, len, "the device is never faster than the CPU (%s)",
+			 ep->cfg.min_bytes_set ? "min_bytes" : "cost model");
+		return false;
+	}
+	if (op->out_bytes < 0 || (uint64_t)op->out_bytes >= cm->min_bytes)
 		return true;
-	snprintf(why, len, "%" PRId64 " output bytes, fewer than min_bytes %" PRIu64,
-		 op->out_bytes, ep->cfg.min_bytes);
+	if (ep->cfg.min_bytes_set)
+		snprintf(why, len, "%" PRId64 " output bytes, fewer than min_bytes %" PRIu64,
+			 op->out_bytes, cm->min_bytes);
+	else
+		snprintf(why, len, "%" PRId64 " output bytes: %.0f us on the device, %.0f us on "
+			 "the CPU (cost model)", op->out_bytes,
+			 cm->latency_us + op->out_bytes / cm->fill_mbps + op->out_bytes / cm->copy_mbps,
+			 op->out_bytes / cm->cpu_mbps);
 	return false;
+}
+
+/*
+ * The device context, opened for the first node claimed, and the cost
+ * model measured on it unless min_bytes was given. -1: neither works,
+ * no node goes to the device (said at WARNING).
+ */
+static int ep_ready(struct acc_ep *ep)
+{
+	struct cost_model *cm = &ep->cfg.cost;
+	char err[256];
+
+	if (ep->opened)
+		return 0;
+	if (!ep->cfg.min_bytes_set && cm->latency_us && cm->fill_mbps && cm->copy_mbps &&
+	    cm->cpu_mbps)
+		cost_min_bytes(cm);	/* all given: nothing to measure */
+	if (staging_open(&ep->st, err, sizeof(err)) ||
+	    (!ep->cfg.min_bytes_set && !cm->min_bytes &&
+	     cost_calibrate(&ep->st, cm, err, sizeof(err)))) {
+		ep_log(ep->logger, ORT_LOGGING_LEVEL_WARNING,
+		       "Acceldev: %s; every node stays on the CPU EP", err);
+		return -1;
+	}
+	ep->opened = true;
+	ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO, "Acceldev: context opened on %s", ep->st.name);
+	if (ep->cfg.min_bytes_set)
+		return 0;
+	if (cm->min_bytes == UINT64_MAX)
+		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
+		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s, copy %.0f MB/s, "
+		       "CPU %.0f MB/s: the device is never faster", ep->st.name, cm->latency_us,
+		       cm->fill_mbps, cm->copy_mbps, cm->cpu_mbps);
+	else
+		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
+		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s, copy %.0f MB/s, "
+		       "CPU %.0f MB/s: outputs of %" PRIu64 " bytes or more go to the device",
+		       ep->st.name, cm->latency_us, cm->fill_mbps, cm->copy_mbps, cm->cpu_mbps,
+		       cm->min_bytes);
+	return 0;
 }
 
 static OrtStatus *ORT_API_CALL ep_get_capability(OrtEp *this_ptr, const OrtGraph *graph,
@@ -126,7 +181,7 @@ static OrtStatus *ORT_API_CALL ep_get_capability(OrtEp *this_ptr, const OrtGraph
 	const OrtNode **nodes = NULL;
 	size_t n, i;
 	OrtStatus *st;
-	bool no_context = false;
+	bool no_device = false;
 
 	st = ort->Graph_GetNumNodes(graph, &n);
 	if (st || n == 0)
@@ -137,31 +192,24 @@ static OrtStatus *ORT_API_CALL ep_get_capability(OrtEp *this_ptr, const OrtGraph
 	st = ort->Graph_GetNodes(graph, nodes, n);
 	for (i = 0; !st && i < n; i++) {
 		struct op_info op;
-		char why[256], err[256];
+		char why[256];
 		const char *name = "", *type = "";
 
 		ort_ignore(ort->Node_GetName(nodes[i], &name));
 		ort_ignore(ort->Node_GetOperatorType(nodes[i], &type));
-		if (op_check(nodes[i], &op, why, sizeof(why)) != OP_CLAIM ||
-		    !worth_it(ep, &op, why, sizeof(why))) {
+		if (op_check(nodes[i], &op, why, sizeof(why)) != OP_CLAIM) {
 			ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
 			       "Acceldev: node '%s' (%s) stays on the CPU EP: %s", name, type, why);
 			continue;
 		}
-		/* the device context: opened for the first node claimed */
-		if (!no_context && !ep->opened) {
-			if (staging_open(&ep->st, err, sizeof(err))) {
-				ep_log(ep->logger, ORT_LOGGING_LEVEL_WARNING,
-				       "Acceldev: %s; every node stays on the CPU EP", err);
-				no_context = true;
-			} else {
-				ep->opened = true;
-				ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
-				       "Acceldev: context opened on %s", ep->st.name);
-			}
-		}
-		if (no_context)
+		no_device = no_device || ep_ready(ep);
+		if (no_device)
 			continue;
+		if (!worth_it(ep, &op, why, sizeof(why))) {
+			ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
+			       "Acceldev: node '%s' (%s) stays on the CPU EP: %s", name, type, why);
+			continue;
+		}
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: node '%s' (%s) runs on %s: %s", name, type, ep->st.name, why);
 		/* one fused node per claimed node: per-node compute */
@@ -214,7 +262,7 @@ static OrtStatus *ORT_API_CALL node_compute(OrtNodeComputeInfo *this_ptr, void *
 	st = ort->GetTensorMutableData(p.output, &out);
 	if (st)
 		return st;
-	if (p.plan.total < ep->cfg.min_bytes) {
+	if (p.plan.total < ep->cfg.cost.min_bytes) {
 		/* a shape known only now, too small for the device */
 		fill_plan_cpu(&p.plan, out, &stats);
 	} else if (fill_plan_execute(&ep->st, &p.plan, out, &stats, err, sizeof(err))) {
@@ -539,6 +587,22 @@ static const char *option(const OrtSessionOptions *so, const char *key, char *bu
 	return buf;
 }
 
+/* a positive number option: 0, or -1 if it is not one (value kept) */
+static int option_positive(const OrtSessionOptions *so, const char *key, double *value)
+{
+	char buf[64], *end;
+	const char *v = option(so, key, buf, sizeof(buf));
+	double x;
+
+	if (!v)
+		return 0;
+	x = strtod(v, &end);
+	if (!*v || *end || !(x > 0) || x > 1e12)
+		return -1;
+	*value = x;
+	return 0;
+}
+
 /* an unsigned decimal option: 0, or -1 if it is not one (value kept) */
 static int option_u64(const OrtSessionOptions *so, const char *key, uint64_t max,
 		      uint64_t *value)
@@ -561,7 +625,7 @@ static OrtStatus *read_config(const OrtSessionOptions *so, const char *idx,
 			      struct acc_config *cfg)
 {
 	uint64_t dev;
-	char buf[8];
+	char buf[64];
 	const char *v;
 
 	if (!strcmp(idx, "virtual")) {
@@ -573,10 +637,17 @@ static OrtStatus *read_config(const OrtSessionOptions *so, const char *idx,
 					 "Acceldev: ep.acceldev.device must be a device number 0..63");
 		cfg->index = (int)dev;
 	}
-	cfg->min_bytes = 0;
-	if (option_u64(so, "ep.acceldev.min_bytes", UINT64_MAX, &cfg->min_bytes))
+	cfg->min_bytes_set = option(so, "ep.acceldev.min_bytes", buf, sizeof(buf)) != NULL;
+	if (option_u64(so, "ep.acceldev.min_bytes", UINT64_MAX, &cfg->cost.min_bytes))
 		return ep_status(ORT_INVALID_ARGUMENT,
 				 "Acceldev: ep.acceldev.min_bytes must be a number of bytes");
+	if (option_positive(so, "ep.acceldev.latency_us", &cfg->cost.latency_us) ||
+	    option_positive(so, "ep.acceldev.fill_mbps", &cfg->cost.fill_mbps) ||
+	    option_positive(so, "ep.acceldev.copy_mbps", &cfg->cost.copy_mbps) ||
+	    option_positive(so, "ep.acceldev.cpu_mbps", &cfg->cost.cpu_mbps))
+		return ep_status(ORT_INVALID_ARGUMENT,
+				 "Acceldev: ep.acceldev.latency_us, fill_mbps, copy_mbps and cpu_mbps "
+				 "must be positive numbers");
 	v = option(so, "ep.context_enable", buf, sizeof(buf));
 	cfg->context_enable = v && !strcmp(v, "1");
 	return NULL;
@@ -619,9 +690,13 @@ static OrtStatus *ORT_API_CALL f_create_ep(OrtEpFactory *this_ptr,
 	ep->base.Compile = ep_compile;
 	ep->base.ReleaseNodeComputeInfos = ep_release_infos;
 	ep->base.IsConcurrentRunSupported = ep_concurrent_run;
-	ep_log(logger, ORT_LOGGING_LEVEL_INFO,
-	       "Acceldev: EP instance on %s (min_bytes %" PRIu64 "%s)", ep->st.name,
-	       ep->cfg.min_bytes, ep->cfg.context_enable ? ", EPContext nodes" : "");
+	if (ep->cfg.min_bytes_set)
+		ep_log(logger, ORT_LOGGING_LEVEL_INFO,
+		       "Acceldev: EP instance on %s (min_bytes %" PRIu64 "%s)", ep->st.name,
+		       ep->cfg.cost.min_bytes, ep->cfg.context_enable ? ", EPContext nodes" : "");
+	else
+		ep_log(logger, ORT_LOGGING_LEVEL_INFO, "Acceldev: EP instance on %s (cost model%s)",
+		       ep->st.name, ep->cfg.context_enable ? ", EPContext nodes" : "");
 	*out = &ep->base;
 	return NULL;
 }

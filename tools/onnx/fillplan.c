@@ -11,7 +11,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include <libacceldev.h>
 
@@ -332,11 +334,15 @@ int fill_plan_execute(struct staging *st, const struct fill_plan *plan, void *ou
 	return 0;
 }
 
-/* bytes [o, e) of out: byte p holds byte p % 4 of word (little-endian) */
+/*
+ * bytes [o, e) of out: byte p holds byte p % 4 of word (little-endian).
+ * Past the head, the pattern is copied onto itself in doubling blocks
+ * (up to 64 KiB), which memcpy does at memset's pace.
+ */
 static void cpu_fill(uint8_t *out, size_t o, size_t e, uint32_t word)
 {
 	const uint8_t *w = (const uint8_t *)&word;
-	size_t p = o, a = min_sz(up4(o), e);
+	size_t p = o, a = min_sz(up4(o), e), n, q;
 
 	if (w[0] == w[1] && w[0] == w[2] && w[0] == w[3]) {
 		memset(out + o, w[0], e - o);
@@ -344,10 +350,16 @@ static void cpu_fill(uint8_t *out, size_t o, size_t e, uint32_t word)
 	}
 	for (; p < a; p++)
 		out[p] = w[p & 3];
-	for (; p + 4 <= e; p += 4)
-		memcpy(out + p, &word, 4);
-	for (; p < e; p++)
-		out[p] = w[p & 3];
+	if (e - p < 4) {
+		for (; p < e; p++)
+			out[p] = w[p & 3];
+		return;
+	}
+	memcpy(out + p, &word, 4);
+	for (n = 4; n < 65536 && p + 2 * n <= e; n *= 2)
+		memcpy(out + p + n, out + p, n);
+	for (q = p + n; q < e; q += n)
+		memcpy(out + q, out + p, min_sz(n, e - q));
 }
 
 void fill_plan_cpu(const struct fill_plan *plan, void *out, struct fill_stats *stats)
@@ -363,4 +375,100 @@ void fill_plan_cpu(const struct fill_plan *plan, void *out, struct fill_stats *s
 		cpu_fill(out, run.offset, run.offset + run.len, run.word);
 	}
 	stats->cpu_bytes = plan->total;
+}
+
+/* ---- the cost model ------------------------------------------------------ */
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+void cost_min_bytes(struct cost_model *cm)
+{
+	/* device(B) < cpu(B)  <=>  B * (1/cpu - 1/fill - 1/copy) > latency (us, MB/s) */
+	double k = 1.0 / cm->cpu_mbps - 1.0 / cm->fill_mbps - 1.0 / cm->copy_mbps;
+	double b = k > 0 ? cm->latency_us / k : INFINITY;
+
+	cm->min_bytes = b < 1e18 ? (uint64_t)floor(b) + 1 : UINT64_MAX;	/* the first B > b */
+}
+
+#define CAL_BYTES STAGING_CHUNK
+#define CAL_TRIES 3
+
+/* microseconds of one FILL of bytes into buffer idx, FENCE and WAIT */
+static double time_fill(struct staging *st, unsigned int idx, size_t bytes, char *err,
+			size_t errlen)
+{
+	struct fill_stats stats = { 0 };
+	unsigned int one = idx;
+	struct round r = { .st = st, .idx = &one, .a = 0, .b = bytes, .stats = &stats,
+			   .err = err, .errlen = errlen };
+	acd_fence_t fence = 0;
+	double t0 = now_us();
+
+	if (round_fill(&r, 0, bytes, 0x3fc00000u))
+		return -1;
+	if (!st->sim && (acd_fence(st->ctx, &fence) || acd_wait(st->ctx, fence))) {
+		note_failure(st, errno);
+		set_err(err, errlen, "FENCE/WAIT on %s failed: %s", st->name, acd_error());
+		return -1;
+	}
+	return now_us() - t0;
+}
+
+int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t errlen)
+{
+	struct fill_stats stats = { 0 };
+	double lat = INFINITY, fill = INFINITY, copy = INFINITY, cpu = INFINITY, t;
+	struct fill_plan plan = { .total = CAL_BYTES, .has_base = true, .base_word = 0x3fc00000u };
+	unsigned int idx;
+	uint8_t *mem;
+	int i, ret = -1;
+
+	mem = malloc(CAL_BYTES);
+	if (!mem) {
+		set_err(err, errlen, "out of memory");
+		return -1;
+	}
+	memset(mem, 1, CAL_BYTES);	/* the pages exist, as in ORT's arena */
+	if (staging_get(st, 1, &idx, &stats, err, errlen))
+		goto out;
+	for (i = 0; i < CAL_TRIES; i++) {
+		double t1;
+
+		t = time_fill(st, idx, 4, err, errlen);
+		if (t < 0)
+			goto put;
+		lat = fmin(lat, t);
+		t = time_fill(st, idx, CAL_BYTES, err, errlen);
+		if (t < 0)
+			goto put;
+		fill = fmin(fill, t);
+		t1 = now_us();
+		memcpy(mem, chunk_map(st, idx), CAL_BYTES);
+		copy = fmin(copy, now_us() - t1);
+		t1 = now_us();
+		fill_plan_cpu(&plan, mem, &stats);
+		cpu = fmin(cpu, now_us() - t1);
+	}
+	/* bytes per microsecond are MB/s */
+	if (!cm->latency_us)
+		cm->latency_us = lat;
+	if (!cm->fill_mbps)
+		cm->fill_mbps = CAL_BYTES / fmax(fill - lat, 1e-3);
+	if (!cm->copy_mbps)
+		cm->copy_mbps = CAL_BYTES / fmax(copy, 1e-3);
+	if (!cm->cpu_mbps)
+		cm->cpu_mbps = CAL_BYTES / fmax(cpu, 1e-3);
+	cost_min_bytes(cm);
+	ret = 0;
+put:
+	staging_put(st, 1, &idx);
+out:
+	free(mem);
+	return ret;
 }

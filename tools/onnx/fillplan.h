@@ -84,6 +84,28 @@ void staging_init(struct staging *st, int index, bool sim);
 int staging_open(struct staging *st, char *err, size_t errlen);
 void staging_fini(struct staging *st);
 
+/*
+ * The cost model: what producing B output bytes costs through the device
+ * (latency + B / fill + B / copy: the FILLs, then the copy out of the
+ * staging buffers) and on the CPU (B / cpu: what the CPU EP does).
+ * min_bytes: the smallest B the device does faster, UINT64_MAX if none.
+ */
+struct cost_model {
+	double latency_us;	/* one RUN+FENCE->WAIT round trip (a 4-byte FILL) */
+	double fill_mbps;	/* FILL: MB/s the device writes */
+	double copy_mbps;	/* copying out of a staging buffer */
+	double cpu_mbps;	/* the CPU filling memory with a 32-bit word */
+	uint64_t min_bytes;
+};
+
+/*
+ * cost_calibrate() - measure the fields that are 0 on st (its context
+ * open): the best of a few 4-byte and 4 MiB FILLs, copies and CPU fills;
+ * then set min_bytes. Return: 0, or -1 with a message in err.
+ */
+int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t errlen);
+void cost_min_bytes(struct cost_model *cm);
+
 /* fill_plan_cpu() - produce the plan into out with the CPU alone */
 void fill_plan_cpu(const struct fill_plan *plan, void *out, struct fill_stats *stats);
 

@@ -35,7 +35,7 @@ $(O)/obj/onnx-%.o: $(ONNX_SRC)/%.c $(ONNX_HDRS) | $(O)/obj
 # functions are exported (onnx/ep.map)
 $(EP_SO): $(EP_OBJS) $(LIB_A) $(ONNX_SRC)/ep.map | $(O)/lib
 	$(CC) $(CFLAGS_ALL) -shared -Wl,--version-script=$(ONNX_SRC)/ep.map -Wl,-z,defs \
-		-o $@ $(EP_OBJS) $(LIB_A) -pthread $(LDFLAGS)
+		-o $@ $(EP_OBJS) $(LIB_A) -lm -pthread $(LDFLAGS)
 
 $(ONNX_TOOL): $(ONNX_SRC)/acceldev-onnx.c $(O)/obj/onnx-tensorproto.o $(ONNX_HDRS) | $(O)/bin
 	@test -f $(ORT_LIBDIR)/libonnxruntime.so.1 || \

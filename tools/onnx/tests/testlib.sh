@@ -4,15 +4,20 @@
 # /onnx/testdata, the tool in /usr/bin. On the host, set ONNX_DATA,
 # ACCELDEV_ONNX (the tool) and ACCELDEV_EP_LIB.
 ONNX_DATA=${ONNX_DATA:-/onnx}
-AO=${ACCELDEV_ONNX:-acceldev-onnx}
-# ONNX_SIMULATE=1 (the host side of the group, no device): the tool
-# registers the EP as "acceldev.virtual" (ORT's allow_virtual_devices)
-# and uses its simulated device
-if [ "${ONNX_SIMULATE:-0}" = 1 ]; then
-	AO_BIN=$AO
-	ao_simulated() { "$AO_BIN" --simulate "$@"; }
-	AO=ao_simulated
-fi
+AO_BIN=${ACCELDEV_ONNX:-acceldev-onnx}
+# "$AO" runs the tool with min_bytes=0: every node FILL can compute goes
+# to the device whatever the cost model would choose, so that the tests
+# check FILL's data (onnx_cost_model calls "$AO_BIN" to see the model).
+# ONNX_SIMULATE=1 (the host side of the group, no device): also
+# --simulate: the EP is registered as "acceldev.virtual" (ORT's
+# allow_virtual_devices) and its virtual device is used.
+AO_SIM=
+[ "${ONNX_SIMULATE:-0}" = 1 ] && AO_SIM=--simulate
+ao() {
+	# shellcheck disable=SC2086
+	"$AO_BIN" $AO_SIM --option min_bytes=0 "$@"
+}
+AO=ao
 FAILS=0
 CASES=0
 
