@@ -396,16 +396,16 @@ void cost_min_bytes(struct cost_model *cm)
 	cm->min_bytes = b < 1e18 ? (uint64_t)floor(b) + 1 : UINT64_MAX;	/* the first B > b */
 }
 
-#define CAL_BYTES STAGING_CHUNK
-#define CAL_TRIES 3
+#define CAL_CHUNKS STAGING_PER_ROUND	/* the big FILL: one round, 16 MiB */
+#define CAL_BYTES ((size_t)CAL_CHUNKS * STAGING_CHUNK)
+#define CAL_TRIES 5
 
-/* microseconds of one FILL of bytes into buffer idx, FENCE and WAIT */
-static double time_fill(struct staging *st, unsigned int idx, size_t bytes, char *err,
+/* microseconds of FILLs of bytes over the buffers idx, FENCE and WAIT */
+static double time_fill(struct staging *st, const unsigned int *idx, size_t bytes, char *err,
 			size_t errlen)
 {
 	struct fill_stats stats = { 0 };
-	unsigned int one = idx;
-	struct round r = { .st = st, .idx = &one, .a = 0, .b = bytes, .stats = &stats,
+	struct round r = { .st = st, .idx = idx, .a = 0, .b = bytes, .stats = &stats,
 			   .err = err, .errlen = errlen };
 	acd_fence_t fence = 0;
 	double t0 = now_us();
@@ -420,12 +420,31 @@ static double time_fill(struct staging *st, unsigned int idx, size_t bytes, char
 	return now_us() - t0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[n / 2];
+}
+
+/*
+ * Medians of CAL_TRIES: a 4-byte FILL's round trip (the latency), a
+ * 16 MiB FILL's (less the latency: the FILL time; at least 1 us when
+ * the round trip's noise hides it), copying 16 MiB out of the staging
+ * buffers, and the CPU filling 16 MiB of touched memory.
+ */
 int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t errlen)
 {
 	struct fill_stats stats = { 0 };
-	double lat = INFINITY, fill = INFINITY, copy = INFINITY, cpu = INFINITY, t;
+	double lat[CAL_TRIES], fill[CAL_TRIES], copy[CAL_TRIES], cpu[CAL_TRIES], l;
 	struct fill_plan plan = { .total = CAL_BYTES, .has_base = true, .base_word = 0x3fc00000u };
-	unsigned int idx;
+	unsigned int idx[CAL_CHUNKS], k;
 	uint8_t *mem;
 	int i, ret = -1;
 
@@ -435,39 +454,37 @@ int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t 
 		return -1;
 	}
 	memset(mem, 1, CAL_BYTES);	/* the pages exist, as in ORT's arena */
-	if (staging_get(st, 1, &idx, &stats, err, errlen))
+	if (staging_get(st, CAL_CHUNKS, idx, &stats, err, errlen))
 		goto out;
 	for (i = 0; i < CAL_TRIES; i++) {
 		double t1;
 
-		t = time_fill(st, idx, 4, err, errlen);
-		if (t < 0)
+		lat[i] = time_fill(st, idx, 4, err, errlen);
+		fill[i] = time_fill(st, idx, CAL_BYTES, err, errlen);
+		if (lat[i] < 0 || fill[i] < 0)
 			goto put;
-		lat = fmin(lat, t);
-		t = time_fill(st, idx, CAL_BYTES, err, errlen);
-		if (t < 0)
-			goto put;
-		fill = fmin(fill, t);
 		t1 = now_us();
-		memcpy(mem, chunk_map(st, idx), CAL_BYTES);
-		copy = fmin(copy, now_us() - t1);
+		for (k = 0; k < CAL_CHUNKS; k++)
+			memcpy(mem + (size_t)k * STAGING_CHUNK, chunk_map(st, idx[k]), STAGING_CHUNK);
+		copy[i] = now_us() - t1;
 		t1 = now_us();
 		fill_plan_cpu(&plan, mem, &stats);
-		cpu = fmin(cpu, now_us() - t1);
+		cpu[i] = now_us() - t1;
 	}
 	/* bytes per microsecond are MB/s */
+	l = median(lat, CAL_TRIES);
 	if (!cm->latency_us)
-		cm->latency_us = lat;
+		cm->latency_us = l;
 	if (!cm->fill_mbps)
-		cm->fill_mbps = CAL_BYTES / fmax(fill - lat, 1e-3);
+		cm->fill_mbps = CAL_BYTES / fmax(median(fill, CAL_TRIES) - l, 1);
 	if (!cm->copy_mbps)
-		cm->copy_mbps = CAL_BYTES / fmax(copy, 1e-3);
+		cm->copy_mbps = CAL_BYTES / fmax(median(copy, CAL_TRIES), 1);
 	if (!cm->cpu_mbps)
-		cm->cpu_mbps = CAL_BYTES / fmax(cpu, 1e-3);
+		cm->cpu_mbps = CAL_BYTES / fmax(median(cpu, CAL_TRIES), 1);
 	cost_min_bytes(cm);
 	ret = 0;
 put:
-	staging_put(st, 1, &idx);
+	staging_put(st, CAL_CHUNKS, idx);
 out:
 	free(mem);
 	return ret;

@@ -100,8 +100,8 @@ struct cost_model {
 
 /*
  * cost_calibrate() - measure the fields that are 0 on st (its context
- * open): the best of a few 4-byte and 4 MiB FILLs, copies and CPU fills;
- * then set min_bytes. Return: 0, or -1 with a message in err.
+ * open): medians of a few 4-byte and 16 MiB FILLs, copies and CPU
+ * fills; then set min_bytes. Return: 0, or -1 with a message in err.
  */
 int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t errlen);
 void cost_min_bytes(struct cost_model *cm);
