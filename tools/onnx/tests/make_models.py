@@ -190,6 +190,9 @@ def main():
                       [(4 << 20) // 4 + 1])
     constant_of_shape(out, "cos_100m", np.float32, TensorProto.FLOAT, 42.0,
                       [25, 1024, 1024], expected=False)
+    # the new-user case: 24 MiB of float16 (the demo)
+    constant_of_shape(out, "cos_24m_float16", np.float16, TensorProto.FLOAT16, 1.5,
+                      [12, 1024, 1024], expected=False)
     constant_of_shape(out, "cos_int8_odd", np.int8, TensorProto.INT8, 5, [4097, 3])
     constant_of_shape(out, "cos_empty", np.float32, TensorProto.FLOAT, 1.0, [3, 0])
     constant_of_shape_default(out)
