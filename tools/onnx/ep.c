@@ -665,10 +665,12 @@ static OrtStatus *ORT_API_CALL f_create_ep(OrtEpFactory *this_ptr,
 	OrtStatus *st;
 
 	(void)devices;
-	if (ndevices != 1)
-		return ep_status(ORT_INVALID_ARGUMENT,
-				 "Acceldev: an EP instance uses one device, %zu were selected",
-				 ndevices);
+	if (ndevices < 1)
+		return ep_status(ORT_INVALID_ARGUMENT, "Acceldev: no device selected");
+	/* a selection policy (PREFER_NPU) may give all our devices: the first */
+	if (ndevices > 1)
+		ep_log(logger, ORT_LOGGING_LEVEL_INFO,
+		       "Acceldev: %zu devices selected, an EP instance uses the first", ndevices);
 	idx = ort->GetKeyValue(metas[0], "acceldev.index");
 	if (!idx)
 		return ep_status(ORT_INVALID_ARGUMENT, "Acceldev: EP device without an index");

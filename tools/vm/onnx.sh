@@ -110,7 +110,8 @@ stage_onnx() {
 	mkdir -p "$stage/usr/lib" "$stage/usr/bin" "$stage/onnx/testdata"
 	install -m 0755 "$ORT_LIBDIR/libonnxruntime.so.1" "$stage/usr/lib/"
 	install -m 0755 "$ONNX_BUILD/lib/libacceldev_ep.so" "$stage/usr/lib/"
-	install -m 0755 "$ONNX_BUILD/bin/acceldev-onnx" "$stage/usr/bin/"
+	install -m 0755 "$ONNX_BUILD/bin/acceldev-onnx" "$ONNX_BUILD/bin/acceldev-ep-example" \
+		"$ONNX_BUILD/bin/acceldev-ep-example-cxx" "$stage/usr/bin/"
 	# ONNX Runtime's start-up (its telemetry) runs `blkid; hostname`
 	# through sh and looks for a CA bundle; a guest without them gets
 	# "sh: blkid: not found" and "No readable CA bundle was found" on
@@ -119,7 +120,8 @@ stage_onnx() {
 	install -m 0755 /usr/sbin/blkid "$stage/usr/sbin/"
 	install -m 0644 /etc/ssl/certs/ca-certificates.crt "$stage/etc/ssl/certs/"
 	copy_with_libs "$stage" "$ORT_LIBDIR/libonnxruntime.so.1" "$ONNX_BUILD/bin/acceldev-onnx" \
-		"$ONNX_BUILD/lib/libacceldev_ep.so" /usr/sbin/blkid
+		"$ONNX_BUILD/lib/libacceldev_ep.so" "$ONNX_BUILD/bin/acceldev-ep-example-cxx" \
+		/usr/sbin/blkid
 	install -m 0644 "$ONNX_DIR/tests/testlib.sh" "$stage/onnx/testlib.sh"
 	run_logged "$stage.models.log" "building the test models (python3-onnx)" \
 		"$PYTHON" "$ONNX_DIR/tests/make_models.py" "$stage/onnx/models" || return 1
