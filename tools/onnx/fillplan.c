@@ -3,7 +3,9 @@
  * fillplan.c - execute a fill plan on an Acceldev context: FILLs into
  * staging data buffers of at most 4 MiB (STAGING_CHUNK), a FENCE, WAIT,
  * then a copy into the output. Outputs larger than one round
- * (STAGING_PER_ROUND chunks) take several rounds, reusing the buffers.
+ * (STAGING_PER_ROUND chunks) take several rounds, two in flight on two
+ * sets of buffers. Also the CPU's own fill of a plan, and the cost
+ * model's measurements.
  */
 #include "fillplan.h"
 
@@ -267,71 +269,121 @@ static void round_cpu_bytes(struct round *r, uint8_t *out, size_t o, size_t e,
 		out[p] = w[p & 3];
 }
 
+/* A round in flight: its chunks, buffers, runs and fence. */
+struct flight {
+	struct round r;
+	unsigned int n;			/* chunks */
+	size_t cursor, next_cursor;	/* its runs: [cursor, ...) */
+	acd_fence_t fence;
+};
+
+/* FILL a round's part of every run, then its FENCE, submitted */
+static int round_issue(const struct fill_plan *plan, struct flight *f)
+{
+	struct fill_run run;
+	struct round *r = &f->r;
+	size_t i;
+	int ret = 0;
+
+	f->next_cursor = f->cursor;
+	if (plan->has_base)
+		ret = round_fill(r, 0, plan->total, plan->base_word);
+	for (i = f->cursor; !ret && i < plan->nruns; i++) {
+		plan->get_run(plan, i, &run);
+		if (run.offset >= r->b)
+			break;
+		ret = round_fill(r, run.offset, run.offset + run.len, run.word);
+		if (run.offset + run.len <= r->b)
+			f->next_cursor = i + 1;
+	}
+	if (ret || r->st->sim)
+		return ret;
+	if (acd_fence(r->st->ctx, &f->fence) || acd_submit(r->st->ctx)) {
+		note_failure(r->st, errno);
+		set_err(r->err, r->errlen, "FENCE on %s failed: %s", r->st->name, acd_error());
+		return -1;
+	}
+	r->stats->fences++;
+	return 0;
+}
+
+/* WAIT for a round's FENCE, copy its chunks out, write its CPU bytes */
+static int round_finish(const struct fill_plan *plan, struct flight *f, void *out)
+{
+	struct round *r = &f->r;
+	struct fill_run run;
+	unsigned int k;
+	size_t i;
+
+	if (!r->st->sim && acd_wait(r->st->ctx, f->fence)) {
+		note_failure(r->st, errno);
+		set_err(r->err, r->errlen, "WAIT on %s failed: %s", r->st->name, acd_error());
+		return -1;
+	}
+	for (k = 0; k < f->n; k++) {
+		size_t ca = r->a + (size_t)k * STAGING_CHUNK;
+
+		memcpy((char *)out + ca, chunk_map(r->st, r->idx[k]), min_sz(STAGING_CHUNK, r->b - ca));
+	}
+	if (plan->has_base)
+		round_cpu_bytes(r, out, 0, plan->total, plan->base_word);
+	for (i = f->cursor; i < plan->nruns; i++) {
+		plan->get_run(plan, i, &run);
+		if (run.offset >= r->b)
+			break;
+		round_cpu_bytes(r, out, run.offset, run.offset + run.len, run.word);
+	}
+	return 0;
+}
+
+/*
+ * Rounds of up to STAGING_PER_ROUND chunks. With more than one round,
+ * two are in flight: the buffers of both are taken at once (so threads
+ * cannot deadlock holding half of what they need), and the device fills
+ * round k + 1 while the CPU copies round k out.
+ */
 int fill_plan_execute(struct staging *st, const struct fill_plan *plan, void *out,
 		      struct fill_stats *stats, char *err, size_t errlen)
 {
-	size_t nchunks = (plan->total + STAGING_CHUNK - 1) / STAGING_CHUNK;
-	size_t chunk = 0, cursor = 0, i;
-	struct fill_run run;
-	int ret = 0;
+	size_t nchunks = (plan->total + STAGING_CHUNK - 1) / STAGING_CHUNK, chunk = 0;
+	unsigned int idx[2 * STAGING_PER_ROUND], nbuf, sets;
+	struct flight fl[2], *prev = NULL;
+	size_t cursor = 0;
+	int ret = 0, cur = 0;
 
 	memset(stats, 0, sizeof(*stats));
-	while (chunk < nchunks) {
-		unsigned int n = (unsigned int)min_sz(STAGING_PER_ROUND, nchunks - chunk);
-		unsigned int idx[STAGING_PER_ROUND], k;
-		struct round r = {
-			.st = st, .idx = idx, .stats = stats, .err = err, .errlen = errlen,
-			.a = chunk * STAGING_CHUNK,
-		};
-		size_t next_cursor = cursor;
-		acd_fence_t fence = 0;
+	sets = nchunks > STAGING_PER_ROUND && st->max >= 2 * STAGING_PER_ROUND ? 2 : 1;
+	nbuf = (unsigned int)min_sz(sets * STAGING_PER_ROUND, nchunks);
+	if (staging_get(st, nbuf, idx, stats, err, errlen))
+		return -1;
+	while (!ret && chunk < nchunks) {
+		struct flight *f = &fl[cur];
 
-		r.b = min_sz(plan->total, r.a + (size_t)n * STAGING_CHUNK);
-		if (staging_get(st, n, idx, stats, err, errlen))
-			return -1;
-		stats->chunks += n;
-		if (plan->has_base)
-			ret = round_fill(&r, 0, plan->total, plan->base_word);
-		for (i = cursor; !ret && i < plan->nruns; i++) {
-			plan->get_run(plan, i, &run);
-			if (run.offset >= r.b)
-				break;
-			ret = round_fill(&r, run.offset, run.offset + run.len, run.word);
-			if (run.offset + run.len <= r.b)
-				next_cursor = i + 1;
+		f->n = (unsigned int)min_sz(STAGING_PER_ROUND, nchunks - chunk);
+		f->r = (struct round){ .st = st, .idx = idx + cur * STAGING_PER_ROUND,
+				       .stats = stats, .err = err, .errlen = errlen,
+				       .a = chunk * STAGING_CHUNK };
+		f->r.b = min_sz(plan->total, f->r.a + (size_t)f->n * STAGING_CHUNK);
+		f->cursor = cursor;
+		f->fence = 0;
+		stats->chunks += f->n;
+		ret = round_issue(plan, f);
+		cursor = f->next_cursor;
+		if (sets == 1) {
+			if (!ret)
+				ret = round_finish(plan, f, out);
+		} else {
+			if (!ret && prev)	/* the device works on f meanwhile */
+				ret = round_finish(plan, prev, out);
+			prev = f;
+			cur ^= 1;
 		}
-		if (!ret && !st->sim) {
-			if (acd_fence(st->ctx, &fence) || acd_wait(st->ctx, fence)) {
-				note_failure(st, errno);
-				set_err(err, errlen, "FENCE/WAIT on %s failed: %s", st->name,
-					acd_error());
-				ret = -1;
-			}
-			stats->fences++;
-		}
-		if (!ret) {
-			for (k = 0; k < n; k++) {
-				size_t ca = r.a + (size_t)k * STAGING_CHUNK;
-
-				memcpy((char *)out + ca, chunk_map(st, idx[k]),
-				       min_sz(STAGING_CHUNK, r.b - ca));
-			}
-			if (plan->has_base)
-				round_cpu_bytes(&r, out, 0, plan->total, plan->base_word);
-			for (i = cursor; i < plan->nruns; i++) {
-				plan->get_run(plan, i, &run);
-				if (run.offset >= r.b)
-					break;
-				round_cpu_bytes(&r, out, run.offset, run.offset + run.len, run.word);
-			}
-		}
-		staging_put(st, n, idx);
-		if (ret)
-			return -1;
-		cursor = next_cursor;
-		chunk += n;
+		chunk += f->n;
 	}
-	return 0;
+	if (!ret && prev)
+		ret = round_finish(plan, prev, out);
+	staging_put(st, nbuf, idx);
+	return ret;
 }
 
 /*
