@@ -439,11 +439,21 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+/*
+ * The device must win by COST_MARGIN: the measurements move by more
+ * than 10% from one session to the next on a loaded machine, and a
+ * choice on the edge would make some sessions slower than the CPU EP.
+ */
+#define COST_MARGIN 1.25
+
 void cost_min_bytes(struct cost_model *cm)
 {
-	/* device(B) < cpu(B)  <=>  B * (1/cpu - 1/fill - 1/copy) > latency (us, MB/s) */
-	double k = 1.0 / cm->cpu_mbps - 1.0 / cm->fill_mbps - 1.0 / cm->copy_mbps;
-	double b = k > 0 ? cm->latency_us / k : INFINITY;
+	/*
+	 * margin * device(B) < cpu(B)  <=>
+	 * B * (1/cpu - margin * (1/fill + 1/copy)) > margin * latency   (us, MB/s)
+	 */
+	double k = 1.0 / cm->cpu_mbps - COST_MARGIN * (1.0 / cm->fill_mbps + 1.0 / cm->copy_mbps);
+	double b = k > 0 ? COST_MARGIN * cm->latency_us / k : INFINITY;
 
 	cm->min_bytes = b < 1e18 ? (uint64_t)floor(b) + 1 : UINT64_MAX;	/* the first B > b */
 }
