@@ -495,11 +495,22 @@ static double median(double *v, size_t n)
 	return v[n / 2];
 }
 
+static double best(const double *v, size_t n)
+{
+	double m = v[0];
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		m = fmin(m, v[i]);
+	return m;
+}
+
 /*
- * Medians of CAL_TRIES: a 4-byte FILL's round trip (the latency), a
- * 16 MiB FILL's (less the latency: the FILL time; at least 1 us when
- * the round trip's noise hides it), copying 16 MiB out of the staging
- * buffers, and the CPU filling 16 MiB of touched memory.
+ * Of CAL_TRIES: the medians of a 4-byte FILL's round trip (the latency)
+ * and of a 16 MiB FILL's (less the latency: the FILL time; at least
+ * 1 us when the round trip's noise hides it); the best of copying 16 MiB
+ * out of the staging buffers and of the CPU filling 16 MiB of touched
+ * memory.
  */
 int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t errlen)
 {
@@ -539,10 +550,11 @@ int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t 
 		cm->latency_us = l;
 	if (!cm->fill_mbps)
 		cm->fill_mbps = CAL_BYTES / fmax(median(fill, CAL_TRIES) - l, 1);
+	/* the best copy and CPU fill: a preempted try says nothing of either */
 	if (!cm->copy_mbps)
-		cm->copy_mbps = CAL_BYTES / fmax(median(copy, CAL_TRIES), 1);
+		cm->copy_mbps = CAL_BYTES / fmax(best(copy, CAL_TRIES), 1);
 	if (!cm->cpu_mbps)
-		cm->cpu_mbps = CAL_BYTES / fmax(median(cpu, CAL_TRIES), 1);
+		cm->cpu_mbps = CAL_BYTES / fmax(best(cpu, CAL_TRIES), 1);
 	cost_min_bytes(cm);
 	ret = 0;
 put:
