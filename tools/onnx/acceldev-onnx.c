@@ -3,10 +3,11 @@
  * acceldev-onnx - run an ONNX model with the Acceldev EP (the CPU EP for
  * the rest); see README.md.
  *
- *   acceldev-onnx [--device N] [--compare] [--bench] [--ep LIB]
+ *   acceldev-onnx [--device N | --simulate] [--compare] [--bench] [--ep LIB]
+ *                 [--option KEY=VALUE]... [--log-level LEVEL] [--explain] [--compile FILE]
  *                 [--expect NAME=FILE.pb]... [--acceldev NODE]... [--cpu NODE]...
  *                 [--threads T] [--runs R] [--device2 M] [--remove-device CMD]
- *                 MODEL [--input NAME=FILE.pb ...]
+ *                 [--fail-then CMD] MODEL [--input NAME=FILE.pb ...]
  *
  * Exit status: 0 when everything asked for held, 1 when a check failed
  * or ORT reported an error, 2 on usage errors.
@@ -28,7 +29,7 @@
 #include "acceldev_ep_stats.h"
 #include "tensorproto.h"
 
-#define EP_NAME "AcceldevExecutionProvider"
+#define EP_NAME "Acceldev"
 #define MAX_IO 32
 #define MAX_LIST 64
 
@@ -36,7 +37,13 @@ static const OrtApi *ort;
 
 struct opts {
 	int device;
+	bool simulate;		/* the EP's virtual device (allow_virtual_devices) */
 	bool compare, bench;
+	const char *ep_keys[MAX_LIST], *ep_vals[MAX_LIST];	/* --option */
+	int nep_opts;
+	OrtLoggingLevel log_level;
+	const char *compile;	/* --compile: the EPContext model to write */
+	const char *fail_then;	/* --fail-then CMD */
 	const char *ep_lib, *model;
 	const char *inputs[MAX_IO], *expects[MAX_IO];	/* NAME=FILE (or FILE) */
 	int ninputs, nexpects;
@@ -45,15 +52,19 @@ struct opts {
 	int threads, runs;
 	int device2;		/* >= 0: a second session, on this device */
 	const char *remove_cmd;
+	char *named[2 * MAX_IO];	/* "NAME=FILE" strings made by name_files */
+	int nnamed;
 };
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: acceldev-onnx [--device N] [--compare] [--bench] [--ep LIB]\n"
+		"usage: acceldev-onnx [--device N | --simulate] [--compare] [--bench] [--ep LIB]\n"
+		"                     [--option KEY=VALUE]... [--log-level LEVEL] [--explain]\n"
+		"                     [--compile FILE]\n"
 		"                     [--expect NAME=FILE.pb]... [--acceldev NODE]... [--cpu NODE]...\n"
 		"                     [--threads T] [--runs R] [--device2 M] [--remove-device CMD]\n"
-		"                     MODEL [--input NAME=FILE.pb ...]\n");
+		"                     [--fail-then CMD] MODEL [--input NAME=FILE.pb ...]\n");
 	exit(2);
 }
 
@@ -79,6 +90,30 @@ static void ort_ignore(OrtStatus *st)
 			exit(1);                   \
 	} while (0)
 
+/*
+ * ONNX Runtime's messages, one plain line each on stderr: its default
+ * sink colours warnings with terminal escape codes.
+ */
+static bool explain;	/* --explain: of the messages below WARNING, only the EP's */
+
+static void ORT_API_CALL log_line(void *param, OrtLoggingLevel severity, const char *category,
+				  const char *logid, const char *where, const char *message)
+{
+	static const char levels[] = "VIWEF";
+
+	(void)param;
+	(void)category;
+	(void)logid;
+	if (explain && severity < ORT_LOGGING_LEVEL_WARNING) {
+		if (!strncmp(message, "Acceldev: ", 10))
+			printf("%s\n", message);
+		return;
+	}
+	fprintf(stderr, "onnxruntime %c: %s (%s)\n",
+		severity >= 0 && severity <= ORT_LOGGING_LEVEL_FATAL ? levels[severity] : '?',
+		message, where);
+}
+
 static const char *default_ep_lib(void)
 {
 	static char path[PATH_MAX];
@@ -96,9 +131,8 @@ static const char *default_ep_lib(void)
 	return path;
 }
 
-/* "FILE.pb" without "NAME=": the name is the TensorProto's own (the
- * strings live as long as the process) */
-static void name_files(const char **list, int n)
+/* "FILE.pb" without "NAME=": the name is the TensorProto's own */
+static void name_files(struct opts *o, const char **list, int n)
 {
 	char err[512];
 	int i;
@@ -118,8 +152,40 @@ static void name_files(const char **list, int n)
 			exit(1);
 		sprintf(s, "%s=%s", t.name, list[i]);
 		list[i] = s;
+		o->named[o->nnamed++] = s;
 		tensor_free(&t);
 	}
+}
+
+/* "KEY=VALUE" of --option (KEY without ep.acceldev.: ORT adds it) */
+static void add_ep_option(struct opts *o, char *kv)
+{
+	char *eq = strchr(kv, '=');
+	int i;
+
+	if (!eq || eq == kv || o->nep_opts >= MAX_LIST)
+		usage();
+	*eq = 0;
+	for (i = 0; i < o->nep_opts; i++) {	/* the last one given wins */
+		if (!strcmp(o->ep_keys[i], kv)) {
+			o->ep_vals[i] = eq + 1;
+			return;
+		}
+	}
+	o->ep_keys[o->nep_opts] = kv;
+	o->ep_vals[o->nep_opts++] = eq + 1;
+}
+
+static OrtLoggingLevel log_level(const char *name)
+{
+	static const char *const names[] = { "verbose", "info", "warning", "error", "fatal" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return (OrtLoggingLevel)i;
+	usage();
+	return ORT_LOGGING_LEVEL_WARNING;
 }
 
 static void parse_args(int argc, char **argv, struct opts *o)
@@ -130,12 +196,25 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->threads = 1;
 	o->runs = 1;
 	o->device2 = -1;
+	o->log_level = ORT_LOGGING_LEVEL_WARNING;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
 
 		if (!strcmp(a, "--device") && more)
 			o->device = atoi(argv[++i]);
+		else if (!strcmp(a, "--simulate"))
+			o->simulate = true;
+		else if (!strcmp(a, "--option") && more)
+			add_ep_option(o, argv[++i]);
+		else if (!strcmp(a, "--log-level") && more)
+			o->log_level = log_level(argv[++i]);
+		else if (!strcmp(a, "--explain"))
+			explain = true;
+		else if (!strcmp(a, "--compile") && more)
+			o->compile = argv[++i];
+		else if (!strcmp(a, "--fail-then") && more)
+			o->fail_then = argv[++i];
 		else if (!strcmp(a, "--compare"))
 			o->compare = true;
 		else if (!strcmp(a, "--bench"))
@@ -165,8 +244,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (!o->model || o->threads < 1 || o->runs < 1 || o->threads > 256)
 		usage();
-	name_files(o->inputs, o->ninputs);
-	name_files(o->expects, o->nexpects);
+	name_files(o, o->inputs, o->ninputs);
+	name_files(o, o->expects, o->nexpects);
 	if (!o->ep_lib)
 		o->ep_lib = getenv("ACCELDEV_EP_LIB");
 	if (!o->ep_lib)
@@ -185,13 +264,17 @@ static const char *find_file(const char *const *list, int n, const char *name)
 	return NULL;
 }
 
+/* the EP device of /dev/acceldevN (index N), or the virtual one (-1) */
 static const OrtEpDevice *find_ep_device(OrtEnv *env, int index)
 {
 	const OrtEpDevice *const *devs;
 	size_t n, i;
 	char want[16];
 
-	snprintf(want, sizeof(want), "%d", index);
+	if (index < 0)
+		snprintf(want, sizeof(want), "virtual");
+	else
+		snprintf(want, sizeof(want), "%d", index);
 	CHECK(ort->GetEpDevices(env, &devs, &n), "GetEpDevices");
 	for (i = 0; i < n; i++) {
 		const char *idx;
@@ -204,7 +287,8 @@ static const OrtEpDevice *find_ep_device(OrtEnv *env, int index)
 				ort->HardwareDevice_Metadata(ort->EpDevice_Device(devs[i]));
 			const char *pci = ort->GetKeyValue(hw, "pci_bus_id");
 
-			printf("device: /dev/acceldev%d (NPU %04x:%04x, PCI %s)\n", index,
+			printf("device: %s%s (NPU %04x:%04x, PCI %s)\n", index < 0 ? "" : "/dev/acceldev",
+			       want,
 			       ort->HardwareDevice_VendorId(ort->EpDevice_Device(devs[i])),
 			       ort->HardwareDevice_DeviceId(ort->EpDevice_Device(devs[i])),
 			       pci ? pci : "?");
@@ -214,8 +298,14 @@ static const OrtEpDevice *find_ep_device(OrtEnv *env, int index)
 	return NULL;
 }
 
+/*
+ * A session on o->model (or model): with the Acceldev EP on dev and the
+ * --option values, or CPU only (dev NULL); compile: also write the
+ * EPContext model there (ep.context_enable).
+ */
 static OrtSession *make_session(OrtEnv *env, const struct opts *o, const OrtEpDevice *dev,
-				bool profile, const char *prefix)
+				bool profile, const char *prefix, const char *model,
+				const char *compile)
 {
 	OrtSessionOptions *so;
 	OrtSession *s = NULL;
@@ -224,12 +314,21 @@ static OrtSession *make_session(OrtEnv *env, const struct opts *o, const OrtEpDe
 	CHECK(ort->CreateSessionOptions(&so), "CreateSessionOptions");
 	CHECK(ort->AddSessionConfigEntry(so, "session.record_ep_graph_assignment_info", "1"),
 	      "session options");
+	if (compile) {
+		CHECK(ort->AddSessionConfigEntry(so, "ep.context_enable", "1"), "session options");
+		CHECK(ort->AddSessionConfigEntry(so, "ep.context_file_path", compile),
+		      "session options");
+		CHECK(ort->AddSessionConfigEntry(so, "ep.context_embed_mode", "1"),
+		      "session options");
+	}
 	if (profile)
 		CHECK(ort->EnableProfiling(so, prefix), "EnableProfiling");
 	if (dev)
-		CHECK(ort->SessionOptionsAppendExecutionProvider_V2(so, env, &dev, 1, NULL, NULL, 0),
+		CHECK(ort->SessionOptionsAppendExecutionProvider_V2(so, env, &dev, 1, o->ep_keys,
+								    o->ep_vals,
+								    (size_t)o->nep_opts),
 		      "adding the Acceldev EP");
-	st = ort->CreateSession(env, o->model, so, &s);
+	st = ort->CreateSession(env, model ? model : o->model, so, &s);
 	ort->ReleaseSessionOptions(so);
 	if (failed(st, "cannot create the session"))
 		exit(1);
@@ -557,43 +656,58 @@ static double timed_runs(OrtSession *s, struct io *io, int runs)
 	return now_s() - t0;
 }
 
-struct bench_ctx {
-	acceldev_ep_node_stats_fn stats_fn;
-	const char *prof;
-	bool report;	/* false: take the "before" snapshot */
-	int n, i;
-	struct acceldev_ep_node_stats before[MAX_LIST];
+/* the EP's per-node counters (acceldev_ep_node_stats_at), all nodes */
+struct node_snap {
+	int n;
+	const char *node[MAX_LIST], *type[MAX_LIST];
+	struct acceldev_ep_node_stats s[MAX_LIST];
 };
 
-/* per node on Acceldev: snapshot its counters, or report the difference */
-static void bench_node(void *arg, const char *ep, const char *name, const char *type)
+static void snapshot(acceldev_ep_node_stats_at_fn at, struct node_snap *snap)
 {
-	struct bench_ctx *b = arg;
-	struct acceldev_ep_node_stats s, *a;
-	uint64_t calls;
-	double us;
-	int cpu_calls;
+	for (snap->n = 0; snap->n < MAX_LIST; snap->n++)
+		if (at((size_t)snap->n, &snap->node[snap->n], &snap->type[snap->n],
+		       &snap->s[snap->n]))
+			break;
+}
 
-	(void)type;
-	if (strcmp(ep, EP_NAME) || b->n >= MAX_LIST)
-		return;
-	if (b->stats_fn(name, &s))
-		memset(&s, 0, sizeof(s));
-	if (!b->report) {
-		b->before[b->n++] = s;
-		return;
+/*
+ * Per node the EP ran during the timed runs: its Compute time and
+ * counts, and the CPU EP's kernel time for the same node (named ones:
+ * ORT's profiler knows nodes by name).
+ */
+static void bench_report(const struct node_snap *a, const struct node_snap *b,
+			 const char *prof)
+{
+	int i, j, cpu_calls;
+	double us;
+
+	for (i = 0; i < b->n; i++) {
+		struct acceldev_ep_node_stats d = b->s[i], z = { 0 };
+		const struct acceldev_ep_node_stats *o = &z;
+
+		for (j = 0; j < a->n; j++)
+			if (!strcmp(a->node[j], b->node[i]))
+				o = &a->s[j];
+		d.calls -= o->calls;
+		if (!d.calls)
+			continue;
+		us = 0;
+		cpu_calls = 0;
+		if (b->node[i][0] != '<')
+			cpu_profile_times(prof, b->node[i], &us, &cpu_calls);
+		printf("bench node %s (%s): Acceldev %.1f us/run (%" PRIu64 " runs; per run %.1f "
+		       "FILLs, %.1f FENCEs, %.1f chunks, %.1f CPU bytes, %.1f CPU-only runs); ",
+		       b->node[i], b->type[i], (d.ns - o->ns) / 1e3 / d.calls, d.calls,
+		       (double)(d.fills - o->fills) / d.calls, (double)(d.fences - o->fences) / d.calls,
+		       (double)(d.chunks - o->chunks) / d.calls,
+		       (double)(d.cpu_bytes - o->cpu_bytes) / d.calls,
+		       (double)(d.cpu_runs - o->cpu_runs) / d.calls);
+		if (cpu_calls)
+			printf("CPU EP %.1f us/run (%d runs)\n", us / cpu_calls, cpu_calls);
+		else
+			printf("CPU EP time unknown (unnamed node)\n");
 	}
-	a = &b->before[b->i++];
-	calls = s.calls - a->calls;
-	if (!calls)
-		return;
-	cpu_profile_times(b->prof, name, &us, &cpu_calls);
-	printf("bench node %s: Acceldev %.1f us/run (%" PRIu64 " runs; per run %.1f FILLs, "
-	       "%.1f FENCEs, %.1f chunks, %.1f CPU bytes); CPU EP %.1f us/run (%d runs)\n",
-	       name, (s.ns - a->ns) / 1e3 / calls, calls, (double)(s.fills - a->fills) / calls,
-	       (double)(s.fences - a->fences) / calls, (double)(s.chunks - a->chunks) / calls,
-	       (double)(s.cpu_bytes - a->cpu_bytes) / calls, cpu_calls ? us / cpu_calls : 0.0,
-	       cpu_calls);
 }
 
 /*
@@ -603,27 +717,29 @@ static void bench_node(void *arg, const char *ep, const char *name, const char *
 static int bench(OrtEnv *env, const struct opts *o, OrtSession *acc, struct io *io,
 		 void *eplib)
 {
-	acceldev_ep_node_stats_fn stats_fn =
-		(acceldev_ep_node_stats_fn)(uintptr_t)dlsym(eplib, ACCELDEV_EP_NODE_STATS_SYMBOL);
-	struct bench_ctx *b;
+	acceldev_ep_node_stats_at_fn at =
+		(acceldev_ep_node_stats_at_fn)(uintptr_t)dlsym(eplib,
+							      ACCELDEV_EP_NODE_STATS_AT_SYMBOL);
+	struct node_snap *before, *after;
 	OrtSession *cpu;
 	OrtAllocator *alloc;
 	char *prof;
 	int runs = o->runs > 1 ? o->runs : 10;
 	double t_acc, t_cpu;
 
-	if (!stats_fn) {
+	if (!at) {
 		fprintf(stderr, "acceldev-onnx: %s has no %s\n", o->ep_lib,
-			ACCELDEV_EP_NODE_STATS_SYMBOL);
+			ACCELDEV_EP_NODE_STATS_AT_SYMBOL);
 		return 1;
 	}
-	b = calloc(1, sizeof(*b));
-	if (!b)
+	before = calloc(2, sizeof(*before));
+	if (!before)
 		return 1;
-	b->stats_fn = stats_fn;
-	for_each_assigned(acc, bench_node, b);
-	cpu = make_session(env, o, NULL, true, "acceldev-onnx-cpu");
+	after = before + 1;
+	snapshot(at, before);
+	cpu = make_session(env, o, NULL, true, "acceldev-onnx-cpu", NULL, NULL);
 	t_acc = timed_runs(acc, io, runs);
+	snapshot(at, after);
 	if (timed_runs(cpu, io, 1) < 0)
 		return 1;
 	t_cpu = timed_runs(cpu, io, runs);
@@ -633,11 +749,10 @@ static int bench(OrtEnv *env, const struct opts *o, OrtSession *acc, struct io *
 	CHECK(ort->SessionEndProfiling(cpu, alloc, &prof), "profiling");
 	printf("bench: %d runs: whole model %.3f ms/run with Acceldev, %.3f ms/run CPU only\n",
 	       runs, t_acc * 1e3 / runs, t_cpu * 1e3 / runs);
-	b->prof = prof;
-	b->report = true;
-	for_each_assigned(acc, bench_node, b);
+	bench_report(before, after, prof);
 	remove(prof);
-	free(b);
+	ort_ignore(ort->AllocatorFree(alloc, prof));
+	free(before);
 	ort->ReleaseSession(cpu);
 	return 0;
 }
@@ -663,21 +778,46 @@ int main(int argc, char **argv)
 			ORT_API_VERSION);
 		return 1;
 	}
-	CHECK(ort->CreateEnv(ORT_LOGGING_LEVEL_WARNING, "acceldev-onnx", &env), "CreateEnv");
+	if (explain && o.log_level > ORT_LOGGING_LEVEL_INFO)
+		o.log_level = ORT_LOGGING_LEVEL_INFO;
+	CHECK(ort->CreateEnvWithCustomLogger(log_line, NULL, o.log_level, "acceldev-onnx", &env),
+	      "CreateEnv");
 	ort_ignore(ort->DisableTelemetryEvents(env));	/* no uploads from a test tool */
-	CHECK(ort->RegisterExecutionProviderLibrary(env, "acceldev", o.ep_lib),
+	/* ORT's convention: a registration name ending in ".virtual" sets
+	 * allow_virtual_devices=1, and the EP then offers its simulated device */
+	CHECK(ort->RegisterExecutionProviderLibrary(env, o.simulate ? "acceldev.virtual" : "acceldev",
+						    o.ep_lib),
 	      "loading the Acceldev EP");
 	/* the same handle ORT loaded, for the EP's counters */
 	eplib = dlopen(o.ep_lib, RTLD_NOW | RTLD_NOLOAD);
-	dev = find_ep_device(env, o.device);
+	dev = find_ep_device(env, o.simulate ? -1 : o.device);
 	if (!dev) {
-		fprintf(stderr, "acceldev-onnx: no Acceldev EP device %d\n", o.device);
+		if (o.simulate)
+			fprintf(stderr, "acceldev-onnx: the EP offers no virtual device\n");
+		else
+			fprintf(stderr, "acceldev-onnx: no Acceldev EP device %d\n", o.device);
 		return 1;
 	}
-	s = make_session(env, &o, dev, false, NULL);
+	if (o.compile) {	/* write the EPContext model, then run it */
+		s = make_session(env, &o, dev, false, NULL, NULL, o.compile);
+		ort->ReleaseSession(s);
+		printf("compiled: %s\n", o.compile);
+	}
+	s = make_session(env, &o, dev, false, NULL, o.compile, NULL);
 	fails += show_assignment(s, &o);
 	memset(&io, 0, sizeof(io));
 	load_inputs(s, &o, &io);
+	if (o.fail_then) {	/* this Run must fail; after CMD, the next must not */
+		if (run_once(s, &io, out) == 0) {
+			printf("CHECK FAILED: the first Run succeeded\n");
+			release_outputs(&io, out);
+			fails++;
+		} else {
+			printf("first Run: error status (above); running: %s\n", o.fail_then);
+		}
+		if (system(o.fail_then) != 0)
+			printf("(the command failed)\n");
+	}
 	if (run_once(s, &io, out))
 		return 1;
 	for (k = 0; k < io.nout; k++) {
@@ -695,7 +835,7 @@ int main(int argc, char **argv)
 		tensor_free(&t);
 	}
 	if (o.compare) {
-		OrtSession *cpu = make_session(env, &o, NULL, false, NULL);
+		OrtSession *cpu = make_session(env, &o, NULL, false, NULL, NULL, NULL);
 		OrtValue *cout[MAX_IO];
 
 		if (run_once(cpu, &io, cout))
@@ -719,7 +859,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "acceldev-onnx: no Acceldev EP device %d\n", o.device2);
 			return 1;
 		}
-		s2 = make_session(env, &o, dev2, false, NULL);
+		s2 = make_session(env, &o, dev2, false, NULL, NULL, NULL);
 		fails += show_assignment(s2, &o);
 	}
 	if (o.threads > 1 || o.runs > 1) {
@@ -765,6 +905,8 @@ int main(int argc, char **argv)
 		ort->ReleaseSession(s2);
 	ort->ReleaseSession(s);
 	ort->ReleaseEnv(env);
+	for (i = 0; i < o.nnamed; i++)
+		free(o.named[i]);
 	printf("%s\n", fails ? "RESULT: FAILED" : "RESULT: OK");
 	return fails ? 1 : 0;
 }

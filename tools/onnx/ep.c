@@ -4,11 +4,12 @@
  * that computes ConstantOfShape, Expand and EyeLike with the device's
  * FILL command (see README.md).
  *
- * The factory offers one NPU device per /dev/acceldevN. An OrtEp is one
- * context on its device; GetCapability claims, node by node, what FILL
- * can produce (opcheck.c decides); each claimed node is compiled alone
- * into a fused node whose Compute builds a fill plan and runs it
- * (fillplan.c).
+ * The factory offers one NPU device per /dev/acceldevN, and a virtual
+ * one when the application allows virtual devices. An OrtEp is one
+ * context on its device, opened when GetCapability first claims a node
+ * (opcheck.c decides, node by node, what FILL can produce); each claimed
+ * node is compiled alone into a fused node whose Compute builds a fill
+ * plan and runs it (fillplan.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,21 +33,33 @@ static const OrtEpApi *ep_api;
 
 #define MAX_DEVICES 8
 
+/* the hardware device of the virtual (simulated) one: no /dev node */
+#define VIRTUAL_INDEX -1
+
 struct acc_factory {
 	OrtEpFactory base;
 	const OrtLogger *logger;
-	bool sim;
 	size_t ndev;
 	OrtHardwareDevice *hw[MAX_DEVICES];
-	int index[MAX_DEVICES];
+	int index[MAX_DEVICES];		/* N of /dev/acceldevN, or VIRTUAL_INDEX */
+};
+
+/* Session options "ep.acceldev.KEY" (README.md) and ORT's own. */
+struct acc_config {
+	int index;		/* device: /dev/acceldevN, or VIRTUAL_INDEX */
+	bool min_bytes_set;	/* min_bytes given: no cost model */
+	struct cost_model cost;	/* latency_us, fill_mbps, copy_mbps, cpu_mbps (0: measure),
+				 * and min_bytes: smaller outputs are the CPU's */
+	bool context_enable;	/* ep.context_enable=1: Compile gives EPContext nodes */
 };
 
 struct acc_ep {
 	OrtEp base;
 	struct acc_factory *factory;
 	const OrtLogger *logger;
-	int index;
+	struct acc_config cfg;
 	struct staging st;
+	bool opened;		/* GetCapability opened st's context */
 };
 
 /* One compiled node: what Compute needs, copied out of the graph. */
@@ -54,7 +67,8 @@ struct acc_node {
 	OrtNodeComputeInfo base;
 	struct acc_ep *ep;
 	struct op_info op;
-	char name[128];
+	char name[128];		/* for messages */
+	char id[160];		/* for statistics: the name, or type and node id if unnamed */
 };
 
 void ep_log(const OrtLogger *logger, OrtLoggingLevel level, const char *fmt, ...)
@@ -92,6 +106,74 @@ static const char *ORT_API_CALL ep_get_name(const OrtEp *this_ptr)
 	return ACCELDEV_EP_NAME;
 }
 
+/*
+ * A node op_check() claims: does the cost model give it to the device?
+ * Only an output shape known now can be judged here; others are judged
+ * at Compute (node_compute).
+ */
+static bool worth_it(const struct acc_ep *ep, const struct op_info *op, char *why,
+		     size_t len)
+{
+	const struct cost_model *cm = &ep->cfg.cost;
+
+	if (cm->min_bytes == UINT64_MAX) {
+		snprintf(why, len, "the device is never faster than the CPU (%s)",
+			 ep->cfg.min_bytes_set ? "min_bytes" : "cost model");
+		return false;
+	}
+	if (op->out_bytes < 0 || (uint64_t)op->out_bytes >= cm->min_bytes)
+		return true;
+	if (ep->cfg.min_bytes_set)
+		snprintf(why, len, "%" PRId64 " output bytes, fewer than min_bytes %" PRIu64,
+			 op->out_bytes, cm->min_bytes);
+	else
+		snprintf(why, len, "%" PRId64 " output bytes: %.0f us on the device, %.0f us on "
+			 "the CPU (cost model)", op->out_bytes,
+			 cm->latency_us + op->out_bytes / cm->fill_mbps + op->out_bytes / cm->copy_mbps,
+			 op->out_bytes / cm->cpu_mbps);
+	return false;
+}
+
+/*
+ * The device context, opened for the first node claimed, and the cost
+ * model measured on it unless min_bytes was given. -1: neither works,
+ * no node goes to the device (said at WARNING).
+ */
+static int ep_ready(struct acc_ep *ep)
+{
+	struct cost_model *cm = &ep->cfg.cost;
+	char err[256];
+
+	if (ep->opened)
+		return 0;
+	if (!ep->cfg.min_bytes_set && cm->latency_us && cm->fill_mbps && cm->copy_mbps &&
+	    cm->cpu_mbps)
+		cost_min_bytes(cm);	/* all given: nothing to measure */
+	if (staging_open(&ep->st, err, sizeof(err)) ||
+	    (!ep->cfg.min_bytes_set && !cm->min_bytes &&
+	     cost_calibrate(&ep->st, cm, err, sizeof(err)))) {
+		ep_log(ep->logger, ORT_LOGGING_LEVEL_WARNING,
+		       "Acceldev: %s; every node stays on the CPU EP", err);
+		return -1;
+	}
+	ep->opened = true;
+	ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO, "Acceldev: context opened on %s", ep->st.name);
+	if (ep->cfg.min_bytes_set)
+		return 0;
+	if (cm->min_bytes == UINT64_MAX)
+		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
+		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s, copy %.0f MB/s, "
+		       "CPU %.0f MB/s: the device is never faster", ep->st.name, cm->latency_us,
+		       cm->fill_mbps, cm->copy_mbps, cm->cpu_mbps);
+	else
+		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
+		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s, copy %.0f MB/s, "
+		       "CPU %.0f MB/s: outputs of %" PRIu64 " bytes or more go to the device",
+		       ep->st.name, cm->latency_us, cm->fill_mbps, cm->copy_mbps, cm->cpu_mbps,
+		       cm->min_bytes);
+	return 0;
+}
+
 static OrtStatus *ORT_API_CALL ep_get_capability(OrtEp *this_ptr, const OrtGraph *graph,
 						 OrtEpGraphSupportInfo *info)
 {
@@ -99,6 +181,7 @@ static OrtStatus *ORT_API_CALL ep_get_capability(OrtEp *this_ptr, const OrtGraph
 	const OrtNode **nodes = NULL;
 	size_t n, i;
 	OrtStatus *st;
+	bool no_device = false;
 
 	st = ort->Graph_GetNumNodes(graph, &n);
 	if (st || n == 0)
@@ -114,22 +197,23 @@ static OrtStatus *ORT_API_CALL ep_get_capability(OrtEp *this_ptr, const OrtGraph
 
 		ort_ignore(ort->Node_GetName(nodes[i], &name));
 		ort_ignore(ort->Node_GetOperatorType(nodes[i], &type));
-		switch (op_check(nodes[i], &op, why, sizeof(why))) {
-		case OP_CLAIM:
-			ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
-			       "Acceldev: node '%s' (%s) runs on %s: %s", name, type, ep->st.name, why);
-			/* one fused node per claimed node: per-node compute */
-			st = ep_api->EpGraphSupportInfo_AddNodesToFuse(info, &nodes[i], 1, NULL);
-			break;
-		case OP_DECLINE:
-			ep_log(ep->logger, ORT_LOGGING_LEVEL_WARNING,
-			       "Acceldev: node '%s' (%s) stays on the CPU EP: %s", name, type, why);
-			break;
-		case OP_OTHER:
+		if (op_check(nodes[i], &op, why, sizeof(why)) != OP_CLAIM) {
 			ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
 			       "Acceldev: node '%s' (%s) stays on the CPU EP: %s", name, type, why);
-			break;
+			continue;
 		}
+		no_device = no_device || ep_ready(ep);
+		if (no_device)
+			continue;
+		if (!worth_it(ep, &op, why, sizeof(why))) {
+			ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
+			       "Acceldev: node '%s' (%s) stays on the CPU EP: %s", name, type, why);
+			continue;
+		}
+		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
+		       "Acceldev: node '%s' (%s) runs on %s: %s", name, type, ep->st.name, why);
+		/* one fused node per claimed node: per-node compute */
+		st = ep_api->EpGraphSupportInfo_AddNodesToFuse(info, &nodes[i], 1, NULL);
 	}
 	free(nodes);
 	return st;
@@ -178,10 +262,129 @@ static OrtStatus *ORT_API_CALL node_compute(OrtNodeComputeInfo *this_ptr, void *
 	st = ort->GetTensorMutableData(p.output, &out);
 	if (st)
 		return st;
-	if (fill_plan_execute(&ep->st, &p.plan, out, &stats, err, sizeof(err)))
+	if (p.plan.total < ep->cfg.cost.min_bytes) {
+		/* a shape known only now, too small for the device */
+		fill_plan_cpu(&p.plan, out, &stats);
+	} else if (fill_plan_execute(&ep->st, &p.plan, out, &stats, err, sizeof(err))) {
 		return ep_status(ORT_EP_FAIL, "Acceldev: node '%s' (%s): %s", node->name,
 				 node->op.type, err);
-	ep_stats_add(node->name, now_ns() - t0, &stats);
+	}
+	if (stats.reopens)
+		ep_log(ep->logger, ORT_LOGGING_LEVEL_WARNING,
+		       "Acceldev: %s: a new context after the last one failed", ep->st.name);
+	ep_stats_add(node->id, node->op.type, now_ns() - t0, &stats);
+	return NULL;
+}
+
+/* names of a node's inputs or outputs ("" for a missing optional one) */
+static OrtStatus *io_names(const OrtNode *node, bool input, const char **names, size_t max,
+			   size_t *n)
+{
+	const OrtValueInfo *vi[8];
+	OrtStatus *st;
+	size_t i;
+
+	st = input ? ort->Node_GetNumInputs(node, n) : ort->Node_GetNumOutputs(node, n);
+	if (!st && *n > max)
+		return ep_status(ORT_EP_FAIL, "Acceldev: a node with %zu %s", *n,
+				 input ? "inputs" : "outputs");
+	if (!st)
+		st = input ? ort->Node_GetInputs(node, vi, *n) : ort->Node_GetOutputs(node, vi, *n);
+	for (i = 0; !st && i < *n; i++) {
+		names[i] = "";
+		if (vi[i])
+			st = ort->GetValueInfoName(vi[i], &names[i]);
+	}
+	return st;
+}
+
+/*
+ * The EPContext node standing for a fused node in a compiled model
+ * (ep.context_enable=1): the fused node's name, inputs and outputs;
+ * ep_cache_context is the op_info as text (op_format), embedded.
+ */
+static OrtStatus *context_node(const OrtNode *fused, const struct op_info *op, OrtNode **out)
+{
+	const OrtModelEditorApi *ed = ort->GetModelEditorApi();
+	const char *in[8], *outs[8], *name = "";
+	size_t nin = 0, nout = 0, i, nattr = 0;
+	OrtOpAttr *attrs[4] = { NULL };
+	char text[160];
+	int64_t one = 1;
+	OrtStatus *st;
+
+	if (!ed)
+		return ep_status(ORT_NOT_IMPLEMENTED, "Acceldev: this ONNX Runtime has no model editor API");
+	op_format(op, text, sizeof(text));
+	st = ort->Node_GetName(fused, &name);
+	if (!st)
+		st = io_names(fused, true, in, 8, &nin);
+	if (!st)
+		st = io_names(fused, false, outs, 8, &nout);
+	if (!st)
+		st = ort->CreateOpAttr("main_context", &one, 1, ORT_OP_ATTR_INT, &attrs[nattr++]);
+	if (!st)
+		st = ort->CreateOpAttr("embed_mode", &one, 1, ORT_OP_ATTR_INT, &attrs[nattr++]);
+	if (!st)
+		st = ort->CreateOpAttr("ep_cache_context", text, (int)strlen(text),
+				       ORT_OP_ATTR_STRING, &attrs[nattr++]);
+	if (!st)
+		st = ort->CreateOpAttr("source", OP_CONTEXT_SOURCE, (int)strlen(OP_CONTEXT_SOURCE),
+				       ORT_OP_ATTR_STRING, &attrs[nattr++]);
+	if (!st)
+		st = ed->CreateNode("EPContext", "com.microsoft", name, in, nin, outs, nout, attrs,
+				    nattr, out);
+	for (i = 0; i < nattr; i++)
+		if (attrs[i])
+			ort->ReleaseOpAttr(attrs[i]);
+	return st;
+}
+
+static OrtStatus *compile_one(struct acc_ep *ep, const OrtGraph *graph, const OrtNode *fused,
+			      OrtNodeComputeInfo **info, OrtNode **ctx_node)
+{
+	const OrtNode *orig;
+	struct acc_node *node;
+	const char *name = "";
+	char why[256];
+	size_t n, id = 0;
+	OrtStatus *st;
+
+	st = ort->Graph_GetNumNodes(graph, &n);
+	if (!st && n != 1)
+		st = ep_status(ORT_EP_FAIL, "Acceldev: asked to compile %zu nodes as one", n);
+	if (!st)
+		st = ort->Graph_GetNodes(graph, &orig, 1);
+	if (st)
+		return st;
+	node = calloc(1, sizeof(*node));
+	if (!node)
+		return ep_status(ORT_FAIL, "Acceldev: out of memory");
+	if (op_check(orig, &node->op, why, sizeof(why)) != OP_CLAIM) {
+		free(node);
+		return ep_status(ORT_EP_FAIL, "Acceldev: node no longer supported: %s", why);
+	}
+	if (ep->cfg.context_enable && !node->op.from_context) {
+		st = context_node(fused, &node->op, ctx_node);
+		if (st) {
+			free(node);
+			return st;
+		}
+	}
+	ort_ignore(ort->Node_GetName(orig, &name));
+	ort_ignore(ort->Node_GetId(orig, &id));
+	snprintf(node->name, sizeof(node->name), "%s", name);
+	/* unnamed nodes (ONNX's backend tests) must not share statistics */
+	if (*name)
+		snprintf(node->id, sizeof(node->id), "%s", name);
+	else
+		snprintf(node->id, sizeof(node->id), "<unnamed %s node %zu>", node->op.type, id);
+	node->base.ort_version_supported = ORT_API_VERSION;
+	node->base.CreateState = node_create_state;
+	node->base.Compute = node_compute;
+	node->base.ReleaseState = node_release_state;
+	node->ep = ep;
+	*info = &node->base;
 	return NULL;
 }
 
@@ -190,48 +393,17 @@ static OrtStatus *ORT_API_CALL ep_compile(OrtEp *this_ptr, const OrtGraph **grap
 					  OrtNodeComputeInfo **infos, OrtNode **ep_ctx_nodes)
 {
 	struct acc_ep *ep = (struct acc_ep *)this_ptr;
-	size_t i, n;
 	OrtStatus *st = NULL;
+	size_t i;
 
-	(void)fused;
-	(void)ep_ctx_nodes;
-	for (i = 0; i < count; i++)
-		infos[i] = NULL;
 	for (i = 0; i < count; i++) {
-		const OrtNode *orig;
-		struct acc_node *node;
-		const char *name = "";
-		char why[256];
-
-		st = ort->Graph_GetNumNodes(graphs[i], &n);
-		if (st)
-			break;
-		if (n != 1) {
-			st = ep_status(ORT_EP_FAIL, "Acceldev: asked to compile %zu nodes as one", n);
-			break;
-		}
-		st = ort->Graph_GetNodes(graphs[i], &orig, 1);
-		if (st)
-			break;
-		node = calloc(1, sizeof(*node));
-		if (!node) {
-			st = ep_status(ORT_FAIL, "Acceldev: out of memory");
-			break;
-		}
-		if (op_check(orig, &node->op, why, sizeof(why)) != OP_CLAIM) {
-			free(node);
-			st = ep_status(ORT_EP_FAIL, "Acceldev: node no longer supported: %s", why);
-			break;
-		}
-		ort_ignore(ort->Node_GetName(orig, &name));
-		snprintf(node->name, sizeof(node->name), "%s", name);
-		node->base.ort_version_supported = ORT_API_VERSION;
-		node->base.CreateState = node_create_state;
-		node->base.Compute = node_compute;
-		node->base.ReleaseState = node_release_state;
-		node->ep = ep;
-		infos[i] = &node->base;
+		infos[i] = NULL;
+		if (ep->cfg.context_enable)
+			ep_ctx_nodes[i] = NULL;
 	}
+	for (i = 0; !st && i < count; i++)
+		st = compile_one(ep, graphs[i], fused[i], &infos[i],
+				 ep->cfg.context_enable ? &ep_ctx_nodes[i] : NULL);
 	if (st) {
 		for (i = 0; i < count; i++) {
 			free(infos[i]);
@@ -310,16 +482,18 @@ static OrtStatus *add_device(struct acc_factory *f, int index)
 	OrtKeyValuePairs *meta = NULL;
 	OrtStatus *st;
 	char pci[64], path[64];
+	bool virt = index == VIRTUAL_INDEX;
 
 	if (f->ndev >= MAX_DEVICES)
 		return NULL;
 	pci_address(index, pci, sizeof(pci));
 	snprintf(path, sizeof(path), "/dev/acceldev%d", index);
 	ort->CreateKeyValuePairs(&meta);
-	ort->AddKeyValuePair(meta, "pci_bus_id", f->sim ? "simulated" : pci);
-	ort->AddKeyValuePair(meta, "device_path", path);
-	if (f->sim)
+	ort->AddKeyValuePair(meta, "pci_bus_id", virt ? "virtual" : pci);
+	if (virt)
 		ort->AddKeyValuePair(meta, "is_virtual", "1");
+	else
+		ort->AddKeyValuePair(meta, "device_path", path);
 	st = ep_api->CreateHardwareDevice(OrtHardwareDeviceType_NPU, ACCELDEV_VENDOR_ID,
 					  ACCELDEV_DEVICE_ID, "Acceldev", meta, &f->hw[f->ndev]);
 	ort->ReleaseKeyValuePairs(meta);
@@ -329,15 +503,29 @@ static OrtStatus *add_device(struct acc_factory *f, int index)
 	return NULL;
 }
 
-/* the /dev/acceldevN that exist, in index order */
+/* ORT's environment option allow_virtual_devices=1 (kOrtEnvAllowVirtualDevices) */
+static bool virtual_devices_allowed(void)
+{
+	OrtKeyValuePairs *env = NULL;
+	const char *v;
+	bool yes;
+
+	if (ep_api->GetEnvConfigEntries(&env) != NULL || !env)
+		return false;
+	v = ort->GetKeyValue(env, "allow_virtual_devices");
+	yes = v && !strcmp(v, "1");
+	ort->ReleaseKeyValuePairs(env);
+	return yes;
+}
+
+/*
+ * The /dev/acceldevN that exist, in index order; then, if the
+ * application allows virtual devices, the simulated one.
+ */
 static OrtStatus *find_devices(struct acc_factory *f)
 {
-	const char *sim = getenv("ACCELDEV_EP_SIMULATE");
 	int index;
 
-	f->sim = sim && *sim && strcmp(sim, "0") != 0;
-	if (f->sim)
-		return add_device(f, 0);
 	for (index = 0; index < 64 && f->ndev < MAX_DEVICES; index++) {
 		char path[64];
 		OrtStatus *st;
@@ -349,7 +537,7 @@ static OrtStatus *find_devices(struct acc_factory *f)
 		if (st)
 			return st;
 	}
-	return NULL;
+	return virtual_devices_allowed() ? add_device(f, VIRTUAL_INDEX) : NULL;
 }
 
 static OrtStatus *ORT_API_CALL f_get_supported(OrtEpFactory *this_ptr,
@@ -368,7 +556,10 @@ static OrtStatus *ORT_API_CALL f_get_supported(OrtEpFactory *this_ptr,
 		OrtStatus *st;
 		char idx[16];
 
-		snprintf(idx, sizeof(idx), "%d", f->index[i]);
+		if (f->index[i] == VIRTUAL_INDEX)
+			snprintf(idx, sizeof(idx), "virtual");
+		else
+			snprintf(idx, sizeof(idx), "%d", f->index[i]);
 		ort->CreateKeyValuePairs(&meta);
 		ort->AddKeyValuePair(meta, "acceldev.index", idx);
 		st = ep_api->CreateEpDevice(this_ptr, f->hw[i], meta, NULL, &ep_devices[*count]);
@@ -377,6 +568,88 @@ static OrtStatus *ORT_API_CALL f_get_supported(OrtEpFactory *this_ptr,
 			return st;
 		(*count)++;
 	}
+	return NULL;
+}
+
+/* a session option's value into buf, or NULL if it is not set */
+static const char *option(const OrtSessionOptions *so, const char *key, char *buf, size_t len)
+{
+	int has = 0;
+	size_t size = len;
+
+	if (!so)
+		return NULL;
+	ort_ignore(ort->HasSessionConfigEntry(so, key, &has));
+	if (!has)
+		return NULL;
+	if (ort->GetSessionConfigEntry(so, key, buf, &size) != NULL)
+		return NULL;
+	return buf;
+}
+
+/* a positive number option: 0, or -1 if it is not one (value kept) */
+static int option_positive(const OrtSessionOptions *so, const char *key, double *value)
+{
+	char buf[64], *end;
+	const char *v = option(so, key, buf, sizeof(buf));
+	double x;
+
+	if (!v)
+		return 0;
+	x = strtod(v, &end);
+	if (!*v || *end || !(x > 0) || x > 1e12)
+		return -1;
+	*value = x;
+	return 0;
+}
+
+/* an unsigned decimal option: 0, or -1 if it is not one (value kept) */
+static int option_u64(const OrtSessionOptions *so, const char *key, uint64_t max,
+		      uint64_t *value)
+{
+	char buf[64], *end;
+	const char *v = option(so, key, buf, sizeof(buf));
+	unsigned long long x;
+
+	if (!v)
+		return 0;
+	errno = 0;
+	x = strtoull(v, &end, 10);
+	if (!*v || *end || errno || x > max || *v == '-')
+		return -1;
+	*value = x;
+	return 0;
+}
+
+static OrtStatus *read_config(const OrtSessionOptions *so, const char *idx,
+			      struct acc_config *cfg)
+{
+	uint64_t dev;
+	char buf[64];
+	const char *v;
+
+	if (!strcmp(idx, "virtual")) {
+		cfg->index = VIRTUAL_INDEX;
+	} else {
+		dev = (uint64_t)atoi(idx);
+		if (option_u64(so, "ep.acceldev.device", 63, &dev))
+			return ep_status(ORT_INVALID_ARGUMENT,
+					 "Acceldev: ep.acceldev.device must be a device number 0..63");
+		cfg->index = (int)dev;
+	}
+	cfg->min_bytes_set = option(so, "ep.acceldev.min_bytes", buf, sizeof(buf)) != NULL;
+	if (option_u64(so, "ep.acceldev.min_bytes", UINT64_MAX, &cfg->cost.min_bytes))
+		return ep_status(ORT_INVALID_ARGUMENT,
+				 "Acceldev: ep.acceldev.min_bytes must be a number of bytes");
+	if (option_positive(so, "ep.acceldev.latency_us", &cfg->cost.latency_us) ||
+	    option_positive(so, "ep.acceldev.fill_mbps", &cfg->cost.fill_mbps) ||
+	    option_positive(so, "ep.acceldev.copy_mbps", &cfg->cost.copy_mbps) ||
+	    option_positive(so, "ep.acceldev.cpu_mbps", &cfg->cost.cpu_mbps))
+		return ep_status(ORT_INVALID_ARGUMENT,
+				 "Acceldev: ep.acceldev.latency_us, fill_mbps, copy_mbps and cpu_mbps "
+				 "must be positive numbers");
+	v = option(so, "ep.context_enable", buf, sizeof(buf));
+	cfg->context_enable = v && !strcmp(v, "1");
 	return NULL;
 }
 
@@ -389,36 +662,43 @@ static OrtStatus *ORT_API_CALL f_create_ep(OrtEpFactory *this_ptr,
 	struct acc_factory *f = (struct acc_factory *)this_ptr;
 	struct acc_ep *ep;
 	const char *idx;
+	OrtStatus *st;
 
 	(void)devices;
-	(void)options;
-	if (ndevices != 1)
-		return ep_status(ORT_INVALID_ARGUMENT,
-				 "Acceldev: an EP instance uses one device, %zu were selected",
-				 ndevices);
+	if (ndevices < 1)
+		return ep_status(ORT_INVALID_ARGUMENT, "Acceldev: no device selected");
+	/* a selection policy (PREFER_NPU) may give all our devices: the first */
+	if (ndevices > 1)
+		ep_log(logger, ORT_LOGGING_LEVEL_INFO,
+		       "Acceldev: %zu devices selected, an EP instance uses the first", ndevices);
 	idx = ort->GetKeyValue(metas[0], "acceldev.index");
 	if (!idx)
 		return ep_status(ORT_INVALID_ARGUMENT, "Acceldev: EP device without an index");
 	ep = calloc(1, sizeof(*ep));
 	if (!ep)
 		return ep_status(ORT_FAIL, "Acceldev: out of memory");
-	ep->factory = f;
-	ep->logger = logger;
-	ep->index = atoi(idx);
-	if (staging_init(&ep->st, ep->index, f->sim)) {
-		OrtStatus *st = ep_status(ORT_EP_FAIL, "Acceldev: cannot open a context: %s",
-					  acd_error());
-
+	st = read_config(options, idx, &ep->cfg);
+	if (st) {
 		free(ep);
 		return st;
 	}
+	ep->factory = f;
+	ep->logger = logger;
+	/* no context yet: GetCapability opens it when it claims a node */
+	staging_init(&ep->st, ep->cfg.index, ep->cfg.index == VIRTUAL_INDEX);
 	ep->base.ort_version_supported = ORT_API_VERSION;
 	ep->base.GetName = ep_get_name;
 	ep->base.GetCapability = ep_get_capability;
 	ep->base.Compile = ep_compile;
 	ep->base.ReleaseNodeComputeInfos = ep_release_infos;
 	ep->base.IsConcurrentRunSupported = ep_concurrent_run;
-	ep_log(logger, ORT_LOGGING_LEVEL_INFO, "Acceldev: EP instance on %s", ep->st.name);
+	if (ep->cfg.min_bytes_set)
+		ep_log(logger, ORT_LOGGING_LEVEL_INFO,
+		       "Acceldev: EP instance on %s (min_bytes %" PRIu64 "%s)", ep->st.name,
+		       ep->cfg.cost.min_bytes, ep->cfg.context_enable ? ", EPContext nodes" : "");
+	else
+		ep_log(logger, ORT_LOGGING_LEVEL_INFO, "Acceldev: EP instance on %s (cost model%s)",
+		       ep->st.name, ep->cfg.context_enable ? ", EPContext nodes" : "");
 	*out = &ep->base;
 	return NULL;
 }
@@ -546,8 +826,7 @@ EXPORT OrtStatus *CreateEpFactories(const char *registered_name, const OrtApiBas
 		free(f);
 		return st;
 	}
-	ep_log(logger, ORT_LOGGING_LEVEL_INFO, "Acceldev: %zu device(s)%s", f->ndev,
-	       f->sim ? " (simulated)" : "");
+	ep_log(logger, ORT_LOGGING_LEVEL_INFO, "Acceldev: %zu device(s)", f->ndev);
 	factories[0] = &f->base;
 	*count = 1;
 	return NULL;

@@ -42,7 +42,8 @@ struct fill_stats {
 	unsigned long fills;	/* FILL commands */
 	unsigned long fences;
 	unsigned long chunks;	/* staging buffer uses */
-	size_t cpu_bytes;	/* unaligned bytes written by the CPU */
+	size_t cpu_bytes;	/* bytes written by the CPU (unaligned ones, or all) */
+	unsigned long reopens;	/* contexts reopened before this execution */
 };
 
 struct acd_ctx;
@@ -55,11 +56,20 @@ struct acd_buffer;
 /*
  * A context and its staging buffers, shared by the threads that run one
  * EP instance's nodes. sim: no device; FILL is done by the CPU into
- * malloc'ed chunks (ACCELDEV_EP_SIMULATE, host development only).
+ * malloc'ed chunks (the EP's virtual device, see README.md).
+ *
+ * The context is opened by staging_open() (when the EP first claims a
+ * node), not before. A call that fails with EIO (the context is in
+ * error) or ENODEV (the device went away) marks it broken: the next
+ * staging_get() waits until no buffer is in use, destroys them, closes
+ * the context and opens a new one on the same device.
  */
 struct staging {
 	struct acd_ctx *ctx;
+	int index;
 	bool sim;
+	bool broken;		/* reopen before the next use */
+	unsigned long reopens;
 	char name[64];		/* "/dev/acceldev0" for messages */
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
@@ -69,8 +79,35 @@ struct staging {
 	bool busy[STAGING_SLOTS];
 };
 
-int staging_init(struct staging *st, int index, bool sim);
+void staging_init(struct staging *st, int index, bool sim);
+/* open the context if it is not yet: 0, or -1 with a message in err */
+int staging_open(struct staging *st, char *err, size_t errlen);
 void staging_fini(struct staging *st);
+
+/*
+ * The cost model: what producing B output bytes costs through the device
+ * (latency + B / fill + B / copy: the FILLs, then the copy out of the
+ * staging buffers) and on the CPU (B / cpu: what the CPU EP does).
+ * min_bytes: the smallest B the device does faster, UINT64_MAX if none.
+ */
+struct cost_model {
+	double latency_us;	/* one RUN+FENCE->WAIT round trip (a 4-byte FILL) */
+	double fill_mbps;	/* FILL: MB/s the device writes */
+	double copy_mbps;	/* copying out of a staging buffer */
+	double cpu_mbps;	/* the CPU filling memory with a 32-bit word */
+	uint64_t min_bytes;
+};
+
+/*
+ * cost_calibrate() - measure the fields that are 0 on st (its context
+ * open): medians of a few 4-byte and 16 MiB FILLs, copies and CPU
+ * fills; then set min_bytes. Return: 0, or -1 with a message in err.
+ */
+int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t errlen);
+void cost_min_bytes(struct cost_model *cm);
+
+/* fill_plan_cpu() - produce the plan into out with the CPU alone */
+void fill_plan_cpu(const struct fill_plan *plan, void *out, struct fill_stats *stats);
 
 /*
  * fill_plan_execute() - produce the plan into out (plan->total bytes).

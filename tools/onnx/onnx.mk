@@ -14,11 +14,15 @@ ONNX_CPPFLAGS := -D_GNU_SOURCE -I$(ORT_INCLUDE) -I$(LIBDIR_SRC)/include -I$(ONNX
 EP_OBJS := $(addprefix $(O)/obj/onnx-,ep.o opcheck.o fillplan.o stats.o)
 ONNX_HDRS := $(wildcard $(ONNX_SRC)/*.h) $(HDR)
 
+# examples/: loading the EP from C and from C++ (README.md); not installed
+EXAMPLES := $(O)/bin/acceldev-ep-example $(O)/bin/acceldev-ep-example-cxx
+CXX ?= g++
+
 ifneq ($(ORT_INCLUDE),)
-all: $(EP_SO) $(ONNX_TOOL)
+all: $(EP_SO) $(ONNX_TOOL) $(EXAMPLES)
 install: install-onnx
 endif
-onnx: $(EP_SO) $(ONNX_TOOL)
+onnx: $(EP_SO) $(ONNX_TOOL) $(EXAMPLES)
 
 # acceldev-onnx finds the EP at <its folder>/../lib/libacceldev_ep.so
 install-onnx: $(EP_SO) $(ONNX_TOOL)
@@ -35,12 +39,29 @@ $(O)/obj/onnx-%.o: $(ONNX_SRC)/%.c $(ONNX_HDRS) | $(O)/obj
 # functions are exported (onnx/ep.map)
 $(EP_SO): $(EP_OBJS) $(LIB_A) $(ONNX_SRC)/ep.map | $(O)/lib
 	$(CC) $(CFLAGS_ALL) -shared -Wl,--version-script=$(ONNX_SRC)/ep.map -Wl,-z,defs \
-		-o $@ $(EP_OBJS) $(LIB_A) -pthread $(LDFLAGS)
+		-o $@ $(EP_OBJS) $(LIB_A) -lm -pthread $(LDFLAGS)
 
 $(ONNX_TOOL): $(ONNX_SRC)/acceldev-onnx.c $(O)/obj/onnx-tensorproto.o $(ONNX_HDRS) | $(O)/bin
 	@test -f $(ORT_LIBDIR)/libonnxruntime.so.1 || \
 		{ echo "ORT_LIBDIR=$(ORT_LIBDIR): no libonnxruntime.so.1 (see tools/onnx/README.md)"; exit 1; }
 	$(CC) $(ONNX_CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(O)/obj/onnx-tensorproto.o \
-		$(ORT_LIBDIR)/libonnxruntime.so.1 -Wl,-rpath,$(ORT_LIBDIR) -ldl -pthread $(LDFLAGS)
+		$(ORT_LINK) -ldl -pthread $(LDFLAGS)
 
-.PHONY: onnx install-onnx
+ORT_LINK := $(ORT_LIBDIR)/libonnxruntime.so.1 -Wl,-rpath,$(ORT_LIBDIR)
+
+$(O)/bin/acceldev-ep-example: $(ONNX_SRC)/examples/ep_example.c | $(O)/bin
+	$(CC) -I$(ORT_INCLUDE) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(ORT_LINK) $(LDFLAGS)
+
+$(O)/bin/acceldev-ep-example-cxx: $(ONNX_SRC)/examples/ep_example.cc | $(O)/bin
+	$(CXX) -I$(ORT_INCLUDE) $(CPPFLAGS) -std=c++17 -Wall -Wextra -Werror $(CFLAGS) -o $@ $< \
+		$(ORT_LINK) $(LDFLAGS)
+
+# tests/tensorproto_test.c: host-side, never installed (tools/vm/onnx.sh
+# runs it in the onnx-host group)
+TP_TEST := $(O)/bin/tensorproto-test
+onnx-host-tests: $(TP_TEST)
+
+$(TP_TEST): $(ONNX_SRC)/tests/tensorproto_test.c $(O)/obj/onnx-tensorproto.o $(ONNX_HDRS) | $(O)/bin
+	$(CC) $(ONNX_CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(O)/obj/onnx-tensorproto.o $(LDFLAGS)
+
+.PHONY: onnx install-onnx onnx-host-tests

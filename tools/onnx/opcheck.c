@@ -120,6 +120,22 @@ fail:
 	return -1;
 }
 
+/* Elements of dims: -1 if one is negative or the product exceeds 2^40. */
+static int64_t count(const int64_t *dims, size_t rank)
+{
+	int64_t n = 1;
+	size_t i;
+
+	for (i = 0; i < rank; i++) {
+		if (dims[i] < 0)
+			return -1;
+		if (dims[i] && n > (INT64_C(1) << 40) / dims[i])
+			return -1;
+		n *= dims[i];
+	}
+	return n;
+}
+
 static bool dims_static(const int64_t *dims, size_t rank)
 {
 	size_t i;
@@ -192,7 +208,7 @@ static enum op_verdict check_constant_of_shape(const OrtNode *node, struct op_in
 	OrtValue *val = NULL;
 	ONNXTensorElementDataType vtype;
 	int64_t dims[OP_MAX_RANK];
-	size_t rank, n = 1, i, es;
+	size_t rank, es;
 	const int64_t *shape;
 	const void *data;
 	OrtStatus *st;
@@ -219,16 +235,16 @@ static enum op_verdict check_constant_of_shape(const OrtNode *node, struct op_in
 		say(why, len, "cannot read the 'value' attribute");
 		goto out;
 	}
-	for (i = 0; i < rank; i++)
-		n *= (size_t)shape[i];
 	es = op_elem_size(vtype);
-	if (n != 1 || es != op->es) {
+	if (rank > OP_MAX_RANK || count(shape, rank) != 1 || es != op->es) {
 		say(why, len, "'value' is not one element of the output type");
 		goto out;
 	}
 	if (elem_word(data, op->es, &op->word)) {
-		say(why, len, "8-byte value 0x%016" PRIx64 " has unequal 32-bit halves",
-		    *(const uint64_t *)data);
+		uint64_t v;
+
+		memcpy(&v, data, sizeof(v));	/* no alignment is promised */
+		say(why, len, "8-byte value 0x%016" PRIx64 " has unequal 32-bit halves", v);
 		goto out;
 	}
 	say(why, len, "word 0x%08x repeated (%zu-byte elements)", op->word, op->es);
@@ -261,6 +277,10 @@ static enum op_verdict expand_run_bytes(const OrtNode *node, const struct op_inf
 		    "(their length is known at Run)", n);
 		return OP_CLAIM;
 	}
+	if (count(dims, rank) < 0) {
+		say(why, len, "the output has more than 2^40 elements");
+		return OP_DECLINE;
+	}
 	for (i = rank; i-- > 0;) {
 		if (n > 1 && i >= rank - in_rank && in[i - (rank - in_rank)] != 1)
 			break;
@@ -277,8 +297,8 @@ static enum op_verdict expand_run_bytes(const OrtNode *node, const struct op_inf
 static enum op_verdict check_expand(const OrtNode *node, struct op_info *op, char *why,
 				    size_t len)
 {
-	int64_t dims[OP_MAX_RANK];
-	size_t rank, i, n = 1;
+	int64_t dims[OP_MAX_RANK], n;
+	size_t rank;
 
 	if (io_elem(node, true, op, dims, &rank, why, len) != OP_CLAIM)
 		return OP_DECLINE;
@@ -290,14 +310,17 @@ static enum op_verdict check_expand(const OrtNode *node, struct op_info *op, cha
 		say(why, len, "the input's shape is not static");
 		return OP_DECLINE;
 	}
-	for (i = 0; i < rank; i++)
-		n *= (size_t)dims[i];
+	n = count(dims, rank);
+	if (n < 0) {
+		say(why, len, "the input has more than 2^40 elements");
+		return OP_DECLINE;
+	}
 	if (rank > 0 && n > 1 && dims[rank - 1] != 1) {
 		say(why, len, "the last input axis (%" PRId64 ") does not broadcast: one FILL per element",
 		    dims[rank - 1]);
 		return OP_DECLINE;
 	}
-	return expand_run_bytes(node, op, dims, rank, n, why, len);
+	return expand_run_bytes(node, op, dims, rank, (size_t)n, why, len);
 }
 
 static enum op_verdict check_eyelike(const OrtNode *node, struct op_info *op, char *why,
@@ -343,24 +366,88 @@ static enum op_verdict check_eyelike(const OrtNode *node, struct op_info *op, ch
 	return OP_CLAIM;
 }
 
-enum op_verdict op_check(const OrtNode *node, struct op_info *op, char *why, size_t len)
-{
-	const char *type = "", *domain = "";
-	OrtStatus *st;
+static const char *const kind_names[] = {
+	[OPK_CONSTANT_OF_SHAPE] = "ConstantOfShape",
+	[OPK_EXPAND] = "Expand",
+	[OPK_EYELIKE] = "EyeLike",
+};
 
-	memset(op, 0, sizeof(*op));
-	st = ort->Node_GetOperatorType(node, &type);
-	if (!st)
-		st = ort->Node_GetDomain(node, &domain);
+#define CONTEXT_FORMAT "acceldev-op 1 %d %zu %" SCNu32 " %" SCNd64 " %" SCNu32 " %" SCNu32 " %" SCNd64
+
+void op_format(const struct op_info *op, char *buf, size_t len)
+{
+	snprintf(buf, len, "acceldev-op 1 %d %zu %" PRIu32 " %" PRId64 " %" PRIu32 " %" PRIu32
+		 " %" PRId64, (int)op->kind, op->es, op->word, op->k, op->one_lo, op->one_hi,
+		 op->out_bytes);
+}
+
+/* a string attribute into buf ("" if absent); -1 if it does not fit */
+static int attr_string(const OrtNode *node, const char *name, char *buf, size_t len)
+{
+	const OrtOpAttr *attr = NULL;
+	OrtStatus *st;
+	size_t got = 0;
+
+	buf[0] = 0;
+	st = ort->Node_GetAttributeByName(node, name, &attr);
+	if (!st && attr)
+		st = ort->ReadOpAttr(attr, ORT_OP_ATTR_STRING, buf, len - 1, &got);
 	if (st) {
 		ort->ReleaseStatus(st);
-		say(why, len, "cannot read the node");
+		buf[0] = 0;
+		return attr ? -1 : 0;
+	}
+	buf[got < len ? got : len - 1] = 0;
+	return 0;
+}
+
+/* an EPContext node: ours (source) if its ep_cache_context reads back */
+static enum op_verdict check_context(const OrtNode *node, struct op_info *op, char *why,
+				     size_t len)
+{
+	char source[64], text[160];
+	int kind, n;
+
+	if (attr_string(node, "source", source, sizeof(source)) ||
+	    strcmp(source, OP_CONTEXT_SOURCE)) {
+		say(why, len, "an EPContext node of another EP ('%s')", source);
 		return OP_OTHER;
 	}
-	if (*domain && strcmp(domain, "ai.onnx")) {
-		say(why, len, "domain '%s' is not ONNX's", domain);
-		return OP_OTHER;
+	if (attr_string(node, "ep_cache_context", text, sizeof(text)) ||
+	    sscanf(text, CONTEXT_FORMAT "%n", &kind, &op->es, &op->word, &op->k, &op->one_lo,
+		   &op->one_hi, &op->out_bytes, &n) != 7 || text[n] ||
+	    kind < OPK_CONSTANT_OF_SHAPE || kind > OPK_EYELIKE || !op->es || op->es > 8 ||
+	    (op->es & (op->es - 1))) {
+		say(why, len, "EPContext node with an ep_cache_context this EP cannot read");
+		return OP_DECLINE;
 	}
+	op->kind = (enum op_kind)kind;
+	op->type = kind_names[kind];
+	op->from_context = true;
+	say(why, len, "EPContext node of a %s", op->type);
+	return OP_CLAIM;
+}
+
+/* op->out_bytes: the output's bytes when its shape is static */
+static void static_output(const OrtNode *node, struct op_info *op)
+{
+	const OrtValueInfo *vi;
+	ONNXTensorElementDataType type;
+	int64_t dims[OP_MAX_RANK], n;
+	size_t rank;
+
+	op->out_bytes = -1;
+	if (node_io(node, false, 0, &vi) || value_type(vi, &type, dims, &rank) ||
+	    !dims_static(dims, rank))
+		return;
+	n = count(dims, rank);
+	if (n >= 0)
+		op->out_bytes = n * (int64_t)op->es;
+}
+
+static enum op_verdict check_onnx(const OrtNode *node, const char *type, struct op_info *op,
+				  char *why, size_t len)
+{
 	if (!strcmp(type, "ConstantOfShape")) {
 		op->kind = OPK_CONSTANT_OF_SHAPE;
 		op->type = "ConstantOfShape";
@@ -380,6 +467,33 @@ enum op_verdict op_check(const OrtNode *node, struct op_info *op, char *why, siz
 	return OP_OTHER;
 }
 
+enum op_verdict op_check(const OrtNode *node, struct op_info *op, char *why, size_t len)
+{
+	const char *type = "", *domain = "";
+	enum op_verdict v;
+	OrtStatus *st;
+
+	memset(op, 0, sizeof(*op));
+	st = ort->Node_GetOperatorType(node, &type);
+	if (!st)
+		st = ort->Node_GetDomain(node, &domain);
+	if (st) {
+		ort->ReleaseStatus(st);
+		say(why, len, "cannot read the node");
+		return OP_OTHER;
+	}
+	if (!strcmp(domain, "com.microsoft") && !strcmp(type, "EPContext"))
+		return check_context(node, op, why, len);
+	if (*domain && strcmp(domain, "ai.onnx")) {
+		say(why, len, "domain '%s' is not ONNX's", domain);
+		return OP_OTHER;
+	}
+	v = check_onnx(node, type, op, why, len);
+	if (v == OP_CLAIM)
+		static_output(node, op);
+	return v;
+}
+
 /* ---- plans --------------------------------------------------------------- */
 
 static OrtStatus *bad(const struct op_info *op, const char *what)
@@ -388,22 +502,6 @@ static OrtStatus *bad(const struct op_info *op, const char *what)
 
 	snprintf(msg, sizeof(msg), "Acceldev %s: %s", op->type, what);
 	return ort->CreateStatus(ORT_INVALID_ARGUMENT, msg);
-}
-
-/* elements of dims, or -1 on overflow of a 1 TiB-ish bound */
-static int64_t count(const int64_t *dims, size_t rank)
-{
-	int64_t n = 1;
-	size_t i;
-
-	for (i = 0; i < rank; i++) {
-		if (dims[i] < 0)
-			return -1;
-		if (dims[i] && n > (INT64_C(1) << 40) / dims[i])
-			return -1;
-		n *= dims[i];
-	}
-	return n;
 }
 
 /* input i: element type, shape, data */
@@ -480,6 +578,8 @@ static OrtStatus *prepare_expand(const struct op_info *op, OrtKernelContext *kct
 		in_aligned[i] = a;
 		odims[i] = a == 1 ? b : a;
 	}
+	if (count(odims, rank) < 0)
+		return bad(op, "negative or too large output shape");
 	*orank = rank;
 	for (i = rank; i-- > 0;) {	/* element strides of the input */
 		p->in_strides[i] = in_aligned[i] == 1 ? 0 : stride;
@@ -521,8 +621,20 @@ static OrtStatus *prepare_eyelike(const struct op_info *op, OrtKernelContext *kc
 	rows = odims[0] = s[0];
 	cols = odims[1] = s[1];
 	*orank = 2;
-	first = op->k < 0 ? -op->k : 0;
-	end = cols - op->k < rows ? cols - op->k : rows;
+	/*
+	 * Rows [first, end) hold a diagonal element; none when k is outside
+	 * (-rows, cols), which also keeps -k and cols - k from overflowing
+	 * (k may be INT64_MIN or INT64_MAX).
+	 */
+	if (op->k >= cols || op->k <= -rows) {
+		first = end = 0;
+	} else if (op->k < 0) {
+		first = -op->k;
+		end = rows - first < cols ? rows : first + cols;
+	} else {
+		first = 0;
+		end = cols - op->k < rows ? cols - op->k : rows;
+	}
 	p->row0 = first;
 	p->cols = cols;
 	p->k = op->k;

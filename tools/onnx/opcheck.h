@@ -6,6 +6,7 @@
 #ifndef ACCELDEV_OPCHECK_H
 #define ACCELDEV_OPCHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,8 @@ struct op_info {
 	uint32_t word;			/* ConstantOfShape: the value's word */
 	int64_t k;			/* EyeLike: diagonal */
 	uint32_t one_lo, one_hi;	/* EyeLike: the value 1, low/high word */
+	int64_t out_bytes;		/* the output's size if its shape is static, else -1 */
+	bool from_context;		/* an EPContext node of ours (op_format) */
 };
 
 enum op_verdict {
@@ -32,6 +35,14 @@ enum op_verdict {
 
 /* Decide about a node; why gets the reason either way. */
 enum op_verdict op_check(const OrtNode *node, struct op_info *op, char *why, size_t len);
+
+/*
+ * op_format() - a claimed node's op_info as the text of an EPContext
+ * node's ep_cache_context; op_check() reads it back from such a node.
+ */
+void op_format(const struct op_info *op, char *buf, size_t len);
+
+#define OP_CONTEXT_SOURCE ACCELDEV_EP_NAME	/* EPContext "source" of ours */
 
 #define OP_MAX_RANK 16
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* stats.c - per-node counters of libacceldev_ep.so (acceldev_ep_stats.h) */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,11 +11,12 @@
 struct node_stats {
 	struct node_stats *next;
 	struct acceldev_ep_node_stats s;
+	char type[32];
 	char name[];
 };
 
 static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct node_stats *stats_head;
+static struct node_stats *stats_head, **stats_tail = &stats_head;	/* first use first */
 
 static struct node_stats *find(const char *node)
 {
@@ -26,7 +28,8 @@ static struct node_stats *find(const char *node)
 	return NULL;
 }
 
-void ep_stats_add(const char *node, uint64_t ns, const struct fill_stats *fs)
+void ep_stats_add(const char *node, const char *type, uint64_t ns,
+		  const struct fill_stats *fs)
 {
 	struct node_stats *n;
 
@@ -37,8 +40,9 @@ void ep_stats_add(const char *node, uint64_t ns, const struct fill_stats *fs)
 		if (!n)
 			goto out;
 		strcpy(n->name, node);
-		n->next = stats_head;
-		stats_head = n;
+		snprintf(n->type, sizeof(n->type), "%s", type);
+		*stats_tail = n;
+		stats_tail = &n->next;
 	}
 	n->s.calls++;
 	n->s.ns += ns;
@@ -46,11 +50,15 @@ void ep_stats_add(const char *node, uint64_t ns, const struct fill_stats *fs)
 	n->s.fences += fs->fences;
 	n->s.chunks += fs->chunks;
 	n->s.cpu_bytes += fs->cpu_bytes;
+	n->s.cpu_runs += fs->fills == 0 && fs->cpu_bytes > 0;
+	n->s.reopens += fs->reopens;
 out:
 	pthread_mutex_unlock(&stats_lock);
 }
 
 EXPORT int acceldev_ep_node_stats(const char *node, struct acceldev_ep_node_stats *out);
+EXPORT int acceldev_ep_node_stats_at(size_t i, const char **node, const char **type,
+				     struct acceldev_ep_node_stats *out);
 
 int acceldev_ep_node_stats(const char *node, struct acceldev_ep_node_stats *out)
 {
@@ -65,4 +73,21 @@ int acceldev_ep_node_stats(const char *node, struct acceldev_ep_node_stats *out)
 	}
 	pthread_mutex_unlock(&stats_lock);
 	return ret;
+}
+
+int acceldev_ep_node_stats_at(size_t i, const char **node, const char **type,
+			      struct acceldev_ep_node_stats *out)
+{
+	struct node_stats *n;
+
+	pthread_mutex_lock(&stats_lock);
+	for (n = stats_head; n && i; n = n->next)
+		i--;
+	if (n) {
+		*out = n->s;
+		*node = n->name;	/* entries are never freed */
+		*type = n->type;
+	}
+	pthread_mutex_unlock(&stats_lock);
+	return n ? 0 : -1;
 }

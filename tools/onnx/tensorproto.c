@@ -2,6 +2,8 @@
 /* tensorproto.c - a small reader of ONNX TensorProto files (tensorproto.h) */
 #include "tensorproto.h"
 
+#include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -100,6 +102,10 @@ static int push(struct values *v, uint64_t x)
 	return 0;
 }
 
+/*
+ * One value (wire == elem_wire) or a packed run of them (W_LEN) of a
+ * repeated numeric field; any other wire type is an error.
+ */
 static int repeated(struct reader *r, int wire, int elem_wire, struct values *v)
 {
 	struct reader sub = *r;
@@ -133,110 +139,184 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int parse(const uint8_t *buf, size_t size, struct tensor *t, char *err, size_t errlen)
+/* The fields read, their names and the wire type each needs. */
+static const struct field {
+	int number;
+	const char *name;
+	int elem_wire;		/* a repeated field's element: packed (W_LEN) too */
+	bool repeated;
+} fields[] = {
+	{ F_DIMS, "dims", W_VARINT, true },
+	{ F_DATA_TYPE, "data_type", W_VARINT, false },
+	{ F_FLOAT_DATA, "float_data", W_FIXED32, true },
+	{ F_INT32_DATA, "int32_data", W_VARINT, true },
+	{ F_INT64_DATA, "int64_data", W_VARINT, true },
+	{ F_NAME, "name", W_LEN, false },
+	{ F_RAW_DATA, "raw_data", W_LEN, false },
+	{ F_DOUBLE_DATA, "double_data", W_FIXED64, true },
+	{ F_UINT64_DATA, "uint64_data", W_VARINT, true },
+};
+
+static const struct field *find_field(int number)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i].number == number)
+			return &fields[i];
+	return NULL;
+}
+
+/* skip a field we do not read; -1 for wire types 3, 4 (groups), 6, 7 */
+static int skip(struct reader *r, int wire)
+{
+	uint64_t len;
+
+	switch (wire) {
+	case W_VARINT:
+		varint(r);
+		return 0;
+	case W_FIXED64:
+		fixed(r, 8);
+		return 0;
+	case W_FIXED32:
+		fixed(r, 4);
+		return 0;
+	case W_LEN:
+		len = varint(r);
+		if (r->bad || len > (uint64_t)(r->end - r->p))
+			return -1;
+		r->p += len;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+#define MAX_FIELD ((1u << 29) - 1)	/* protobuf's largest field number */
+
+/* dims and data: the element count and byte size, checked for overflow */
+static int check_shape(struct tensor *t, const struct values *dims, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (dims->n > TP_MAX_RANK) {
+		set_err(err, errlen, "more than %d dims", TP_MAX_RANK);
+		return -1;
+	}
+	t->rank = dims->n;
+	t->count = 1;
+	for (i = 0; i < dims->n; i++) {
+		memcpy(&t->dims[i], dims->buf + i * 8, 8);
+		if (t->dims[i] < 0) {
+			set_err(err, errlen, "negative dim");
+			return -1;
+		}
+	}
+	for (i = 0; i < dims->n; i++) {
+		if (__builtin_mul_overflow(t->count, (uint64_t)t->dims[i], &t->count))
+			goto overflow;
+	}
+	if (__builtin_mul_overflow(t->count, t->elem_size, &i))
+		goto overflow;
+	return 0;
+overflow:
+	set_err(err, errlen, "the dims' product overflows (more than SIZE_MAX bytes)");
+	return -1;
+}
+
+int tensor_parse(const uint8_t *buf, size_t size, struct tensor *t, char *err, size_t errlen)
 {
 	struct reader r = { buf, buf + size, false };
 	struct values dims = { 0 }, typed = { 0 };
 	const uint8_t *raw = NULL;
-	size_t raw_len = 0, i;
+	size_t raw_len = 0, i, bytes;
+	uint64_t type = 0;
 	int ret = -1;
 
+	memset(t, 0, sizeof(*t));
 	while (r.p < r.end && !r.bad) {
 		uint64_t key = varint(&r), len;
-		int field = (int)(key >> 3), wire = (int)(key & 7);
+		int wire = (int)(key & 7), number;
+		const struct field *f;
 
-		switch (field) {
+		if (r.bad || key >> 3 == 0 || key >> 3 > MAX_FIELD)
+			goto bad;
+		number = (int)(key >> 3);
+		f = find_field(number);
+		if (!f) {
+			if (skip(&r, wire))
+				goto bad;
+			continue;
+		}
+		if (f->repeated ? wire != f->elem_wire && wire != W_LEN : wire != f->elem_wire) {
+			if (f->repeated)
+				set_err(err, errlen, "field %d (%s) has wire type %d, expected %d or 2",
+					number, f->name, wire, f->elem_wire);
+			else
+				set_err(err, errlen, "field %d (%s) has wire type %d, expected %d",
+					number, f->name, wire, f->elem_wire);
+			goto out;
+		}
+		switch (number) {
 		case F_DIMS:
 			if (repeated(&r, wire, W_VARINT, &dims))
 				goto bad;
 			continue;
 		case F_DATA_TYPE:
-			t->type = (int)varint(&r);
+			type = varint(&r);
 			continue;
-		case F_FLOAT_DATA:
-			if (repeated(&r, wire, W_FIXED32, &typed))
-				goto bad;
-			continue;
-		case F_INT32_DATA:
-		case F_INT64_DATA:
-		case F_UINT64_DATA:
-			if (repeated(&r, wire, W_VARINT, &typed))
-				goto bad;
-			continue;
-		case F_DOUBLE_DATA:
-			if (repeated(&r, wire, W_FIXED64, &typed))
-				goto bad;
-			continue;
-		}
-		switch (wire) {	/* name, raw_data, or a field we skip */
-		case W_VARINT:
-			varint(&r);
-			break;
-		case W_FIXED64:
-			fixed(&r, 8);
-			break;
-		case W_FIXED32:
-			fixed(&r, 4);
-			break;
-		case W_LEN:
+		case F_NAME:
+		case F_RAW_DATA:
 			len = varint(&r);
 			if (r.bad || len > (uint64_t)(r.end - r.p))
 				goto bad;
-			if (field == F_NAME) {
+			if (number == F_NAME) {
 				size_t n = len < sizeof(t->name) - 1 ? len : sizeof(t->name) - 1;
 
 				memcpy(t->name, r.p, n);
 				t->name[n] = 0;
-			} else if (field == F_RAW_DATA) {
+			} else {
 				raw = r.p;
 				raw_len = len;
 			}
 			r.p += len;
-			break;
-		default:
-			goto bad;
+			continue;
+		default:	/* the typed *_data arrays */
+			if (repeated(&r, wire, f->elem_wire, &typed))
+				goto bad;
+			continue;
 		}
 	}
 	if (r.bad)
 		goto bad;
+	t->type = type <= INT_MAX ? (int)type : -1;
 	t->elem_size = tensor_elem_size(t->type);
 	if (!t->elem_size) {
-		set_err(err, errlen, "data type %d (%s) is not supported", t->type,
+		set_err(err, errlen, "data type %" PRIu64 " (%s) is not supported", type,
 			tensor_type_name(t->type));
 		goto out;
 	}
-	if (dims.n > TP_MAX_RANK) {
-		set_err(err, errlen, "more than %d dims", TP_MAX_RANK);
+	if (check_shape(t, &dims, err, errlen))
+		goto out;
+	bytes = t->count * t->elem_size;
+	/* the data must be there before anything of its size is allocated */
+	if (raw && raw_len != bytes) {
+		set_err(err, errlen, "raw_data has %zu bytes, the shape needs %zu", raw_len, bytes);
 		goto out;
 	}
-	t->rank = dims.n;
-	t->count = 1;
-	for (i = 0; i < dims.n; i++) {
-		memcpy(&t->dims[i], dims.buf + i * 8, 8);
-		if (t->dims[i] < 0) {
-			set_err(err, errlen, "negative dim");
-			goto out;
-		}
-		t->count *= (size_t)t->dims[i];
+	if (!raw && typed.n != t->count) {
+		set_err(err, errlen, "%zu typed values, the shape needs %zu", typed.n, t->count);
+		goto out;
 	}
-	t->data = malloc(t->count * t->elem_size + 1);
+	t->data = malloc(bytes + 1);
 	if (!t->data) {
 		set_err(err, errlen, "out of memory");
 		goto out;
 	}
 	if (raw) {
-		if (raw_len != t->count * t->elem_size) {
-			set_err(err, errlen, "raw_data has %zu bytes, the shape needs %zu", raw_len,
-				t->count * t->elem_size);
-			goto out;
-		}
 		memcpy(t->data, raw, raw_len);
 	} else {
-		if (typed.n != t->count) {
-			set_err(err, errlen, "%zu typed values, the shape needs %zu", typed.n,
-				t->count);
-			goto out;
-		}
 		/* each value's low elem_size bytes (float_data: the 4 bytes) */
 		for (i = 0; i < t->count; i++)
 			memcpy(t->data + i * t->elem_size, typed.buf + i * 8, t->elem_size);
@@ -248,6 +328,8 @@ bad:
 out:
 	free(dims.buf);
 	free(typed.buf);
+	if (ret)
+		tensor_free(t);
 	return ret;
 }
 
@@ -272,14 +354,13 @@ int tensor_read(const char *path, struct tensor *t, char *err, size_t errlen)
 		return -1;
 	}
 	fclose(f);
-	ret = parse(buf, (size_t)size, t, err, errlen);
+	ret = tensor_parse(buf, (size_t)size, t, err, errlen);
 	free(buf);
 	if (ret) {
 		char msg[256];
 
 		snprintf(msg, sizeof(msg), "%s", err);
 		set_err(err, errlen, "%s: %s", path, msg);
-		tensor_free(t);
 	}
 	return ret;
 }

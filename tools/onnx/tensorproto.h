@@ -23,8 +23,13 @@ struct tensor {
 	uint8_t *data;		/* count * elem_size bytes, malloc'ed */
 };
 
-/* Return 0, or -1 with a message in err. */
+/*
+ * Return 0, or -1 with a message in err (and nothing to free). Malformed
+ * input (truncated, wrong wire types, dims whose product overflows or
+ * that the data does not fill) is an error, never a read outside buf.
+ */
 int tensor_read(const char *path, struct tensor *t, char *err, size_t errlen);
+int tensor_parse(const uint8_t *buf, size_t size, struct tensor *t, char *err, size_t errlen);
 void tensor_free(struct tensor *t);
 size_t tensor_elem_size(int type);	/* 0: not a numeric type we read */
 const char *tensor_type_name(int type);

@@ -110,9 +110,18 @@ stage_onnx() {
 	mkdir -p "$stage/usr/lib" "$stage/usr/bin" "$stage/onnx/testdata"
 	install -m 0755 "$ORT_LIBDIR/libonnxruntime.so.1" "$stage/usr/lib/"
 	install -m 0755 "$ONNX_BUILD/lib/libacceldev_ep.so" "$stage/usr/lib/"
-	install -m 0755 "$ONNX_BUILD/bin/acceldev-onnx" "$stage/usr/bin/"
+	install -m 0755 "$ONNX_BUILD/bin/acceldev-onnx" "$ONNX_BUILD/bin/acceldev-ep-example" \
+		"$ONNX_BUILD/bin/acceldev-ep-example-cxx" "$stage/usr/bin/"
+	# ONNX Runtime's start-up (its telemetry) runs `blkid; hostname`
+	# through sh and looks for a CA bundle; a guest without them gets
+	# "sh: blkid: not found" and "No readable CA bundle was found" on
+	# every run. Debian's own (util-linux, ca-certificates) go in.
+	mkdir -p "$stage/usr/sbin" "$stage/etc/ssl/certs"
+	install -m 0755 /usr/sbin/blkid "$stage/usr/sbin/"
+	install -m 0644 /etc/ssl/certs/ca-certificates.crt "$stage/etc/ssl/certs/"
 	copy_with_libs "$stage" "$ORT_LIBDIR/libonnxruntime.so.1" "$ONNX_BUILD/bin/acceldev-onnx" \
-		"$ONNX_BUILD/lib/libacceldev_ep.so"
+		"$ONNX_BUILD/lib/libacceldev_ep.so" "$ONNX_BUILD/bin/acceldev-ep-example-cxx" \
+		/usr/sbin/blkid
 	install -m 0644 "$ONNX_DIR/tests/testlib.sh" "$stage/onnx/testlib.sh"
 	run_logged "$stage.models.log" "building the test models (python3-onnx)" \
 		"$PYTHON" "$ONNX_DIR/tests/make_models.py" "$stage/onnx/models" || return 1
@@ -146,12 +155,98 @@ demo_onnx() {
 	vm_log "booting the ONNX Runtime demo VM (Debian kernel, 2 devices)"
 	# shellcheck disable=SC2034
 	INITRAMFS_EXTRA=$(checkout_build_dir)/onnx-stage
-	OPT_VERBOSE=1 run_vm_groups onnx-demo "$testdir" "$ko" 0 1 onnx-demo
+	# the guest's own output only: the boot and the kernel's lines stay
+	# in the console log, which run_vm_groups names
+	OPT_VERBOSE=1 QUIET_BOOT=1 run_vm_groups onnx-demo "$testdir" "$ko" 0 1 onnx-demo
 	# shellcheck disable=SC2034
 	INITRAMFS_EXTRA=''
 }
 
-# main_onnx: the onnx group, tools/onnx/tests/onnx_*.sh, in one VM
+# ---- the host side of the group: results onnx-host/NAME -------------------
+
+# Built with these into <run>/build/onnx-host; any report stops the
+# program (-fno-sanitize-recover) with its own exit status, and the log
+# is searched for reports too (a test expecting exit 1 must not take an
+# AddressSanitizer exit for its own).
+ONNX_SAN_FLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+ONNX_SAN_REPORT='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer'
+
+# onnx_host_env: the sanitizers' settings; ONNX Runtime's own leaks at
+# exit (it is not ours to fix) are suppressed by library name
+onnx_host_env() {
+	local supp=$1
+	printf 'leak:libonnxruntime.so.1\n' >"$supp"
+	echo "ASAN_OPTIONS=exitcode=86:abort_on_error=0:detect_leaks=1"
+	echo "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87"
+	echo "LSAN_OPTIONS=suppressions=$supp:print_suppressions=0"
+}
+
+# onnx_host_run NAME LOG CMD...: run CMD (in its own folder) with the
+# sanitizers' settings; PASS when it exits 0 and its log has no report
+onnx_host_run() {
+	local name=$1 logf=$2 rc=0 dir
+	shift 2
+	dir=$(dirname "$logf")/$name.d
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$dir" && env "${ONNX_HOST_ENV[@]}" timeout 600 "$@") >"$logf" 2>&1 </dev/null || rc=$?
+	if grep -qE "$ONNX_SAN_REPORT" "$logf"; then
+		record FAIL "$name" "sanitizer report, log: $logf"
+		grep -E -m 3 "$ONNX_SAN_REPORT" "$logf" | sed 's/^/    | /' >&2
+	elif [ "$rc" -ne 0 ]; then
+		record FAIL "$name" "exit $rc, log: $logf"
+		grep -E -m 10 '^FAIL' "$logf" | sed 's/^/    | /' >&2
+	else
+		record PASS "$name" "$(tail -n 1 "$logf")"
+	fi
+}
+
+# onnx_host_wanted NAME: true when --only is not given or names NAME
+onnx_host_wanted() {
+	local o
+	[ ${#OPT_ONLY[@]} -eq 0 ] && return 0
+	for o in "${OPT_ONLY[@]}"; do
+		[ "$o" = "$1" ] && return 0
+	done
+	return 1
+}
+
+# main_onnx_host: without a device, in simulation (the EP's virtual
+# device), built with AddressSanitizer and UndefinedBehaviorSanitizer:
+# tensorproto-test (the .pb reader on malformed input), then each
+# tests/onnx_*.sh whose "// vmtest:" line says host=sim. Needs
+# onnx_prepare's staged models.
+main_onnx_host() {
+	local build dir logs src name
+	build=$(checkout_build_dir)/onnx-host
+	logs=$RUN_DIR/onnx-host
+	mkdir -p "$logs"
+	PREFIX=onnx-host/
+	if ! run_logged "$build.log" "building the EP and acceldev-onnx with ASan and UBSan" \
+		make -C "$REPO/tools" O="$build" CC=gcc CFLAGS="$ONNX_SAN_FLAGS" \
+		LDFLAGS="-fsanitize=address,undefined" ORT_INCLUDE="$ORT_INCLUDE" \
+		ORT_LIBDIR="$ORT_LIBDIR" -j"${ACCELDEV_JOBS:-$(nproc)}" onnx onnx-host-tests; then
+		record FAIL build "log: $build.log"
+		PREFIX=''
+		return 0
+	fi
+	mapfile -t ONNX_HOST_ENV < <(onnx_host_env "$logs/lsan.supp")
+	dir=$(checkout_build_dir)/onnx-stage/onnx
+	onnx_host_wanted tensorproto &&
+		onnx_host_run tensorproto "$logs/tensorproto.log" "$build/bin/tensorproto-test"
+	for src in "$ONNX_DIR"/tests/onnx_*.sh; do
+		name=$(basename "$src" .sh)
+		[ "$(vmtest_opt "$src" host)" = sim ] || continue
+		onnx_host_wanted "$name" || continue
+		onnx_host_run "$name" "$logs/$name.log" env ONNX_DATA="$dir" \
+			ONNX_TESTLIB="$dir/testlib.sh" ACCELDEV_ONNX="$build/bin/acceldev-onnx" \
+			ACCELDEV_EP_LIB="$build/lib/libacceldev_ep.so" ONNX_SIMULATE=1 sh "$src"
+	done
+	PREFIX=''
+}
+
+# main_onnx: the onnx group: the host side (main_onnx_host), then
+# tools/onnx/tests/onnx_*.sh in one VM
 main_onnx() {
 	local ko="" testdir name src names=()
 	use_debian_kernel
@@ -163,6 +258,7 @@ main_onnx() {
 	[ -n "$ko" ] || { record FAIL "onnx/module" "no acceldev.ko"; return 0; }
 	userspace_or_fail
 	onnx_prepare onnx/build onnx/models || return 0
+	main_onnx_host
 	testdir=$(checkout_build_dir)/onnx-tests
 	mkdir -p "$testdir"
 	T_SRC=()
@@ -174,10 +270,13 @@ main_onnx() {
 		names+=("$name")
 	done
 	if [ ${#OPT_ONLY[@]} -gt 0 ]; then
+		names=()
 		for name in "${OPT_ONLY[@]}"; do
+			[ "$name" = tensorproto ] && continue	# host side only
 			[ -n "${T_SRC[$name]:-}" ] || die "--only: no onnx test named $name"
+			names+=("$name")
 		done
-		names=("${OPT_ONLY[@]}")
+		[ ${#names[@]} -gt 0 ] || return 0
 	fi
 	# both read by run_vm_groups / make_initramfs (build.sh, vmtest)
 	# shellcheck disable=SC2034

@@ -164,6 +164,20 @@ def mixed_expand_matmul(out):
           "shape2": np.array([6, 3], np.int64)}, {"y": e @ f})
 
 
+def two_unnamed(out):
+    # two ConstantOfShape nodes without names (as in ONNX's backend
+    # tests): the EP's statistics must keep them apart
+    nodes = [helper.make_node("ConstantOfShape", ["s1"], ["y1"],
+                              value=numpy_helper.from_array(np.array([2.0], np.float32))),
+             helper.make_node("ConstantOfShape", ["s2"], ["y2"],
+                              value=numpy_helper.from_array(np.array([7], np.int32)))]
+    ys = [helper.make_tensor_value_info("y1", TensorProto.FLOAT, [None]),
+          helper.make_tensor_value_info("y2", TensorProto.INT32, [None, None])]
+    save(out, "two_unnamed", nodes, [shape_input("s1", 1), shape_input("s2", 2)], ys,
+         {"s1": np.array([10], np.int64), "s2": np.array([4, 6], np.int64)},
+         {"y1": np.full([10], 2.0, np.float32), "y2": np.full([4, 6], 7, np.int32)})
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -176,6 +190,9 @@ def main():
                       [(4 << 20) // 4 + 1])
     constant_of_shape(out, "cos_100m", np.float32, TensorProto.FLOAT, 42.0,
                       [25, 1024, 1024], expected=False)
+    # the new-user case: 24 MiB of float16 (the demo)
+    constant_of_shape(out, "cos_24m_float16", np.float16, TensorProto.FLOAT16, 1.5,
+                      [12, 1024, 1024], expected=False)
     constant_of_shape(out, "cos_int8_odd", np.int8, TensorProto.INT8, 5, [4097, 3])
     constant_of_shape(out, "cos_empty", np.float32, TensorProto.FLOAT, 1.0, [3, 0])
     constant_of_shape_default(out)
@@ -201,8 +218,12 @@ def main():
     eyelike(out, "eye_uint64", 4, 6, 1, TensorProto.UINT64)
     eyelike(out, "eye_float_no_dtype", 5, 5, -1, None, np.float32)
     eyelike(out, "eye_k_outside", 3, 3, 5, TensorProto.FLOAT)
+    # the extremes of k: no diagonal, and no overflow computing where it is
+    eyelike(out, "eye_k_int64_min", 3, 4, -(1 << 63), TensorProto.FLOAT)
+    eyelike(out, "eye_k_int64_max", 3, 4, (1 << 63) - 1, TensorProto.INT64)
     mixed_shape_cos_add(out)
     mixed_expand_matmul(out)
+    two_unnamed(out)
 
 
 if __name__ == "__main__":

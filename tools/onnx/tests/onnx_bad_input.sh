@@ -2,7 +2,7 @@
 # Bad input: a corrupt model gives ONNX Runtime's error (exit 1, no
 # crash); a missing input file and a bad .pb are errors too.
 : <<'VMTEST'
-// vmtest: timeout=60
+// vmtest: timeout=60 host=sim
 VMTEST
 # shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"

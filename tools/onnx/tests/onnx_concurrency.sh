@@ -38,6 +38,12 @@ else
 	echo "FAIL runs_submitted did not grow on both: acceldev0 $a0 -> $b0, acceldev1 $a1 -> $b1"
 	FAILS=$((FAILS + 1))
 fi
+# ep.acceldev.device: the EP device of acceldev0, told to use acceldev1
+a0=$(runs 0) a1=$(runs 1)
+run_model cos_4m_plus_4 --device 0 --option device=1 --acceldev cos
+b0=$(runs 0) b1=$(runs 1)
+[ "$b0" -eq "$a0" ] && [ "$b1" -gt "$a1" ]
+verdict $? "ep.acceldev.device=1: runs_submitted of acceldev0 $a0 -> $b0, acceldev1 $a1 -> $b1"
 run_model expand_middle --acceldev expand --threads 8 --runs 25
 run_model eye_double_big --acceldev eye --threads 6 --runs 4
 finish

@@ -4,7 +4,9 @@
 # device hung after hang_timeout_ms (1.5 s here) and fails the EP's
 # context. The Run must end with an ORT error status naming the node, the
 # process must exit by itself, and once the device moves again a new
-# process computes correctly.
+# process computes correctly. Then the same in one session: after the
+# failed Run the device moves again, and the session's next Run (the EP
+# reopens its context) computes correctly.
 : <<'VMTEST'
 // vmtest: timeout=120
 VMTEST
@@ -34,4 +36,16 @@ fi
 "$mon" qom-set /machine/peripheral/acc0 wedged false >/dev/null || exit 1
 echo "$saved" >"$param"
 run_model cos_4k --device 0 --acceldev cos
+
+cat >unwedge.sh <<EOS
+#!/bin/sh
+$mon qom-set /machine/peripheral/acc0 wedged false >/dev/null
+EOS
+chmod +x unwedge.sh
+echo 1500 >"$param"
+"$mon" qom-set /machine/peripheral/acc0 wedged true >/dev/null || exit 1
+run_model cos_4k --device 0 --acceldev cos --fail-then ./unwedge.sh --log-level warning
+expect_in "first Run: error status" "the first Run failed"
+expect_in "a new context after the last one failed" "the next Run reopened the context"
+echo "$saved" >"$param"
 finish

@@ -2,7 +2,7 @@
 # ConstantOfShape of every element type: on Acceldev with the exact
 # expected data; 8-byte values with unequal halves stay on the CPU EP.
 : <<'VMTEST'
-// vmtest: timeout=120
+// vmtest: timeout=120 host=sim
 VMTEST
 # shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"

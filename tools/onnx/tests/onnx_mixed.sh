@@ -2,7 +2,7 @@
 # Mixed graphs: node by node assignment, results equal to the CPU EP's
 # (and to numpy's, computed when the models were built).
 : <<'VMTEST'
-// vmtest: timeout=120
+// vmtest: timeout=120 host=sim
 VMTEST
 # shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"

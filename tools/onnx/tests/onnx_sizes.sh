@@ -3,7 +3,7 @@
 # chunks: more than the 16 slots, reused round after round), unaligned
 # byte counts (the CPU writes the tail), an empty output.
 : <<'VMTEST'
-// vmtest: timeout=300
+// vmtest: timeout=300 host=sim
 VMTEST
 # shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"

@@ -3,7 +3,7 @@
 # operators the EP computes: through ONNX Runtime with the Acceldev EP,
 # the node assigned to Acceldev, every output equal to the expected .pb.
 : <<'VMTEST'
-// vmtest: timeout=120
+// vmtest: timeout=120 host=sim
 VMTEST
 # shellcheck source=testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"

@@ -4,7 +4,20 @@
 # /onnx/testdata, the tool in /usr/bin. On the host, set ONNX_DATA,
 # ACCELDEV_ONNX (the tool) and ACCELDEV_EP_LIB.
 ONNX_DATA=${ONNX_DATA:-/onnx}
-AO=${ACCELDEV_ONNX:-acceldev-onnx}
+AO_BIN=${ACCELDEV_ONNX:-acceldev-onnx}
+# "$AO" runs the tool with min_bytes=0: every node FILL can compute goes
+# to the device whatever the cost model would choose, so that the tests
+# check FILL's data (onnx_cost_model calls "$AO_BIN" to see the model).
+# ONNX_SIMULATE=1 (the host side of the group, no device): also
+# --simulate: the EP is registered as "acceldev.virtual" (ORT's
+# allow_virtual_devices) and its virtual device is used.
+AO_SIM=
+[ "${ONNX_SIMULATE:-0}" = 1 ] && AO_SIM=--simulate
+ao() {
+	# shellcheck disable=SC2086
+	"$AO_BIN" $AO_SIM --option min_bytes=0 "$@"
+}
+AO=ao
 FAILS=0
 CASES=0
 
@@ -23,6 +36,28 @@ expect_rc() {
 		FAILS=$((FAILS + 1))
 	fi
 	sed 's/^/     | /' case.out
+}
+
+# verdict STATUS WHAT: one more case, passed when STATUS is 0
+verdict() {
+	CASES=$((CASES + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok   $2"
+	else
+		echo "FAIL $2"
+		FAILS=$((FAILS + 1))
+	fi
+}
+
+# expect_in PATTERN WHAT, expect_not_in PATTERN WHAT: the last case's
+# output (case.out) holds PATTERN (grep), or does not
+expect_in() {
+	grep -q -- "$1" case.out
+	verdict $? "$2 ('$1' in the output)"
+}
+expect_not_in() {
+	! grep -q -- "$1" case.out
+	verdict $? "$2 ('$1' not in the output)"
 }
 
 check() { expect_rc 0 "$@"; }
