@@ -18,17 +18,9 @@
 int main(void)
 {
 	int ctx, code, data[ACCELDEV_NUM_BUFFERS], low;
-	uint32_t *c;
 
 	acc_require_devices(2);
-	acc_knob_set(1, "queue-size", "4");
-	acc_knob_set(1, "cmd-delay-us", "20000");
-
-	ctx = acc_open(1);
-	code = acc_create_buffer(ctx, 4096, BUFFER_TYPE_CODE, NULL);
-	c = acc_map(code, 4096);
-	acc_put_fence(c, acc_put_nop(c, 0));
-	munmap(c, 4096);
+	ctx = acc_backlog_context(1, "20000", &code);
 	for (int i = 0; i < ACCELDEV_NUM_BUFFERS; i++)
 		data[i] = acc_create_buffer(ctx, 4096, BUFFER_TYPE_DATA, NULL);
 
