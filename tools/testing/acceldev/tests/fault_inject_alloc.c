@@ -47,7 +47,7 @@
  * (acceldev_fault.h, the bench's debug kernel): on Debian's kernel it is
  * skipped ("SKIP:", exit 4).
  */
-// vmtest: timeout=180
+// vmtest: timeout=300
 #include "acceldev_fault.h"
 
 #define BIG ACCELDEV_BUFFER_MAX_SIZE
