@@ -656,6 +656,29 @@ static inline void acc_setting_write(const char *file, const char *value)
 	acc_write_file(file, value);
 }
 
+/*
+ * For a backlog of runs in the driver: /dev/acceldev@dev gets 4 queue
+ * entries and @delay_us (a string, as qom-set takes it) per command; the
+ * result is a new context on it, and *@code a 4 KiB code buffer of that
+ * context holding a NOP and a FENCE (a RUN of one command at 0 is a NOP,
+ * of two a NOP and a FENCE).
+ */
+static inline int acc_backlog_context(int dev, const char *delay_us,
+				      int *code)
+{
+	uint32_t *c;
+	int ctx;
+
+	acc_knob_set(dev, "queue-size", "4");
+	acc_knob_set(dev, "cmd-delay-us", delay_us);
+	ctx = acc_open(dev);
+	*code = acc_create_buffer(ctx, 4096, BUFFER_TYPE_CODE, NULL);
+	c = acc_map(*code, 4096);
+	acc_put_fence(c, acc_put_nop(c, 0));
+	munmap(c, 4096);
+	return ctx;
+}
+
 /* The same knob on every device, /dev/acceldev0 up to the first missing. */
 static inline void acc_knob_set_all(const char *name, const char *value)
 {
