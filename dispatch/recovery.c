@@ -2,7 +2,7 @@
 /*
  * Acceldev dispatcher, recovery: error interrupts no context explains,
  * the one recovery path for device-level faults, and the hang watchdog.
- * Documentation/acceldev.rst, "Errors from the device", has the rules.
+ * Documentation/acceldev.rst, "Errors", has the rules.
  */
 
 #include <linux/device.h>

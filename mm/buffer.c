@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Acceldev buffers: coherent DMA pages, device page tables, slots, mmap.
- * Why coherent memory, page by page: Documentation/acceldev.rst, "Choices".
+ * Why coherent memory, page by page: Documentation/acceldev.rst,
+ * "Choices where the specification is silent".
  */
 
 #include <linux/anon_inodes.h>
