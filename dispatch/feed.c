@@ -180,10 +180,11 @@ static bool acceldev_boundary_due(struct acceldev_feed *f,
 /*
  * acceldev_fed_locked() - account for a command just fed
  *
- * SAFETY: a context is listed in adev->contexts until every command it
- * queued is done (close syncs, or defers the id's return), and adev->lock
- * keeps the list; so a RUN's context is there. last_run_seq is read
- * without ctx->lock: a stale value costs or saves one FENCE, nothing else.
+ * SAFETY: a context is listed in adev->contexts until every RUN it queued
+ * is done (close syncs on its last RUN, or leaves the id to the reaper
+ * until then), and adev->lock keeps the list; so a RUN's context is there.
+ * last_run_seq is read without ctx->lock: a stale value costs or saves
+ * one FENCE, nothing else.
  */
 static void acceldev_fed_locked(struct acceldev_device *adev,
 				const struct acceldev_cmd *cmd)
