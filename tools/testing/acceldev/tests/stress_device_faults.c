@@ -49,16 +49,17 @@ static void idle_close(struct idle_ctx *c)
 
 /*
  * FILL the data buffer with @value and FENCE, WAIT(@fence): true with
- * every word checked, false on EIO (a device fault hit this very run,
- * or, for fence > 1, RUN refused: the context was failed before).
+ * every word checked, false on EIO (a device fault hit this very run, or
+ * RUN refused: the context was failed before, also by a fault that may
+ * have dropped its data buffer's BIND_SLOT).
  */
 static bool idle_try(struct idle_ctx *c, uint32_t fence, uint32_t value)
 {
 	acc_put_fence(c->cmds, acc_put_fill(c->cmds, 0, value, c->slot, 0,
 					    4096));
 	if (acc_try_run(c->fd, c->code, 0, 2 * ACC_CMD_BYTES) != 0) {
-		CHECK_MSG(errno == EIO && fence > 1, "RUN (fence %u): %s",
-			  fence, acc_errname(errno));
+		CHECK_MSG(errno == EIO, "RUN (fence %u): %s", fence,
+			  acc_errname(errno));
 		return false;
 	}
 	if (acc_try_wait(c->fd, fence) != 0) {
