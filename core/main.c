@@ -187,8 +187,8 @@ void acceldev_hw_start(struct acceldev_device *adev)
  * command being executed when the device stopped was finished): they
  * raise the interrupt as soon as it is enabled.
  *
- * Context: process; probe (through acceldev_hw_start()), or the work or
- * the watchdog with &acceldev_device.lock held.
+ * Context: process; probe (through acceldev_hw_start()), or the work, the
+ * watchdog or a life-cycle callback with &acceldev_device.lock held.
  */
 void acceldev_hw_restart(struct acceldev_device *adev)
 {
@@ -208,8 +208,8 @@ void acceldev_hw_restart(struct acceldev_device *adev)
  * The command being executed, if any, still runs to its end: this alone
  * does not keep the device from memory (see acceldev_remove()).
  *
- * Context: process; probe/remove, or the work or the watchdog with
- * &acceldev_device.lock held.
+ * Context: process; probe/remove, or the work, the watchdog or a
+ * life-cycle callback with &acceldev_device.lock held.
  */
 void acceldev_hw_stop(struct acceldev_device *adev)
 {
