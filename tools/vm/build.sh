@@ -173,16 +173,20 @@ build_tests() {
 					echo "$name" >>"$OUT/compile-failures"
 				exit 0
 			done
-			# "// vmtest: cflags=-m32,-DX": extra flags, comma-separated
-			extra=$(sed -n "s|^[[:space:]]*//[[:space:]]*vmtest:[[:space:]]*||p" "$src" |
-				head -n 1 | tr " \t" "\n\n" | sed -n "s|^cflags=||p" | head -n 1 | tr , " ")
+			# "// vmtest: cflags=-m32,-DX": extra flags, comma-separated;
+			# "libs=-ldrm": libraries, after the source (static linking)
+			opt() {
+				sed -n "s|^[[:space:]]*//[[:space:]]*vmtest:[[:space:]]*||p" "$src" |
+					head -n 1 | tr " \t" "\n\n" | sed -n "s|^$1=||p" | head -n 1 | tr , " "
+			}
+			extra=$(opt cflags)
 			lib=
 			for d in $USER_DIRS; do
 				[ "$(dirname "$src")" = "$d" ] &&
 					extra="$extra -I $USER_INC" lib="$USER_BUILD/lib/libacceldev.a"
 			done
 			# shellcheck disable=SC2086
-			if ! gcc $CFLAGS_STR $extra -o "$OUT/$name" "$src" $lib >"$OUT/$name.log" 2>&1; then
+			if ! gcc $CFLAGS_STR $extra -o "$OUT/$name" "$src" $lib $(opt libs) >"$OUT/$name.log" 2>&1; then
 				echo "$name" >>"$OUT/compile-failures"
 			fi' _
 }
