@@ -158,12 +158,14 @@ build_tests() {
 	: >"$out/compile-failures"
 	[ $# -gt 0 ] || return 0
 	jobs=${ACCELDEV_JOBS:-$(nproc)}
-	local inc=(-I "$REPO/uapi" -I "$REPO/tools/testing/acceldev/include")
+	# the accel uAPI's "drm.h": the kernel's, from libdrm-dev
+	local inc=(-I "$REPO/uapi" -I "$REPO/tools/testing/acceldev/include"
+		-I /usr/include/libdrm)
 	printf '%s\0' "$@" | OUT=$out CFLAGS_STR="${TEST_CFLAGS[*]} ${inc[*]}" \
 		USER_DIRS="${USER_TEST_DIRS[*]}" USER_BUILD="$USER_BUILD" \
 		USER_INC="$REPO/tools/lib/acceldev/include" \
 		OTHER_DIRS="${OTHER_TEST_DIRS[*]}" \
-		OTHER_CFLAGS="${OTHER_TEST_CFLAGS[*]} -I $REPO/uapi" \
+		OTHER_CFLAGS="${OTHER_TEST_CFLAGS[*]} -I $REPO/uapi -I /usr/include/libdrm" \
 		xargs -0 -n 1 -P "$jobs" bash -c '
 			src=$1; name=$(basename "$src" .c)
 			for d in $OTHER_DIRS; do
