@@ -137,23 +137,37 @@ static const struct vm_operations_struct acceldev_bo_vm_ops = {
  * acceldev_bo_mmap() - map an object's pages, all at once
  *
  * drm_gem_mmap() has checked the size and taken an object reference,
- * which drm_gem_vm_close() drops. Imports are mapped through their
- * dma-buf's fd instead.
+ * which drm_gem_vm_close() drops. An import is mapped by its exporter
+ * (dma_buf_mmap()); the mapping then holds the dma-buf, not the object.
  *
  * Context: process, mmap_lock held for writing.
- * Return: 0; -EINVAL for an import or a private mapping; -ENOMEM.
+ * Return: 0; -EINVAL for a private mapping; -ENOMEM; or the exporter's
+ * error.
  */
 static int acceldev_bo_mmap(struct drm_gem_object *obj,
 			    struct vm_area_struct *vma)
 {
 	struct acceldev_buffer *buf = to_acceldev_bo(obj)->buf;
 	unsigned long num;
+	int ret;
 
-	if (!buf || buf->attach || !(vma->vm_flags & VM_SHARED))
+	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-
 	/* The fake offset named the object; the pages count from 0. */
 	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
+	if (obj->import_attach) {
+		/* The exporter maps it; the mapping holds its dma-buf. */
+		vma->vm_ops = NULL;
+		vma->vm_private_data = NULL;
+		ret = dma_buf_mmap(obj->import_attach->dmabuf, vma,
+				   vma->vm_pgoff);
+		if (ret)
+			return ret;
+		vm_flags_set(vma, VM_DONTEXPAND);
+		drm_gem_object_put(obj);
+		return 0;
+	}
+
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP);
 	if (vma->vm_pgoff >= buf->npages)
 		return -EINVAL;
