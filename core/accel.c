@@ -77,7 +77,7 @@ static void acceldev_accel_postclose(struct drm_device *drm,
 {
 	struct acceldev_context *ctx = file->driver_priv;
 
-	acceldev_jobs_cancel_held(ctx, -ECANCELED);
+	acceldev_jobs_cancel_held(ctx);
 	acceldev_context_close(ctx);
 }
 
@@ -324,6 +324,8 @@ void acceldev_accel_removed(struct acceldev_device *adev)
 	unsigned int id;
 	LIST_HEAD(held);
 
+	/* Queued jobs first: a context's held jobs come after them. */
+	acceldev_jobs_stopped(adev);
 	mutex_lock(&adev->lock);
 	for (id = 0; (ctx = acceldev_next_context(adev, &id)); id++) {
 		spin_lock(&ctx->lock);
@@ -331,6 +333,6 @@ void acceldev_accel_removed(struct acceldev_device *adev)
 		spin_unlock(&ctx->lock);
 	}
 	mutex_unlock(&adev->lock);
-	acceldev_jobs_fail_held(&held, -ENODEV);
-	acceldev_jobs_stopped(adev);
+	acceldev_jobs_fail_held(&held);
+	acceldev_jobs_reap(adev);
 }

@@ -31,8 +31,8 @@ int acceldev_job_submit(struct acceldev_context *ctx, struct drm_file *file,
 void acceldev_jobs_retire(struct acceldev_device *adev);
 void acceldev_jobs_take_held_locked(struct acceldev_context *ctx,
 				    struct list_head *list);
-void acceldev_jobs_fail_held(struct list_head *list, int err);
-void acceldev_jobs_cancel_held(struct acceldev_context *ctx, int err);
+void acceldev_jobs_fail_held(struct list_head *list);
+void acceldev_jobs_cancel_held(struct acceldev_context *ctx);
 void acceldev_jobs_stopped(struct acceldev_device *adev);
 void acceldev_jobs_reap(struct acceldev_device *adev);
 

@@ -9,6 +9,7 @@
 
 #include <linux/dma-fence.h>
 #include <linux/dma-fence-chain.h>
+#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -119,8 +120,8 @@ static void acceldev_job_put_refs(struct acceldev_job *job)
 }
 
 /*
- * Signal the jobs of @list, which nobody else can reach, with @err (or,
- * if 0, -EIO for a context in error), then drop their references.
+ * Signal the jobs of @list, which nobody else can reach, with @err unless
+ * they carry an error already, then drop their references.
  *
  * Context: process, no locks held.
  */
@@ -131,7 +132,8 @@ static void acceldev_jobs_fail(struct list_head *list, int err)
 
 	cookie = dma_fence_begin_signalling();
 	list_for_each_entry(job, list, link.node) {
-		dma_fence_set_error(&job->base, err);
+		if (!job->base.error)
+			dma_fence_set_error(&job->base, err);
 		dma_fence_signal(&job->base);
 	}
 	dma_fence_end_signalling(cookie);
@@ -201,51 +203,141 @@ static bool acceldev_job_inputs_signalled_locked(struct acceldev_job *job)
 }
 
 /*
+ * acceldev_job_unrun_locked() - a held job that will not run
+ *
+ * Its fence still signals in order, with @err: it is listed after every
+ * command queued so far (the context's earlier RUNs among them) and
+ * signalled when they are done. Its FENCEs will not come: WAITs for them
+ * may now be unreachable.
+ *
+ * Context: any; caller holds ctx->lock; takes queue_lock.
+ * Return: true; false after removal (the job stays held: removal fails
+ * it once the device is stopped).
+ */
+static bool acceldev_job_unrun_locked(struct acceldev_job *job, int err)
+{
+	struct acceldev_context *ctx = job->ctx;
+	struct acceldev_device *adev = ctx->adev;
+
+	lockdep_assert_held(&ctx->lock);
+
+	spin_lock(&adev->queue_lock);
+	if (adev->gone) {
+		spin_unlock(&adev->queue_lock);
+		return false;
+	}
+	dma_fence_set_error(&job->base, err);
+	job->link.seq = adev->queued_seq;
+	list_move_tail(&job->link.node, &adev->jobs);
+	adev->fence_want = max(adev->fence_want, job->link.seq);
+	spin_unlock(&adev->queue_lock);
+
+	acceldev_run_unreserve_locked(ctx);
+	if (job->in_next < job->in_count)
+		dma_fence_remove_callback(job->in[job->in_next], &job->in_cb);
+	ctx->cmds_submitted -= job->user_cmds;
+	acceldev_context_recheck_waiters_locked(ctx);
+	return true;
+}
+
+/*
+ * Signal the unrun jobs whose turn has come (everything queued before
+ * them may already be done), and have the work look for the others.
+ * Context: process, no locks held; takes adev->lock.
+ */
+static void acceldev_jobs_unrun_retire(struct acceldev_device *adev)
+{
+	bool cookie;
+
+	cookie = dma_fence_begin_signalling();
+	mutex_lock(&adev->lock);
+	acceldev_jobs_retire(adev);
+	mutex_unlock(&adev->lock);
+	dma_fence_end_signalling(cookie);
+	acceldev_dispatch_kick(adev);
+}
+
+/*
  * acceldev_held_work() - queue the held jobs whose in-fences signalled,
  * in submission order
  *
- * A job whose in-fence failed is not run: it fails with that error.
+ * A job whose in-fence failed, or whose context is in error, is not run:
+ * it fails in order (acceldev_job_unrun_locked()). After removal the jobs
+ * stay held for removal to fail.
  *
- * Context: process (the device's workqueue); takes ctx->lock. The
- * context's file is open: closing it cancels this work before it drops
- * its reference.
+ * Context: process (the device's workqueue); takes ctx->lock and
+ * adev->lock. The context's file is open: closing it cancels this work
+ * before it drops its reference.
  */
 static void acceldev_held_work(struct work_struct *work)
 {
 	struct acceldev_context *ctx =
 		container_of(work, struct acceldev_context, held_work);
 	struct acceldev_job *job;
-	LIST_HEAD(failed);
-	int err = 0;
+	bool unrun = false;
+	int err;
 
 	spin_lock(&ctx->lock);
 	while (!list_empty(&ctx->held)) {
-		job = list_first_entry(&ctx->held, struct acceldev_job, link.node);
+		job = list_first_entry(&ctx->held, struct acceldev_job,
+				       link.node);
 		if (!acceldev_job_inputs_signalled_locked(job))
 			break;
-		list_del(&job->link.node);
-		err = job->in_error ?: acceldev_job_queue_locked(job);
+		err = job->in_error ?: ctx->broken ? -EIO : 0;
 		if (err) {
-			acceldev_run_unreserve_locked(ctx);
-			/* Its FENCEs will not come: WAITs may now be unreachable. */
-			ctx->cmds_submitted -= job->user_cmds;
-			acceldev_context_recheck_waiters_locked(ctx);
-			list_add_tail(&job->link.node, &failed);
+			if (!acceldev_job_unrun_locked(job, err))
+				break;
+			unrun = true;
+			continue;
+		}
+		list_del(&job->link.node);
+		if (acceldev_job_queue_locked(job)) {
+			/* Removed meanwhile: removal fails it. */
+			list_add(&job->link.node, &ctx->held);
 			break;
 		}
 	}
 	spin_unlock(&ctx->lock);
-	if (err) {
-		acceldev_jobs_fail(&failed, err);
-		queue_work(ctx->adev->wq, &ctx->held_work);
-	}
+	if (unrun)
+		acceldev_jobs_unrun_retire(ctx->adev);
 }
 
 /**
- * acceldev_jobs_take_held_locked() - take a context's held jobs
- * @ctx: the context; its file is closing, or the device is gone.
- * @list: receives them, with their references; their backlog entries go
- *        back now. Fail them with acceldev_jobs_fail_held().
+ * acceldev_jobs_cancel_held() - a closing file's held jobs will not run
+ * @ctx: the context; its file is closing.
+ *
+ * They fail with -ECANCELED, in order. Afterwards no held work of @ctx
+ * is queued or running.
+ *
+ * Context: process, may sleep; no locks held.
+ */
+void acceldev_jobs_cancel_held(struct acceldev_context *ctx)
+{
+	struct acceldev_job *job, *tmp;
+	bool unrun = false;
+
+	spin_lock(&ctx->lock);
+	list_for_each_entry_safe(job, tmp, &ctx->held, link.node) {
+		if (!acceldev_job_unrun_locked(job, -ECANCELED))
+			break;
+		unrun = true;
+	}
+	spin_unlock(&ctx->lock);
+	/*
+	 * A callback already off its fence has returned (it runs under the
+	 * fence's lock, which dma_fence_remove_callback() took); the work it
+	 * queued finds nothing it may queue.
+	 */
+	cancel_work_sync(&ctx->held_work);
+	if (unrun)
+		acceldev_jobs_unrun_retire(ctx->adev);
+}
+
+/**
+ * acceldev_jobs_take_held_locked() - take a context's held jobs (removal)
+ * @ctx: the context; the device is gone and stopped.
+ * @list: receives them in order, with their references; their backlog
+ *        entries go back now. Fail them with acceldev_jobs_fail_held().
  *
  * Context: any; caller holds ctx->lock.
  */
@@ -256,51 +348,27 @@ void acceldev_jobs_take_held_locked(struct acceldev_context *ctx,
 
 	lockdep_assert_held(&ctx->lock);
 
-	list_for_each_entry(job, &ctx->held, link.node)
+	list_for_each_entry(job, &ctx->held, link.node) {
 		acceldev_run_unreserve_locked(ctx);
+		if (job->in_next < job->in_count)
+			dma_fence_remove_callback(job->in[job->in_next],
+						  &job->in_cb);
+	}
 	list_splice_tail_init(&ctx->held, list);
 }
 
 /**
- * acceldev_jobs_fail_held() - fail jobs taken off their contexts' held lists
- * @list: the jobs; empty on return.
- * @err: -ECANCELED or -ENODEV.
+ * acceldev_jobs_fail_held() - fail the held jobs of a removed device
+ * @list: from acceldev_jobs_take_held_locked(); empty on return.
  *
- * A callback that is already off its fence has returned: it runs under
- * the fence's lock, which dma_fence_remove_callback() takes. The work it
- * queued finds nothing held.
+ * With -ENODEV, after every queued job (acceldev_jobs_stopped()): held
+ * jobs come after them in their contexts' order.
  *
  * Context: process, may sleep; no locks held.
  */
-void acceldev_jobs_fail_held(struct list_head *list, int err)
+void acceldev_jobs_fail_held(struct list_head *list)
 {
-	struct acceldev_job *job;
-
-	list_for_each_entry(job, list, link.node)
-		if (job->in_next < job->in_count)
-			dma_fence_remove_callback(job->in[job->in_next],
-						  &job->in_cb);
-	acceldev_jobs_fail(list, err);
-}
-
-/**
- * acceldev_jobs_cancel_held() - fail the jobs a closing file holds back
- * @ctx: the context; its file is closing.
- * @err: the fences' error (-ECANCELED).
- *
- * Afterwards no held work of @ctx is queued or running.
- *
- * Context: process, may sleep; no locks held.
- */
-void acceldev_jobs_cancel_held(struct acceldev_context *ctx, int err)
-{
-	LIST_HEAD(list);
-
-	spin_lock(&ctx->lock);
-	acceldev_jobs_take_held_locked(ctx, &list);
-	spin_unlock(&ctx->lock);
-	acceldev_jobs_fail_held(&list, err);
-	cancel_work_sync(&ctx->held_work);
+	acceldev_jobs_fail(list, -ENODEV);
 }
 
 /**
@@ -332,7 +400,7 @@ void acceldev_jobs_retire(struct acceldev_device *adev)
 		return;
 
 	list_for_each_entry(job, &done, link.node) {
-		if (READ_ONCE(job->ctx->broken))
+		if (!job->base.error && READ_ONCE(job->ctx->broken))
 			dma_fence_set_error(&job->base, -EIO);
 		dma_fence_signal(&job->base);
 	}
