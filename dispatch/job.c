@@ -412,6 +412,50 @@ void acceldev_jobs_retire(struct acceldev_device *adev)
 }
 
 /**
+ * acceldev_jobs_lost() - signal the jobs the recovery path gave up on
+ * @adev: the device; contexts whose commands may have been lost are
+ *        marked &acceldev_context.lost.
+ * @upto: the last seq fed before the fault.
+ *
+ * Their RUNs may never complete (a wedged device): the fences signal now
+ * with -EIO, in order (the context's later jobs are still on the pending
+ * list and signal after them). The memory they name stays until the
+ * device is known to be done with it: buffers are freed only once
+ * done_seq covers them, or the device is stopped.
+ *
+ * Context: the recovery path, with adev->lock held (a signalling path);
+ * takes queue_lock.
+ */
+void acceldev_jobs_lost(struct acceldev_device *adev, u64 upto)
+{
+	struct acceldev_job *job, *tmp;
+	LIST_HEAD(lost);
+
+	lockdep_assert_held(&adev->lock);
+
+	spin_lock(&adev->queue_lock);
+	list_for_each_entry_safe(job, tmp, &adev->jobs, link.node) {
+		if (job->link.seq > upto)
+			break;
+		if (READ_ONCE(job->ctx->lost))
+			list_move_tail(&job->link.node, &lost);
+	}
+	spin_unlock(&adev->queue_lock);
+	if (list_empty(&lost))
+		return;
+
+	list_for_each_entry(job, &lost, link.node) {
+		if (!job->base.error)
+			dma_fence_set_error(&job->base, -EIO);
+		dma_fence_signal(&job->base);
+	}
+	spin_lock(&adev->queue_lock);
+	list_splice_tail(&lost, &adev->jobs_done);
+	spin_unlock(&adev->queue_lock);
+	queue_work(adev->wq, &adev->reap_work);
+}
+
+/**
  * acceldev_jobs_stopped() - the removed device reaches no memory now
  * @adev: the device, stopped, its work cancelled.
  *

@@ -43,7 +43,8 @@ void acceldev_device_error_locked(struct acceldev_device *adev, u32 intr)
  *              it was executing are gone.
  *
  * Stops the device, fails with -EIO every context with a command fed
- * after @kept (it may have been lost), restarts the device, and leaves
+ * after @kept (it may have been lost) and the accel jobs of those
+ * contexts fed so far, restarts the device, and leaves
  * the pending list to be fed again. Every other context keeps its
  * counter, status and slots. An id without a context whose last commands
  * (its unbinds) may have been lost is kept from reuse until everything
@@ -92,6 +93,7 @@ void acceldev_recover_locked(struct acceldev_device *adev, const char *why,
 		adev->done_seq = f->fed_seq;
 	acceldev_wake_syncs_locked(adev, queue_lost ? 0 : -ETIMEDOUT);
 	spin_unlock(&adev->queue_lock);
+	acceldev_jobs_lost(adev, f->fed_seq);
 	if (queue_lost)
 		acceldev_jobs_retire(adev);
 
