@@ -12,7 +12,12 @@
 #ifndef _UAPI_ACCELDEV_ACCEL_H
 #define _UAPI_ACCELDEV_ACCEL_H
 
-#include "drm/drm.h"
+#ifdef __KERNEL__
+#include <drm/drm.h>
+#else
+/* The kernel's uapi drm.h: Debian ships it in libdrm-dev (-I/usr/include/libdrm). */
+#include "drm.h"
+#endif
 
 #if defined(__cplusplus)
 extern "C" {
