@@ -20,8 +20,8 @@
  *    FENCE into its DATA BO.
  * User commands are written with acceldev_test.h's acc_put_nop/fence/fill.
  *
- * drm/drm.h comes from the guest kernel's uAPI headers (the bench puts
- * them on the include path: Debian's linux-libc-dev leaves drm/ out).
+ * The DRM core's uAPI comes in through acceldev_accel.h's "drm.h": the
+ * kernel's, as libdrm-dev ships it (-I/usr/include/libdrm).
  */
 #ifndef ACCELDEV_ACCEL_TEST_H
 #define ACCELDEV_ACCEL_TEST_H

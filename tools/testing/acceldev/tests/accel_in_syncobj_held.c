@@ -18,10 +18,10 @@
 
 #include "acceldev_accel_test.h"
 
-#if __has_include(<drm/vgem_drm.h>)
-#include <drm/vgem_drm.h>
+#if __has_include(<vgem_drm.h>)
+#include <vgem_drm.h>
 #else
-/* The kernel's include/uapi/drm/vgem_drm.h, as documented there. */
+/* The kernel's include/uapi/drm/vgem_drm.h (libdrm-dev lacks it). */
 #define DRM_VGEM_FENCE_ATTACH	0x1
 #define DRM_VGEM_FENCE_SIGNAL	0x2
 struct drm_vgem_fence_attach {
