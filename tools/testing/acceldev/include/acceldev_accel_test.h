@@ -390,8 +390,7 @@ static inline int acc_prime_try_import(int fd, int dmabuf, uint32_t *handle)
 	struct drm_prime_handle p = { .fd = dmabuf };
 	int ret = ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &p);
 
-	if (ret == 0)
-		*handle = p.handle;
+	*handle = ret == 0 ? p.handle : 0;
 	return ret;
 }
 
