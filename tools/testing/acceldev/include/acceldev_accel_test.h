@@ -30,6 +30,7 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <linux/sync_file.h>
 
 #include "acceldev_test.h"
@@ -155,6 +156,53 @@ static inline int64_t acc_mono_ns(void)
 static inline int64_t acc_deadline(double sec)
 {
 	return acc_mono_ns() + (int64_t)(sec * 1e9);
+}
+
+/* ---------------------------------------------------------------- */
+/* Signals                                                           */
+/* ---------------------------------------------------------------- */
+
+static volatile sig_atomic_t acc_signals;
+
+static inline void acc_count_signal(int sig)
+{
+	(void)sig;
+	acc_signals++;
+}
+
+/*
+ * Count @sig in acc_signals (reset to 0), interrupting system calls
+ * (EINTR) unless @restart (SA_RESTART).
+ */
+static inline void acc_on_signal(int sig, bool restart)
+{
+	struct sigaction sa = { .sa_handler = acc_count_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	acc_signals = 0;
+	CHECK(sigaction(sig, &sa, NULL) == 0);
+}
+
+/*
+ * @child must still be asleep (@what) after @settle_s seconds; SIGKILL
+ * must end it within @max_s seconds.
+ */
+static inline void acc_kill_sleeping_child(pid_t child, double settle_s,
+					   double max_s, const char *what)
+{
+	int status;
+	double t0;
+
+	usleep((useconds_t)(settle_s * 1e6));
+	CHECK_MSG(waitpid(child, &status, WNOHANG) == 0, "the child's %s "
+		  "returned within %.1f s", what, settle_s);
+	t0 = acc_now();
+	CHECK(kill(child, SIGKILL) == 0);
+	CHECK(waitpid(child, &status, 0) == child);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	CHECK_MSG(acc_now() - t0 < max_s, "SIGKILL of a child in %s took "
+		  "%.2f s", what, acc_now() - t0);
 }
 
 /* ---------------------------------------------------------------- */
