@@ -98,6 +98,16 @@ struct acceldev_cmd {
 };
 
 /**
+ * struct acceldev_job_link - an accel job's place on &acceldev_device.jobs
+ * @node: the link.
+ * @seq: its RUN's &acceldev_cmd.seq, set as the RUN is queued.
+ */
+struct acceldev_job_link {
+	struct list_head node;
+	u64 seq;
+};
+
+/**
  * struct acceldev_fence_rec - a device FENCE fed and not yet retired
  * @val: its VAL, compared with CMD_FENCE_LAST.
  * @covers: seq of the last command fed before it.
@@ -229,9 +239,12 @@ struct acceldev_feed {
  * @sync_waiters: &struct acceldev_sync_waiter sleepers.
  * @deferred_buffers: buffers a killed close left to the reaper.
  * @deferred_contexts: contexts likewise, with their file's reference.
+ * @jobs: accel jobs whose RUN is queued, in seq order, until signalled.
+ * @jobs_done: signalled jobs whose references the reaper drops.
  * @stats: counters.
  * @prof: profiling counters.
  * @debugfs: the device's debugfs folder, or NULL.
+ * @accel: the accel front end (core/accel.c), or NULL.
  *
  * Invariant: while !@gone and @pending is not empty after a pass, a FENCE
  * fed is unretired and CMD_FENCE_WAIT names one in flight, or the work is
@@ -279,21 +292,28 @@ struct acceldev_device {
 	struct list_head sync_waiters;
 	struct list_head deferred_buffers;
 	struct list_head deferred_contexts;
+	struct list_head jobs;
+	struct list_head jobs_done;
 
 	struct acceldev_stats stats;
 	struct acceldev_profile prof;
 	struct dentry *debugfs;
+	struct acceldev_accel *accel;
 };
 
 /**
- * struct acceldev_context - a context: one open file of /dev/acceldevN
- * @ref: held by the file and by each buffer created on the context.
+ * struct acceldev_context - a context: one open file of /dev/acceldevN or
+ * of /dev/accel/accelN
+ * @ref: held by the file, by each buffer created on the context and by
+ *       each accel job until its references are dropped.
  * @adev: the device (counted reference).
  * @id: device context id, ours until @detached.
  * @runs_queued: RUNs of this context on the pending list, at most
  *               acceldev_run_backlog.
  * @deferred: link in &acceldev_device.deferred_contexts (queue_lock).
  * @deferred_seq: what it waits for there (queue_lock).
+ * @fence_context: the dma_fence context of its accel jobs.
+ * @held_work: queues held jobs whose in-fences signalled (dispatch/job.c).
  * @lock: protects the fields below.
  * @detached: the id was given back (closed, or the device removed).
  * @broken: the device reported an error, or recovery failed it.
@@ -308,6 +328,9 @@ struct acceldev_device {
  * @slots: bit n set while slot n is reserved or bound.
  * @slot_buf: the buffer at each set bit of @slots (not counted: the
  *            buffer clears its entry before it is freed).
+ * @jobs_submitted: accel jobs submitted: the last job's number.
+ * @held: accel jobs not yet queued, in submission order: the first waits
+ *        for its in-fences, the others for it.
  */
 struct acceldev_context {
 	struct kref ref;
@@ -316,6 +339,8 @@ struct acceldev_context {
 	atomic_t runs_queued;
 	struct list_head deferred;
 	u64 deferred_seq;
+	u64 fence_context;
+	struct work_struct held_work;
 
 	spinlock_t lock; /* protects the fields below */
 	bool detached;
@@ -330,6 +355,8 @@ struct acceldev_context {
 	u64 last_run_seq;
 	unsigned long slots;
 	struct acceldev_buffer *slot_buf[ACCELDEV_NUM_BUFFERS];
+	u64 jobs_submitted;
+	struct list_head held;
 };
 
 /**
@@ -353,9 +380,14 @@ struct acceldev_context {
  *          once queued.
  * @deferred: link in &acceldev_device.deferred_buffers.
  * @deferred_seq: the last command that may reach it then.
+ * @attach: an imported dma-buf's attachment to our device, or NULL; then
+ *          there are no @pages, @vaddr, @dma, and @pt maps @sgt.
+ * @sgt: @attach mapped.
+ * @dmabuf: the imported dma-buf (a reference held).
  *
- * Owner: its file (private_data); mappings and RUN hold the file. A
- * release that cannot wait hands it to the reaper (@deferred).
+ * Owner: its file (private_data), or its accel buffer object; mappings
+ * and RUN hold the file, accel jobs the object. A release that cannot
+ * wait hands it to the reaper (@deferred).
  */
 struct acceldev_buffer {
 	struct acceldev_context *ctx;
@@ -375,6 +407,9 @@ struct acceldev_buffer {
 	struct acceldev_cmd *unbind;
 	struct list_head deferred;
 	u64 deferred_seq;
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+	struct dma_buf *dmabuf;
 };
 
 /*
@@ -409,6 +444,8 @@ void acceldev_shutdown(struct pci_dev *pdev);
 
 /* core/context.c */
 extern const struct file_operations acceldev_fops;
+struct acceldev_context *acceldev_context_create(struct acceldev_device *adev);
+void acceldev_context_close(struct acceldev_context *ctx);
 void acceldev_context_put(struct acceldev_context *ctx);
 void acceldev_context_finish(struct acceldev_context *ctx);
 struct acceldev_context *acceldev_context_get(struct acceldev_context *ctx);
@@ -420,6 +457,8 @@ extern const struct attribute_group *acceldev_sysfs_groups[];
 void acceldev_debugfs_init(void);
 void acceldev_debugfs_exit(void);
 void acceldev_debugfs_add(struct acceldev_device *adev);
+void acceldev_debugfs_files(struct acceldev_device *adev, struct dentry *dir);
+void acceldev_debugfs_files_remove(struct dentry *dir);
 void acceldev_debugfs_remove(struct acceldev_device *adev);
 
 /* core/irq.c */
@@ -433,8 +472,13 @@ void acceldev_cmd_free(struct acceldev_cmd *cmd);
 void acceldev_cmd_list_free(struct list_head *list);
 void acceldev_dispatch_init(struct acceldev_device *adev);
 void acceldev_dispatch_kick(struct acceldev_device *adev);
+int acceldev_queue_job_locked(struct acceldev_context *ctx,
+			      struct acceldev_cmd *cmd,
+			      struct acceldev_job_link *job);
 int acceldev_queue_locked(struct acceldev_context *ctx,
 			  struct acceldev_cmd *cmd);
+int acceldev_run_reserve(struct acceldev_context *ctx);
+void acceldev_run_unreserve_locked(struct acceldev_context *ctx);
 int acceldev_ioctl_run(struct acceldev_context *ctx, void __user *uarg);
 void acceldev_context_wake_runs_locked(struct acceldev_context *ctx);
 int acceldev_dispatch_inject_bad(struct acceldev_device *adev, unsigned int n);
@@ -454,7 +498,8 @@ unsigned long acceldev_hang_period(void);
 
 /* dispatch/sync.c */
 int acceldev_sync_killable(struct acceldev_device *adev, u64 seq);
-int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq);
+int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq,
+				long timeout);
 int acceldev_sync_timeout(struct acceldev_device *adev, u64 seq,
 			  unsigned long timeout);
 bool acceldev_defer_buffer(struct acceldev_buffer *buf, u64 seq);
@@ -465,6 +510,8 @@ void acceldev_dispatch_stopped(struct acceldev_device *adev);
 
 /* dispatch/fence.c */
 int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg);
+int acceldev_context_wait(struct acceldev_context *ctx, u32 target,
+			  unsigned long deadline);
 void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
 					  int err);
 
@@ -474,6 +521,15 @@ int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 struct acceldev_buffer *acceldev_buffer_from_file(struct file *file);
 void acceldev_buffer_unbind_locked(struct acceldev_buffer *buf);
 void acceldev_buffer_destroy(struct acceldev_buffer *buf);
+struct acceldev_buffer *acceldev_buffer_new(struct acceldev_context *ctx,
+					    enum acceldev_buffer_type type,
+					    size_t size);
+struct acceldev_buffer *acceldev_buffer_import(struct acceldev_context *ctx,
+					       struct dma_buf_attachment *attach,
+					       struct sg_table *sgt);
+int acceldev_buffer_publish(struct acceldev_buffer *buf);
+void acceldev_buffer_discard(struct acceldev_buffer *buf);
+void acceldev_buffer_release(struct acceldev_buffer *buf);
 void acceldev_buffers_release_dma(struct acceldev_device *adev);
 
 #endif /* _ACCELDEV_CORE_ACCELDEV_H */

@@ -13,7 +13,7 @@
 #include <linux/fs.h>
 #include <linux/slab.h>
 
-#include "acceldev.h"
+#include "accel.h"
 
 /**
  * acceldev_context_get() - take a reference on a context
@@ -35,6 +35,7 @@ static void acceldev_context_release(struct kref *ref)
 
 	WARN_ON(!list_empty(&ctx->waiters));
 	WARN_ON(!list_empty(&ctx->run_waiters));
+	WARN_ON(!list_empty(&ctx->held));
 	acceldev_device_put(ctx->adev);
 	kfree(ctx);
 }
@@ -52,28 +53,33 @@ void acceldev_context_put(struct acceldev_context *ctx)
 	kref_put(&ctx->ref, acceldev_context_release);
 }
 
-static int acceldev_open(struct inode *inode, struct file *file)
+/**
+ * acceldev_context_create() - a new context with the lowest free id
+ * @adev: the device; the caller holds a reference.
+ *
+ * The same 255 ids serve both front ends.
+ *
+ * Context: process, may sleep; takes &acceldev_device.lock.
+ * Return: the context, holding its own device reference, with one
+ * reference for the caller; ERR_PTR(-EBUSY) with every id taken,
+ * -ENODEV after removal, or -ENOMEM.
+ */
+struct acceldev_context *acceldev_context_create(struct acceldev_device *adev)
 {
 	DECLARE_BITMAP(taken, ACCELDEV_MAX_CONTEXTS);
 	struct acceldev_context *ctx;
-	struct acceldev_device *adev;
 	unsigned int id;
 	int ret;
 
-	/* On success we own a device reference, passed on to the context. */
-	adev = acceldev_device_lookup(iminor(inode));
-	if (!adev)
-		return -ENODEV;
-
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
-	if (!ctx) {
-		ret = -ENOMEM;
-		goto err_put;
-	}
+	if (!ctx)
+		return ERR_PTR(-ENOMEM);
 	kref_init(&ctx->ref);
 	spin_lock_init(&ctx->lock);
 	INIT_LIST_HEAD(&ctx->waiters);
 	INIT_LIST_HEAD(&ctx->run_waiters);
+	INIT_LIST_HEAD(&ctx->held);
+	acceldev_job_context_init(ctx);
 	ctx->adev = adev;
 
 	mutex_lock(&adev->lock);
@@ -93,17 +99,31 @@ static int acceldev_open(struct inode *inode, struct file *file)
 	adev->contexts[id] = ctx;
 	__set_bit(id, adev->ctx_live);
 	atomic_long_inc(&adev->stats.contexts);
+	kref_get(&adev->ref);
 	mutex_unlock(&adev->lock);
-
-	file->private_data = ctx;
-	return nonseekable_open(inode, file);
+	return ctx;
 
 err_unlock:
 	mutex_unlock(&adev->lock);
 	kfree(ctx);
-err_put:
+	return ERR_PTR(ret);
+}
+
+static int acceldev_open(struct inode *inode, struct file *file)
+{
+	struct acceldev_context *ctx;
+	struct acceldev_device *adev;
+
+	adev = acceldev_device_lookup(iminor(inode));
+	if (!adev)
+		return -ENODEV;
+	ctx = acceldev_context_create(adev);
 	acceldev_device_put(adev);
-	return ret;
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	file->private_data = ctx;
+	return nonseekable_open(inode, file);
 }
 
 /**
@@ -160,12 +180,21 @@ static bool acceldev_context_detach(struct acceldev_context *ctx)
 	return false;
 }
 
-static int acceldev_release(struct inode *inode, struct file *file)
+/**
+ * acceldev_context_close() - the context's file is closed
+ * @ctx: the context; the file's reference goes.
+ *
+ * Context: process, may sleep (killably).
+ */
+void acceldev_context_close(struct acceldev_context *ctx)
 {
-	struct acceldev_context *ctx = file->private_data;
-
 	if (!acceldev_context_detach(ctx))
 		acceldev_context_put(ctx);
+}
+
+static int acceldev_release(struct inode *inode, struct file *file)
+{
+	acceldev_context_close(file->private_data);
 	return 0;
 }
 

@@ -170,6 +170,43 @@ void acceldev_debugfs_exit(void)
 	debugfs_remove(acceldev_debugfs_root);
 }
 
+static const char *const acceldev_debugfs_names[] = {
+	"queue", "contexts", "profile", "inject_bad_command",
+};
+
+/**
+ * acceldev_debugfs_files() - create a device's files in a folder
+ * @adev: the device; the files' owner keeps it alive while they exist.
+ * @dir: /sys/kernel/debug/acceldev/acceldevN or accel/N.
+ *
+ * Context: process.
+ */
+void acceldev_debugfs_files(struct acceldev_device *adev, struct dentry *dir)
+{
+	debugfs_create_file("queue", 0400, dir, adev, &acceldev_queue_fops);
+	debugfs_create_file("contexts", 0400, dir, adev,
+			    &acceldev_contexts_fops);
+	debugfs_create_file("profile", 0400, dir, adev,
+			    &acceldev_profile_fops);
+	debugfs_create_file("inject_bad_command", 0200, dir, adev,
+			    &acceldev_inject_fops);
+}
+
+/**
+ * acceldev_debugfs_files_remove() - remove what acceldev_debugfs_files()
+ * created, waiting for their operations in progress
+ * @dir: the folder.
+ *
+ * Context: process, may sleep; no device locks held.
+ */
+void acceldev_debugfs_files_remove(struct dentry *dir)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(acceldev_debugfs_names); i++)
+		debugfs_lookup_and_remove(acceldev_debugfs_names[i], dir);
+}
+
 /**
  * acceldev_debugfs_add() - create a probed device's folder
  * @adev: the device, with its minor number assigned.
@@ -178,18 +215,9 @@ void acceldev_debugfs_exit(void)
  */
 void acceldev_debugfs_add(struct acceldev_device *adev)
 {
-	struct dentry *dir;
-
-	dir = debugfs_create_dir(dev_name(adev->chardev),
-				 acceldev_debugfs_root);
-	debugfs_create_file("queue", 0400, dir, adev, &acceldev_queue_fops);
-	debugfs_create_file("contexts", 0400, dir, adev,
-			    &acceldev_contexts_fops);
-	debugfs_create_file("profile", 0400, dir, adev,
-			    &acceldev_profile_fops);
-	debugfs_create_file("inject_bad_command", 0200, dir, adev,
-			    &acceldev_inject_fops);
-	adev->debugfs = dir;
+	adev->debugfs = debugfs_create_dir(dev_name(adev->chardev),
+					   acceldev_debugfs_root);
+	acceldev_debugfs_files(adev, adev->debugfs);
 }
 
 /**

@@ -18,7 +18,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#include "acceldev.h"
+#include "accel.h"
 #include "regs.h"
 
 /* The kernel's view of the config entry must match the ABI's, byte for byte. */
@@ -549,12 +549,18 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto err_stop;
 
+	ret = acceldev_accel_register(adev);
+	if (ret)
+		goto err_chardev;
+
 	acceldev_debugfs_add(adev);
 	/* What the PCI error handlers restore after a reset. */
 	pci_save_state(pdev);
 	dev_info(&pdev->dev, "acceldev%d ready\n", adev->minor);
 	return 0;
 
+err_chardev:
+	acceldev_chardev_unregister(adev);
 err_stop:
 	acceldev_hw_stop(adev);
 err_irq:
@@ -598,6 +604,7 @@ static void acceldev_remove(struct pci_dev *pdev)
 
 	acceldev_debugfs_remove(adev);
 	acceldev_chardev_unregister(adev);
+	acceldev_accel_unplug(adev);
 
 	mutex_lock(&adev->lock);
 	spin_lock(&adev->queue_lock);
@@ -637,6 +644,7 @@ static void acceldev_remove(struct pci_dev *pdev)
 	}
 	acceldev_dispatch_stopped(adev);
 	mutex_unlock(&adev->lock);
+	acceldev_accel_removed(adev);
 	acceldev_reap_deferred(adev, true);
 
 	/* The BAR and the enable go back after we return (pcim_*). */

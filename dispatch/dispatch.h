@@ -17,6 +17,7 @@
 #ifndef _ACCELDEV_DISPATCH_DISPATCH_H
 #define _ACCELDEV_DISPATCH_DISPATCH_H
 
+#include "../core/accel.h"
 #include "../core/acceldev.h"
 #include "../core/regs.h"
 

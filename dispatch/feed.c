@@ -5,6 +5,7 @@
  * Documentation/acceldev.rst, "Dispatch", has the feed-space rules.
  */
 
+#include <linux/dma-fence.h>
 #include <linux/minmax.h>
 #include <linux/timekeeping.h>
 
@@ -82,6 +83,7 @@ static void acceldev_retire_locked(struct acceldev_device *adev, u32 last)
 	    !list_empty(&adev->deferred_contexts))
 		queue_work(adev->wq, &adev->reap_work);
 	spin_unlock(&adev->queue_lock);
+	acceldev_jobs_retire(adev);
 }
 
 /**
@@ -359,8 +361,11 @@ void acceldev_dispatch_work(struct work_struct *work)
 	struct acceldev_feed *f = &adev->feed;
 	bool scanned = false, pulled = false;
 	u32 intr, fresh = 0, last = 0;
+	bool cookie;
 	u64 start;
 
+	/* Accel job fences signal here: no allocation, no fence wait. */
+	cookie = dma_fence_begin_signalling();
 	mutex_lock(&adev->lock);
 	if (adev->gone || adev->frozen)
 		goto out;
@@ -416,4 +421,5 @@ void acceldev_dispatch_work(struct work_struct *work)
 	}
 out:
 	mutex_unlock(&adev->lock);
+	dma_fence_end_signalling(cookie);
 }

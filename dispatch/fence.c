@@ -4,6 +4,7 @@
  * Only the work reads the array; RUN and WAIT go by what it took in.
  */
 
+#include <linux/jiffies.h>
 #include <linux/uaccess.h>
 
 #include "dispatch.h"
@@ -211,6 +212,14 @@ static int acceldev_wait_check_locked(struct acceldev_context *ctx,
 	return -EAGAIN;
 }
 
+/* Jiffies left until @deadline, or MAX_SCHEDULE_TIMEOUT without one. */
+static long acceldev_wait_left(unsigned long deadline)
+{
+	if (!deadline)
+		return MAX_SCHEDULE_TIMEOUT;
+	return time_before(jiffies, deadline) ? deadline - jiffies : 0;
+}
+
 /*
  * acceldev_wait_unreachable() - WAIT for a fence nothing submitted reaches
  *
@@ -219,11 +228,13 @@ static int acceldev_wait_check_locked(struct acceldev_context *ctx,
  * sleeps until every RUN queued for the context so far is done.
  *
  * Context: process, may sleep (interruptibly); no locks held.
- * Return: as acceldev_ioctl_wait().
+ * Return: as acceldev_context_wait().
  */
-static int acceldev_wait_unreachable(struct acceldev_context *ctx, u32 target)
+static int acceldev_wait_unreachable(struct acceldev_context *ctx, u32 target,
+				     unsigned long deadline)
 {
 	int ret, sret;
+	long left;
 	u64 seq;
 
 	spin_lock(&ctx->lock);
@@ -231,7 +242,10 @@ static int acceldev_wait_unreachable(struct acceldev_context *ctx, u32 target)
 	spin_unlock(&ctx->lock);
 
 	do {
-		sret = acceldev_sync_interruptible(ctx->adev, seq);
+		left = acceldev_wait_left(deadline);
+		if (!left)
+			return -ETIME;
+		sret = acceldev_sync_interruptible(ctx->adev, seq, left);
 		if (sret && sret != -ETIMEDOUT)
 			return sret;
 		spin_lock(&ctx->lock);
@@ -244,29 +258,29 @@ static int acceldev_wait_unreachable(struct acceldev_context *ctx, u32 target)
 }
 
 /**
- * acceldev_ioctl_wait() - ACCELDEV_IOCTL_WAIT: sleep until a user fence
+ * acceldev_context_wait() - sleep until a user fence of a context
  * @ctx: the context (its file is held by the caller).
- * @uarg: user pointer to &struct acceldev_ioctl_wait.
+ * @target: the user fence number; 0 returns at once.
+ * @deadline: jiffies to give up at, or 0 for never.
  *
  * Context: process, may sleep (interruptibly).
- * Return: 0 once the fence is reached (or for fence 0); -EIO if the
- * context broke before it; -EINVAL if what was submitted can never reach
- * it, known once the context's earlier runs finished;
- * -ERESTARTSYS on a signal (seen as EINTR unless the ioctl is restarted);
- * -ENODEV if the device was removed; -EFAULT.
+ * Return: 0 once the fence is reached; -EIO if the context broke before
+ * it; -EINVAL if what was submitted can never reach it, known once the
+ * context's earlier runs finished; -ETIME at @deadline; -ERESTARTSYS on
+ * a signal (seen as EINTR unless the ioctl is restarted); -ENODEV if the
+ * device was removed.
  */
-int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg)
+int acceldev_context_wait(struct acceldev_context *ctx, u32 target,
+			  unsigned long deadline)
 {
-	struct acceldev_ioctl_wait args;
 	struct acceldev_fence_waiter w;
+	long left;
 	int ret;
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (!args.fence_wait)
+	if (!target)
 		return 0;
 
-	w.target = args.fence_wait;
+	w.target = target;
 	w.status = 0;
 	init_completion(&w.done);
 
@@ -276,11 +290,13 @@ int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg)
 		list_add_tail(&w.node, &ctx->waiters);
 	spin_unlock(&ctx->lock);
 	if (ret == -EINVAL)
-		return acceldev_wait_unreachable(ctx, w.target);
+		return acceldev_wait_unreachable(ctx, w.target, deadline);
 	if (ret != -EAGAIN)
 		return ret;
 
-	if (wait_for_completion_interruptible(&w.done)) {
+	left = acceldev_wait_left(deadline);
+	left = wait_for_completion_interruptible_timeout(&w.done, left);
+	if (left <= 0) {
 		spin_lock(&ctx->lock);
 		/*
 		 * SAFETY: whoever completes @w unlinks it under ctx->lock
@@ -289,9 +305,26 @@ int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg)
 		 */
 		if (!list_empty(&w.node)) {
 			list_del(&w.node);
-			w.status = -ERESTARTSYS;
+			w.status = left ? -ERESTARTSYS : -ETIME;
 		}
 		spin_unlock(&ctx->lock);
 	}
 	return w.status;
+}
+
+/**
+ * acceldev_ioctl_wait() - ACCELDEV_IOCTL_WAIT: sleep until a user fence
+ * @ctx: the context (its file is held by the caller).
+ * @uarg: user pointer to &struct acceldev_ioctl_wait.
+ *
+ * Context: process, may sleep (interruptibly).
+ * Return: as acceldev_context_wait() without a deadline; -EFAULT.
+ */
+int acceldev_ioctl_wait(struct acceldev_context *ctx, void __user *uarg)
+{
+	struct acceldev_ioctl_wait args;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	return acceldev_context_wait(ctx, args.fence_wait, 0);
 }

@@ -6,6 +6,7 @@
  */
 
 #include <linux/device.h>
+#include <linux/dma-fence.h>
 #include <linux/minmax.h>
 
 #include "dispatch.h"
@@ -91,6 +92,8 @@ void acceldev_recover_locked(struct acceldev_device *adev, const char *why,
 		adev->done_seq = f->fed_seq;
 	acceldev_wake_syncs_locked(adev, queue_lost ? 0 : -ETIMEDOUT);
 	spin_unlock(&adev->queue_lock);
+	if (queue_lost)
+		acceldev_jobs_retire(adev);
 
 	f->accepted_seq = f->fed_seq;
 	f->credit = 0;
@@ -186,7 +189,10 @@ void acceldev_hang_work(struct work_struct *work)
 			     hang_work);
 	struct acceldev_feed *f = &adev->feed;
 	u32 free, last;
+	bool cookie;
 
+	/* The recovery path signals accel job fences. */
+	cookie = dma_fence_begin_signalling();
 	mutex_lock(&adev->lock);
 	if (adev->gone || adev->frozen ||
 	    f->fed_seq <= READ_ONCE(adev->done_seq))
@@ -213,4 +219,5 @@ void acceldev_hang_work(struct work_struct *work)
 	queue_delayed_work(adev->wq, &adev->hang_work, acceldev_hang_period());
 out:
 	mutex_unlock(&adev->lock);
+	dma_fence_end_signalling(cookie);
 }

@@ -7,6 +7,7 @@
  */
 
 #include <linux/file.h>
+#include <linux/minmax.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -34,6 +35,8 @@ void acceldev_dispatch_init(struct acceldev_device *adev)
 	INIT_LIST_HEAD(&adev->sync_waiters);
 	INIT_LIST_HEAD(&adev->deferred_buffers);
 	INIT_LIST_HEAD(&adev->deferred_contexts);
+	INIT_LIST_HEAD(&adev->jobs);
+	INIT_LIST_HEAD(&adev->jobs_done);
 	INIT_WORK(&adev->work, acceldev_dispatch_work);
 	INIT_DELAYED_WORK(&adev->hang_work, acceldev_hang_work);
 	INIT_WORK(&adev->reap_work, acceldev_reap_work);
@@ -92,10 +95,14 @@ void acceldev_cmd_list_free(struct list_head *list)
 }
 
 /**
- * acceldev_queue_locked() - append a device command to the pending list
+ * acceldev_queue_job_locked() - append a device command to the pending list
  * @ctx: the context the command belongs to.
  * @cmd: the command. On success the dispatcher owns it; on failure it is
- *       untouched.
+ *       untouched. A RUN must hold an entry of the context's backlog
+ *       (acceldev_run_reserve()), which the work gives back once it fed it.
+ * @job: the accel job's link for &acceldev_device.jobs, or NULL. A job is
+ *       listed in the order of its command, with its seq, and gets a
+ *       FENCE behind it.
  *
  * Kicks the work only if the list was empty: a list that was not is the
  * work's already (see the invariant of &struct acceldev_device).
@@ -103,8 +110,9 @@ void acceldev_cmd_list_free(struct list_head *list)
  * Context: any; caller holds @ctx->lock; takes queue_lock.
  * Return: 0, or -ENODEV if the device was removed.
  */
-int acceldev_queue_locked(struct acceldev_context *ctx,
-			  struct acceldev_cmd *cmd)
+int acceldev_queue_job_locked(struct acceldev_context *ctx,
+			      struct acceldev_cmd *cmd,
+			      struct acceldev_job_link *job)
 {
 	struct acceldev_device *adev = ctx->adev;
 	bool kick;
@@ -122,8 +130,12 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 	ctx->last_seq = cmd->seq;
 	if (acceldev_cmd_is_run(cmd)) {
 		WRITE_ONCE(ctx->last_run_seq, cmd->seq);
-		atomic_inc(&ctx->runs_queued);
 		atomic_long_inc(&adev->stats.runs_pending);
+	}
+	if (job) {
+		job->seq = cmd->seq;
+		list_add_tail(&job->node, &adev->jobs);
+		adev->fence_want = max(adev->fence_want, cmd->seq);
 	}
 	list_add_tail(&cmd->node, &adev->pending);
 	if (kick)
@@ -133,6 +145,20 @@ int acceldev_queue_locked(struct acceldev_context *ctx,
 	if (kick)
 		acceldev_dispatch_kick(adev);
 	return 0;
+}
+
+/**
+ * acceldev_queue_locked() - append a device command that no job tracks
+ * @ctx: as acceldev_queue_job_locked().
+ * @cmd: as acceldev_queue_job_locked().
+ *
+ * Context: any; caller holds @ctx->lock; takes queue_lock.
+ * Return: as acceldev_queue_job_locked().
+ */
+int acceldev_queue_locked(struct acceldev_context *ctx,
+			  struct acceldev_cmd *cmd)
+{
+	return acceldev_queue_job_locked(ctx, cmd, NULL);
 }
 
 /**
@@ -153,20 +179,19 @@ void acceldev_context_wake_runs_locked(struct acceldev_context *ctx)
 	}
 }
 
-/*
- * acceldev_run_queue() - queue a RUN once its context is under its backlog
- * bound
+/**
+ * acceldev_run_reserve() - take an entry of the context's RUN backlog
+ * @ctx: the context.
  *
  * Sleeps (interruptibly) while the context has acceldev_run_backlog RUNs
- * on the pending list; the work wakes it when one is fed. It never waits
- * for room in the device queue itself.
+ * reserved or on the pending list; the work wakes it when one is fed. It
+ * never waits for room in the device queue itself.
  *
  * Context: process, may sleep; no locks held.
- * Return: 0 with @cmd the dispatcher's; -EIO, -ENODEV or -ERESTARTSYS
- * with @cmd untouched.
+ * Return: 0 with the entry taken (queue a RUN with it, or give it back
+ * with acceldev_run_unreserve_locked()); -EIO, -ENODEV or -ERESTARTSYS.
  */
-static int acceldev_run_queue(struct acceldev_context *ctx,
-			      struct acceldev_cmd *cmd, u32 user_cmds)
+int acceldev_run_reserve(struct acceldev_context *ctx)
 {
 	struct acceldev_run_waiter w;
 	int ret;
@@ -182,9 +207,8 @@ static int acceldev_run_queue(struct acceldev_context *ctx,
 			break;
 		}
 		if (atomic_read(&ctx->runs_queued) < acceldev_run_backlog) {
-			ret = acceldev_queue_locked(ctx, cmd);
-			if (!ret)
-				ctx->cmds_submitted += user_cmds;
+			atomic_inc(&ctx->runs_queued);
+			ret = 0;
 			break;
 		}
 		init_completion(&w.done);
@@ -198,6 +222,46 @@ static int acceldev_run_queue(struct acceldev_context *ctx,
 		if (ret)
 			break;
 	}
+	spin_unlock(&ctx->lock);
+	return ret;
+}
+
+/**
+ * acceldev_run_unreserve_locked() - give back a backlog entry never used
+ * @ctx: the context.
+ *
+ * Context: any; caller holds @ctx->lock.
+ */
+void acceldev_run_unreserve_locked(struct acceldev_context *ctx)
+{
+	lockdep_assert_held(&ctx->lock);
+
+	if (atomic_dec_return(&ctx->runs_queued) == acceldev_run_backlog - 1)
+		acceldev_context_wake_runs_locked(ctx);
+}
+
+/*
+ * acceldev_run_queue() - queue a RUN once its context is under its backlog
+ * bound
+ *
+ * Context: process, may sleep (interruptibly); no locks held.
+ * Return: 0 with @cmd the dispatcher's; -EIO, -ENODEV or -ERESTARTSYS
+ * with @cmd untouched.
+ */
+static int acceldev_run_queue(struct acceldev_context *ctx,
+			      struct acceldev_cmd *cmd, u32 user_cmds)
+{
+	int ret;
+
+	ret = acceldev_run_reserve(ctx);
+	if (ret)
+		return ret;
+	spin_lock(&ctx->lock);
+	ret = ctx->broken ? -EIO : acceldev_queue_locked(ctx, cmd);
+	if (ret)
+		acceldev_run_unreserve_locked(ctx);
+	else
+		ctx->cmds_submitted += user_cmds;
 	spin_unlock(&ctx->lock);
 	return ret;
 }

@@ -52,8 +52,9 @@ static int acceldev_sync_begin_locked(struct acceldev_device *adev, u64 seq)
  *
  * Context: process, may sleep; no locks held.
  * Return: 0; -ENODEV once the device was removed (it reaches no memory
- * then); -ETIMEDOUT if the recovery path ran first; -ERESTARTSYS on a
- * signal @state lets through.
+ * then); -ETIMEDOUT if the recovery path ran first, or @timeout ran out
+ * in an uninterruptible sleep; -ETIME if it ran out in an interruptible
+ * one; -ERESTARTSYS on a signal @state lets through.
  */
 static int acceldev_sync_state(struct acceldev_device *adev, u64 seq,
 			       unsigned int state, unsigned long timeout)
@@ -75,12 +76,19 @@ static int acceldev_sync_state(struct acceldev_device *adev, u64 seq,
 	spin_unlock(&adev->queue_lock);
 
 	acceldev_dispatch_kick(adev);
-	if (timeout)
+	if (!timeout)
+		left = wait_for_completion_state(&w.done, state) ?
+		       -ERESTARTSYS : 0;
+	else if (state == TASK_UNINTERRUPTIBLE)
 		left = wait_for_completion_timeout(&w.done, timeout) ? 0 :
 		       -ETIMEDOUT;
 	else
-		left = wait_for_completion_state(&w.done, state) ?
-		       -ERESTARTSYS : 0;
+		left = wait_for_completion_interruptible_timeout(&w.done,
+								 timeout);
+	if (left > 0)
+		left = 0;
+	else if (!left && timeout && state != TASK_UNINTERRUPTIBLE)
+		left = -ETIME;
 	if (left) {
 		spin_lock(&adev->queue_lock);
 		/* SAFETY: still listed means nobody completes it: unlink. */
@@ -124,16 +132,20 @@ int acceldev_sync_killable(struct acceldev_device *adev, u64 seq)
 
 /**
  * acceldev_sync_interruptible() - wait for every command up to @seq,
- * unless a signal comes
+ * unless a signal comes or @timeout runs out
  * @adev: the device.
  * @seq: a &acceldev_cmd.seq.
+ * @timeout: jiffies, or MAX_SCHEDULE_TIMEOUT.
  *
  * Context: process, may sleep; no locks held.
  * Return: as acceldev_sync_state().
  */
-int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq)
+int acceldev_sync_interruptible(struct acceldev_device *adev, u64 seq,
+				long timeout)
 {
-	return acceldev_sync_state(adev, seq, TASK_INTERRUPTIBLE, 0);
+	return acceldev_sync_state(adev, seq, TASK_INTERRUPTIBLE,
+				   timeout == MAX_SCHEDULE_TIMEOUT ? 0 :
+				   max(timeout, 1L));
 }
 
 /**
@@ -229,6 +241,8 @@ void acceldev_reap_deferred(struct acceldev_device *adev, bool all)
 	LIST_HEAD(bufs);
 	LIST_HEAD(ctxs);
 
+	/* Signalled jobs first: they may hold the last use of a buffer. */
+	acceldev_jobs_reap(adev);
 	spin_lock(&adev->queue_lock);
 	list_for_each_entry_safe(buf, btmp, &adev->deferred_buffers, deferred)
 		if (all || buf->deferred_seq <= adev->done_seq)

@@ -7,9 +7,11 @@
 
 #include <linux/anon_inodes.h>
 #include <linux/compat.h>
+#include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/file.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -87,7 +89,7 @@ static void acceldev_buffer_free_dma(struct acceldev_buffer *buf,
 	struct device *dev = &buf->ctx->adev->pdev->dev;
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && buf->vaddr; i++) {
 		dma_free_coherent(dev, PAGE_SIZE, buf->vaddr[i], buf->dma[i]);
 		cond_resched();
 	}
@@ -274,7 +276,14 @@ void acceldev_buffer_destroy(struct acceldev_buffer *buf)
 
 	acceldev_cmd_free(buf->bind);
 	acceldev_cmd_free(buf->unbind);
-	acceldev_buffer_put_pages(buf, buf->npages);
+	if (IS_ENABLED(CONFIG_DRM_ACCEL) && buf->attach) {
+		dma_buf_unmap_attachment_unlocked(buf->attach, buf->sgt,
+						  DMA_BIDIRECTIONAL);
+		dma_buf_detach(buf->attach->dmabuf, buf->attach);
+		dma_buf_put(buf->dmabuf);
+	} else if (buf->pages) {
+		acceldev_buffer_put_pages(buf, buf->npages);
+	}
 	acceldev_context_put(ctx);
 	kfree(buf);
 }
@@ -399,6 +408,197 @@ struct acceldev_buffer *acceldev_buffer_from_file(struct file *file)
 }
 
 /**
+ * acceldev_buffer_new() - a buffer, with a slot reserved if it is DATA
+ * @ctx: the context; the buffer holds a reference on it.
+ * @type: %BUFFER_TYPE_CODE or %BUFFER_TYPE_DATA.
+ * @size: 1..%ACCELDEV_BUFFER_MAX_SIZE bytes, checked by the caller.
+ *
+ * Nothing reaches the device until acceldev_buffer_publish().
+ *
+ * Context: process, may sleep.
+ * Return: the buffer, which the caller owns; ERR_PTR(-ENOMEM), -ENOSPC
+ * with every slot taken, or -ENODEV after removal.
+ */
+struct acceldev_buffer *acceldev_buffer_new(struct acceldev_context *ctx,
+					    enum acceldev_buffer_type type,
+					    size_t size)
+{
+	struct acceldev_buffer *buf;
+	int ret;
+
+	/* Against removal: no DMA memory for a device that is gone. */
+	down_read(&ctx->adev->remove_sem);
+	if (READ_ONCE(ctx->adev->gone))
+		buf = ERR_PTR(-ENODEV);
+	else
+		buf = acceldev_buffer_alloc(ctx, type, size);
+	up_read(&ctx->adev->remove_sem);
+	if (IS_ERR(buf) || type != BUFFER_TYPE_DATA)
+		return buf;
+
+	ret = acceldev_buffer_reserve_slot(buf);
+	if (ret < 0) {
+		acceldev_buffer_discard(buf);
+		return ERR_PTR(ret);
+	}
+	return buf;
+}
+
+#if IS_ENABLED(CONFIG_DRM_ACCEL)
+MODULE_IMPORT_NS(DMA_BUF);
+
+/**
+ * acceldev_buffer_import() - a DATA buffer over another driver's memory
+ * @ctx: the context; the buffer holds a reference on it.
+ * @attach: the dma-buf attached to our device; on success the buffer
+ *          takes over the attachment, @sgt and the caller's reference on
+ *          the dma-buf.
+ * @sgt: @attach mapped for our device.
+ *
+ * The device page table points at @sgt's bus addresses, 4 KiB at a time.
+ *
+ * Context: process, may sleep.
+ * Return: the buffer with a slot reserved, which the caller owns;
+ * ERR_PTR(-EINVAL) if the device cannot address the memory (not in
+ * whole 4 KiB pages, beyond 40 bits, or over 4 MiB), -ENOSPC, -ENOMEM
+ * or -ENODEV; then nothing was taken over.
+ */
+struct acceldev_buffer *acceldev_buffer_import(struct acceldev_context *ctx,
+					       struct dma_buf_attachment *attach,
+					       struct sg_table *sgt)
+{
+	struct device *dev = &ctx->adev->pdev->dev;
+	struct acceldev_buffer *buf;
+	struct scatterlist *sg;
+	unsigned int i, n = 0;
+	dma_addr_t addr, end;
+	int ret = -ENOMEM;
+
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	buf->ctx = ctx;
+	buf->type = BUFFER_TYPE_DATA;
+	buf->slot = -1;
+	INIT_LIST_HEAD(&buf->node);
+
+	down_read(&ctx->adev->remove_sem);
+	if (READ_ONCE(ctx->adev->gone)) {
+		ret = -ENODEV;
+		goto err_free;
+	}
+	buf->pt = dma_alloc_coherent(dev, PAGE_SIZE, &buf->pt_dma,
+				     GFP_KERNEL | __GFP_ACCOUNT);
+	if (!buf->pt)
+		goto err_free;
+	ret = -EINVAL;
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		addr = sg_dma_address(sg);
+		end = addr + sg_dma_len(sg);
+		if (!IS_ALIGNED(addr | end, ACCELDEV_PAGE_SIZE) ||
+		    end - 1 > DMA_BIT_MASK(40))
+			goto err_free;
+		for (; addr < end; addr += ACCELDEV_PAGE_SIZE) {
+			if (n == ACCELDEV_BUFFER_MAX_SIZE / ACCELDEV_PAGE_SIZE)
+				goto err_free;
+			buf->pt[n++] = cpu_to_le32(acceldev_pte(addr));
+		}
+	}
+	if (!n)
+		goto err_free;
+	buf->npages = n;
+	buf->size = (size_t)n * PAGE_SIZE;
+	buf->mapped = true;
+	mutex_lock(&ctx->adev->lock);
+	list_add(&buf->node, &ctx->adev->buffers);
+	mutex_unlock(&ctx->adev->lock);
+	up_read(&ctx->adev->remove_sem);
+	acceldev_context_get(ctx);
+
+	ret = acceldev_buffer_reserve_slot(buf);
+	if (ret < 0) {
+		acceldev_buffer_discard(buf);
+		return ERR_PTR(ret);
+	}
+	buf->attach = attach;
+	buf->sgt = sgt;
+	buf->dmabuf = attach->dmabuf;
+	return buf;
+
+err_free:
+	if (buf->pt)
+		dma_free_coherent(dev, PAGE_SIZE, buf->pt, buf->pt_dma);
+	up_read(&ctx->adev->remove_sem);
+	kfree(buf);
+	return ERR_PTR(ret);
+}
+#endif
+
+/**
+ * acceldev_buffer_publish() - let the device and user space have it
+ * @buf: a buffer from acceldev_buffer_new() or acceldev_buffer_import().
+ *
+ * Queues the BIND_SLOT of a DATA buffer's reserved slot.
+ *
+ * Context: any; takes ctx->lock.
+ * Return: 0, or -ENODEV after removal (then discard it).
+ */
+int acceldev_buffer_publish(struct acceldev_buffer *buf)
+{
+	int ret = 0;
+
+	if (buf->slot >= 0)
+		ret = acceldev_buffer_bind(buf);
+	if (!ret)
+		buf->published = true;
+	return ret;
+}
+
+/**
+ * acceldev_buffer_discard() - free a buffer the device never saw
+ * @buf: a buffer never published.
+ *
+ * Context: process, may sleep; no locks held.
+ */
+void acceldev_buffer_discard(struct acceldev_buffer *buf)
+{
+	if (buf->slot >= 0)
+		acceldev_buffer_unreserve_slot(buf);
+	/* SAFETY: never bound nor named by a RUN: the device never saw it. */
+	acceldev_buffer_destroy(buf);
+}
+
+/**
+ * acceldev_buffer_release() - its owner is done with a buffer
+ * @buf: the buffer; no file, mapping or job uses it any more.
+ *
+ * Queues the unbind of its slot; frees it now if every RUN queued for the
+ * context so far is done (later RUNs come after the unbind), else hands it
+ * to the reaper. Never waits.
+ *
+ * Context: process, may sleep; no locks held.
+ */
+void acceldev_buffer_release(struct acceldev_buffer *buf)
+{
+	struct acceldev_context *ctx = buf->ctx;
+	u64 seq;
+
+	if (!buf->published) {
+		acceldev_buffer_discard(buf);
+		return;
+	}
+	spin_lock(&ctx->lock);
+	if (buf->slot >= 0 && ctx->slot_buf[buf->slot] == buf)
+		acceldev_buffer_unbind_locked(buf);
+	seq = ctx->last_run_seq;
+	spin_unlock(&ctx->lock);
+
+	/* SAFETY: as in acceldev_buffer_file_release(). */
+	if (!acceldev_defer_buffer(buf, seq))
+		acceldev_buffer_destroy(buf);
+}
+
+/**
  * acceldev_ioctl_create_buffer() - ACCELDEV_IOCTL_CREATE_BUFFER
  * @ctx: the context (its file is held by the caller).
  * @uarg: user pointer to the argument.
@@ -415,7 +615,7 @@ int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 	struct acceldev_ioctl_create_buffer_result __user *result;
 	struct acceldev_ioctl_create_buffer args;
 	struct acceldev_buffer *buf;
-	int fd, ret, slot = -1;
+	int fd, ret;
 	struct file *file;
 
 	if (compat) {
@@ -436,29 +636,17 @@ int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 	if (args.type != BUFFER_TYPE_CODE && args.type != BUFFER_TYPE_DATA)
 		return -EINVAL;
 
-	/* Against removal: no DMA memory for a device that is gone. */
-	down_read(&ctx->adev->remove_sem);
-	if (READ_ONCE(ctx->adev->gone))
-		buf = ERR_PTR(-ENODEV);
-	else
-		buf = acceldev_buffer_alloc(ctx, args.type, args.size);
-	up_read(&ctx->adev->remove_sem);
+	buf = acceldev_buffer_new(ctx, args.type, args.size);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
-	/* Until the bind is queued, nothing the device was given names it. */
-	if (args.type == BUFFER_TYPE_DATA) {
-		ret = acceldev_buffer_reserve_slot(buf);
-		if (ret < 0)
-			goto err_buf;
-		slot = ret;
-	}
+	/* Until published, nothing the device was given names it. */
 	ret = get_unused_fd_flags(O_CLOEXEC);
 	if (ret < 0)
-		goto err_slot;
+		goto err_buf;
 	fd = ret;
 	if (args.type == BUFFER_TYPE_DATA) {
-		ret = put_user(slot, &result->buffer_slot);
+		ret = put_user(buf->slot, &result->buffer_slot);
 		if (ret)
 			goto err_fd;
 	}
@@ -468,28 +656,20 @@ int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 		ret = PTR_ERR(file);
 		goto err_fd;
 	}
-	if (args.type == BUFFER_TYPE_DATA) {
-		ret = acceldev_buffer_bind(buf);
-		if (ret) {
-			/* The file owns the buffer; unpublished, it frees at once. */
-			acceldev_buffer_unreserve_slot(buf);
-			fput(file);
-			put_unused_fd(fd);
-			return ret;
-		}
+	ret = acceldev_buffer_publish(buf);
+	if (ret) {
+		/* The file owns the buffer; unpublished, it frees at once. */
+		fput(file);
+		put_unused_fd(fd);
+		return ret;
 	}
-	buf->published = true;
 	fd_install(fd, file);
 	return fd;
 
 err_fd:
 	put_unused_fd(fd);
-err_slot:
-	if (buf->slot >= 0)
-		acceldev_buffer_unreserve_slot(buf);
 err_buf:
-	/* SAFETY: never bound nor named by a RUN: the device never saw it. */
-	acceldev_buffer_destroy(buf);
+	acceldev_buffer_discard(buf);
 	return ret;
 }
 
@@ -561,7 +741,7 @@ static int acceldev_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 }
 
 /*
- * acceldev_buffer_release() - the buffer file's last reference went
+ * acceldev_buffer_file_release() - the buffer file's last reference went
  *
  * Queues the unbind of its slot, waits (killably) until every RUN queued
  * for the context so far is done (later RUNs come after the unbind), then
@@ -570,14 +750,15 @@ static int acceldev_buffer_mmap(struct file *file, struct vm_area_struct *vma)
  *
  * Context: process, may sleep (killably).
  */
-static int acceldev_buffer_release(struct inode *inode, struct file *file)
+static int acceldev_buffer_file_release(struct inode *inode,
+					struct file *file)
 {
 	struct acceldev_buffer *buf = file->private_data;
 	struct acceldev_context *ctx = buf->ctx;
 	u64 seq;
 
 	if (!buf->published) {
-		acceldev_buffer_destroy(buf);
+		acceldev_buffer_discard(buf);
 		return 0;
 	}
 
@@ -600,5 +781,5 @@ static int acceldev_buffer_release(struct inode *inode, struct file *file)
 static const struct file_operations acceldev_buffer_fops = {
 	.owner = THIS_MODULE,
 	.mmap = acceldev_buffer_mmap,
-	.release = acceldev_buffer_release,
+	.release = acceldev_buffer_file_release,
 };

@@ -158,12 +158,14 @@ build_tests() {
 	: >"$out/compile-failures"
 	[ $# -gt 0 ] || return 0
 	jobs=${ACCELDEV_JOBS:-$(nproc)}
-	local inc=(-I "$REPO/uapi" -I "$REPO/tools/testing/acceldev/include")
+	# the accel uAPI's "drm.h": the kernel's, from libdrm-dev
+	local inc=(-I "$REPO/uapi" -I "$REPO/tools/testing/acceldev/include"
+		-I /usr/include/libdrm)
 	printf '%s\0' "$@" | OUT=$out CFLAGS_STR="${TEST_CFLAGS[*]} ${inc[*]}" \
 		USER_DIRS="${USER_TEST_DIRS[*]}" USER_BUILD="$USER_BUILD" \
 		USER_INC="$REPO/tools/lib/acceldev/include" \
 		OTHER_DIRS="${OTHER_TEST_DIRS[*]}" \
-		OTHER_CFLAGS="${OTHER_TEST_CFLAGS[*]} -I $REPO/uapi" \
+		OTHER_CFLAGS="${OTHER_TEST_CFLAGS[*]} -I $REPO/uapi -I /usr/include/libdrm" \
 		xargs -0 -n 1 -P "$jobs" bash -c '
 			src=$1; name=$(basename "$src" .c)
 			for d in $OTHER_DIRS; do
@@ -173,18 +175,130 @@ build_tests() {
 					echo "$name" >>"$OUT/compile-failures"
 				exit 0
 			done
-			# "// vmtest: cflags=-m32,-DX": extra flags, comma-separated
-			extra=$(sed -n "s|^[[:space:]]*//[[:space:]]*vmtest:[[:space:]]*||p" "$src" |
-				head -n 1 | tr " \t" "\n\n" | sed -n "s|^cflags=||p" | head -n 1 | tr , " ")
+			# "// vmtest: cflags=-m32,-DX": extra flags, comma-separated;
+			# "libs=-ldrm": libraries, after the source (static linking)
+			opt() {
+				sed -n "s|^[[:space:]]*//[[:space:]]*vmtest:[[:space:]]*||p" "$src" |
+					head -n 1 | tr " \t" "\n\n" | sed -n "s|^$1=||p" | head -n 1 | tr , " "
+			}
+			extra=$(opt cflags)
 			lib=
 			for d in $USER_DIRS; do
 				[ "$(dirname "$src")" = "$d" ] &&
 					extra="$extra -I $USER_INC" lib="$USER_BUILD/lib/libacceldev.a"
 			done
 			# shellcheck disable=SC2086
-			if ! gcc $CFLAGS_STR $extra -o "$OUT/$name" "$src" $lib >"$OUT/$name.log" 2>&1; then
+			if ! gcc $CFLAGS_STR $extra -o "$OUT/$name" "$src" $lib $(opt libs) >"$OUT/$name.log" 2>&1; then
 				echo "$name" >>"$OUT/compile-failures"
 			fi' _
+}
+
+# ---- kernel modules for the guest -------------------------------------
+
+# Loaded in the guest before acceldev.ko: DRM (the accel front end's core,
+# with the accel class) and vgem (a second DRM driver, whose dma-bufs and
+# fences are the foreign ones of the accel tests); with their dependencies
+# and those of acceldev.ko, from the kernel's own modules. A kernel that
+# builds them in (the debug kernel) needs nothing loaded.
+GUEST_KMODS=(drm vgem)
+# Device nodes the tests share dma-bufs with, each checked in the guest
+# when the kernel's .config has its option (=m also loads the module):
+# "CONFIG_OPTION module /dev/node".
+GUEST_KNODES=("CONFIG_DMABUF_HEAPS_SYSTEM - /dev/dma_heap/system"
+	"CONFIG_UDMABUF udmabuf /dev/udmabuf")
+
+# resolve_kmods OUT KO: for the current kernel ($KERNEL_MODDIR's
+# modules.order and modules.builtin, $KERNEL_BUILD/.config), copies the
+# modules GUEST_KMODS, GUEST_KNODES and KO need into OUT, uncompressed,
+# and writes OUT/vmtest-kmods for the guest's init, dependencies first:
+# "load NAME FILE", "builtin NAME", "missing NAME WHY", "node PATH".
+resolve_kmods() {
+	local out=$1 ko=$2 n rel opt mod node val want=() nodes=() list=$1/vmtest-kmods
+	local -A path=() builtin=() seen=()
+	rm -rf "$out"
+	mkdir -p "$out"
+	: >"$list"
+	# module names: file names without .ko*, dashes as underscores
+	if [ -f "$KERNEL_MODDIR/modules.order" ]; then
+		while read -r rel; do
+			n=${rel##*/}
+			n=${n%%.ko*}
+			path[${n//-/_}]=$rel
+		done <"$KERNEL_MODDIR/modules.order"
+	else
+		vm_warn "$KERNEL_ID: no $KERNEL_MODDIR/modules.order"
+	fi
+	if [ -f "$KERNEL_MODDIR/modules.builtin" ]; then
+		while read -r rel; do
+			n=${rel##*/}
+			n=${n%%.ko*}
+			builtin[${n//-/_}]=1
+		done <"$KERNEL_MODDIR/modules.builtin"
+	fi
+	want=("${GUEST_KMODS[@]}")
+	for node in "${GUEST_KNODES[@]}"; do
+		read -r opt mod node <<<"$node"
+		val=$(sed -n "s/^$opt=//p" "$KERNEL_BUILD/.config" 2>/dev/null)
+		case $val in
+		y) nodes+=("$node") ;;
+		m) want+=("$mod") && nodes+=("$node") ;;
+		esac
+	done
+	# acceldev.ko's own dependencies (modpost's "depends", by name)
+	for n in $(modinfo -F depends "$ko" 2>/dev/null | tr , ' '); do
+		want+=("$n")
+	done
+	for n in "${want[@]}"; do
+		kmod_visit "$n" || return 1
+	done
+	for node in "${nodes[@]}"; do
+		echo "node $node" >>"$list"
+	done
+}
+
+# kmod_visit NAME: resolve_kmods' depth-first walk (its locals in scope)
+kmod_visit() {
+	local n=$1 rel f d
+	[ -n "${seen[$n]:-}" ] && return 0
+	seen[$n]=1
+	if [ -n "${builtin[$n]:-}" ]; then
+		echo "builtin $n" >>"$list"
+		return 0
+	fi
+	rel=${path[$n]:-}
+	f=
+	[ -n "$rel" ] && f=$(compgen -G "$KERNEL_MODDIR/$rel*" | head -n 1)
+	if [ -z "$f" ]; then
+		vm_warn "$KERNEL_ID has no kernel module $n (neither built in nor in $KERNEL_MODDIR)"
+		echo "missing $n neither built into $KERNEL_ID nor one of its modules" >>"$list"
+		return 0
+	fi
+	for d in $(modinfo -F depends "$f" | tr , ' '); do
+		kmod_visit "$d" || return 1
+	done
+	case $f in
+	*.xz) xz -dc "$f" ;;
+	*.zst) zstd -dc "$f" ;;
+	*.gz) gzip -dc "$f" ;;
+	*) cat "$f" ;;
+	esac >"$out/$n.ko" || return 1
+	echo "load $n /lib/modules/$n.ko" >>"$list"
+}
+
+# stage_kmods DEST KO: the modules of resolve_kmods into DEST/lib/modules
+# (resolved once per run, kernel and set of acceldev.ko's dependencies)
+stage_kmods() {
+	local dest=$1 ko=$2 dir
+	dir=$RUN_DIR/kmods/$KERNEL_ID-$( (printf '%s\n' "${GUEST_KMODS[@]}" "${GUEST_KNODES[@]}"
+		modinfo -F depends "$ko" 2>/dev/null) | sha256sum | cut -c1-16)
+	if [ ! -f "$dir/.done" ]; then
+		resolve_kmods "$dir" "$ko" || die "cannot stage the kernel modules of $KERNEL_ID"
+		touch "$dir/.done"
+	fi
+	mkdir -p "$dest/lib/modules"
+	cp "$dir"/vmtest-kmods "$dest/lib/modules/"
+	compgen -G "$dir/*.ko" >/dev/null && cp "$dir"/*.ko "$dest/lib/modules/"
+	return 0
 }
 
 # ---- initramfs --------------------------------------------------------
@@ -219,7 +333,10 @@ make_initramfs() {
 		[ -n "$name" ] || continue
 		install -m 0755 "$testdir/$name" "$stage/tests/$name"
 	done <<<"$list"
-	[ -n "$ko" ] && install -m 0644 "$ko" "$stage/acceldev.ko"
+	if [ -n "$ko" ]; then
+		install -m 0644 "$ko" "$stage/acceldev.ko"
+		stage_kmods "$stage" "$ko"
+	fi
 	for ko in "$@"; do
 		install -m 0644 "$ko" "$stage/selftest/"
 	done

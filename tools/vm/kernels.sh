@@ -3,7 +3,8 @@
 # and the cached debug build from linux-source-6.12.
 # Sourced by tools/vmtest (needs lib.sh, deps.sh and $CACHE, $VM_DIR).
 
-# prepare_debian_kernel: sets KERNEL_IMAGE, KERNEL_BUILD, KERNEL_ID
+# prepare_debian_kernel: sets KERNEL_IMAGE, KERNEL_BUILD, KERNEL_ID and
+# KERNEL_MODDIR (its modules.order, modules.builtin and .ko.xz files)
 prepare_debian_kernel() {
 	local dir root hdr d
 	fetch_kernel_debs
@@ -38,6 +39,7 @@ prepare_debian_kernel() {
 	fi
 	KERNEL_IMAGE=$root/boot/vmlinuz-$KVER_PKG
 	KERNEL_BUILD=$hdr
+	KERNEL_MODDIR=$root/lib/modules/$KVER_PKG
 	KERNEL_ID=debian-$KVER_PKG
 	KERNEL_FLAVOR=debian
 	[ -f "$KERNEL_IMAGE" ] || die "no kernel image at $KERNEL_IMAGE"
@@ -55,7 +57,8 @@ debug_kernel_dir() {
 	echo "$CACHE/kernel/debug-$KVER_DEB-$(hash_of <(echo "$DEBUG_KERNEL_BASE") "${files[@]}")"
 }
 
-# build_debug_kernel: builds once (cached), sets KERNEL_IMAGE, KERNEL_BUILD
+# build_debug_kernel: builds once (cached), sets KERNEL_IMAGE, KERNEL_BUILD,
+# KERNEL_MODDIR
 build_debug_kernel() {
 	local dir src jobs t0 tarball f opt val got list frags missing=()
 	fetch_kernel_source
@@ -63,6 +66,7 @@ build_debug_kernel() {
 	src=$dir/linux
 	KERNEL_IMAGE=$src/arch/x86/boot/bzImage
 	KERNEL_BUILD=$src
+	KERNEL_MODDIR=$src
 	KERNEL_ID=debug-${dir##*/debug-}
 	KERNEL_FLAVOR=debug
 	[ -f "$dir/.ready" ] && return 0

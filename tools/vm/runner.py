@@ -58,7 +58,7 @@ IGNORE_RES = [re.compile(p) for p in (
     r"^DMA-API: dma_debug_entry pool grown to \d+",  # many live mappings: info
 )]
 
-PSEUDO = ("insmod", "rmmod", "kmemleak", "devices")
+PSEUDO = ("kmods", "insmod", "rmmod", "kmemleak", "devices")
 
 
 def is_splat(msg):
@@ -155,7 +155,7 @@ def parse_log(text, tests, vm_end_reason=None, with_kmemleak=False, label=""):
         details[pname("boot")] = outside.lines[-60:]
 
     # Pseudo steps (module load/unload, demo device check)
-    for ps in ("insmod", "devices"):
+    for ps in ("kmods", "insmod", "devices"):
         st = steps.get(ps)
         if st is None:
             continue
@@ -164,7 +164,11 @@ def parse_log(text, tests, vm_end_reason=None, with_kmemleak=False, label=""):
         elif not st.ended:
             results.append(("FAIL", pname(ps), "did not finish: %s" % (vm_end_reason or "VM stopped")))
         elif st.rc != 0:
-            results.append(("FAIL", pname(ps), "exit %d" % st.rc))
+            # kmods: the init's first "vmtest: ..." complaint says which
+            why = [ln.strip() for ln in st.lines if ln.startswith("vmtest: ") and
+                   not ln.startswith("vmtest: kernel modules loaded:")]
+            results.append(("FAIL", pname(ps), "exit %d%s" % (
+                st.rc, ": " + why[0][len("vmtest: "):][:120] if why else "")))
         elif ps == "devices":
             results.append(("PASS", pname(ps), ""))
         else:
