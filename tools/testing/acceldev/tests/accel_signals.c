@@ -6,10 +6,12 @@
  *  - a WAIT behind 3 s of jobs, hit by SIGALRM with a handler without
  *    SA_RESTART, returns EINTR at the signal; with SA_RESTART it carries
  *    on and returns 0 once the fence is reached;
- *  - a child that submitted 4 s of jobs and sits in close() of its accel
- *    file (the close waits for the jobs) dies at once on SIGKILL; the
- *    device still works, and once the jobs are done all 255 contexts can
- *    be opened again (the killed file's context came back).
+ *  - a child that submitted 4 s of jobs and closed its accel file (its
+ *    mappings first, so that the close is the file's last reference),
+ *    whether still asleep in that close or not, dies at once on SIGKILL;
+ *    while the killed file's jobs run, its context is not reused (254
+ *    files open, then EBUSY), and once they are done all 255 contexts can
+ *    be opened again; the device works.
  */
 // vmtest: timeout=90
 #include "acceldev_knobs.h"
@@ -59,7 +61,8 @@ int main(void)
 		  acc_now() - t0);
 	acc_actx_check(&a, 0x5151);
 
-	/* SIGKILL of a child asleep in close(). */
+	/* SIGKILL of a child in or after close(). */
+	acc_actx_close(&a);
 	fflush(NULL);
 	child = fork();
 	CHECK(child >= 0);
@@ -68,14 +71,13 @@ int main(void)
 
 		acc_actx_open(&c, 0, 4096, 4096);
 		queue_jobs(&c, 40);
-		close(c.fd);
+		acc_actx_close(&c);
+		pause();
 		_exit(3);
 	}
 	acc_kill_sleeping_child(child, 1, 1, "close with 4 s of jobs");
-	acc_accel_check_device_works(0);
 
-	/* Every context comes back once the killed file's jobs are done. */
-	acc_actx_close(&a);
+	/* The killed file's context comes back once its jobs are done. */
 	for (int tries = 0;; tries++) {
 		for (n = 0; n < ACCELDEV_MAX_CONTEXTS; n++) {
 			fds[n] = acc_accel_try_open(0);
@@ -85,6 +87,8 @@ int main(void)
 		err = errno;
 		for (int i = 0; i < n; i++)
 			close(fds[i]);
+		CHECK_MSG(tries > 0 || n == ACCELDEV_MAX_CONTEXTS - 1, "%d "
+			  "files open while the killed file's jobs run", n);
 		if (n == ACCELDEV_MAX_CONTEXTS)
 			break;
 		CHECK_MSG(err == EBUSY, "open %d: %s", n, acc_errname(err));
@@ -92,6 +96,7 @@ int main(void)
 			  "kill", n);
 		usleep(100 * 1000);
 	}
+	acc_accel_check_device_works(0);
 	acc_watchdog(0, "");
 	return 0;
 }
