@@ -514,6 +514,7 @@ int acceldev_context_wait(struct acceldev_context *ctx, u32 target,
 			  unsigned long deadline);
 void acceldev_context_fail_waiters_locked(struct acceldev_context *ctx,
 					  int err);
+void acceldev_context_recheck_waiters_locked(struct acceldev_context *ctx);
 
 /* mm/buffer.c */
 int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,

@@ -83,6 +83,27 @@ static void acceldev_context_advance_locked(struct acceldev_context *ctx,
 }
 
 /**
+ * acceldev_context_recheck_waiters_locked() - fewer FENCEs can come now
+ * @ctx: the context; a held accel job failed before it was queued.
+ *
+ * Waiters for a fence that what is still submitted cannot reach wake
+ * with -EINVAL and take the unreachable path (acceldev_context_wait()).
+ *
+ * Context: any; caller holds @ctx->lock.
+ */
+void acceldev_context_recheck_waiters_locked(struct acceldev_context *ctx)
+{
+	struct acceldev_fence_waiter *w, *tmp;
+
+	lockdep_assert_held(&ctx->lock);
+
+	list_for_each_entry_safe(w, tmp, &ctx->waiters, node)
+		if ((u32)(w->target - ctx->counter) >
+		    ctx->cmds_submitted - ctx->fences_seen)
+			acceldev_waiter_finish(w, -EINVAL);
+}
+
+/**
  * acceldev_context_complete_locked() - end the WAITs that can end
  * @ctx: the context.
  *
@@ -309,6 +330,8 @@ int acceldev_context_wait(struct acceldev_context *ctx, u32 target,
 		}
 		spin_unlock(&ctx->lock);
 	}
+	if (w.status == -EINVAL)
+		return acceldev_wait_unreachable(ctx, w.target, deadline);
 	return w.status;
 }
 

@@ -31,7 +31,9 @@
  * @ctx: the context (counted until the job is reaped).
  * @code: the code buffer object (counted until the job is reaped).
  * @cmd: the RUN, owned until queued.
- * @user_cmds: user commands in the RUN: the most FENCEs it can execute.
+ * @user_cmds: user commands in the RUN: the most FENCEs it can execute;
+ *             counted in &acceldev_context.cmds_submitted from SUBMIT on,
+ *             and taken out again if the job fails unrun.
  * @in: in-fences (counted); those before @in_next signalled.
  * @in_count: entries of @in.
  * @in_next: the in-fence waited for.
@@ -159,7 +161,6 @@ static int acceldev_job_queue_locked(struct acceldev_job *job)
 	if (ret)
 		return ret;
 	job->cmd = NULL;
-	ctx->cmds_submitted += job->user_cmds;
 	return 0;
 }
 
@@ -226,6 +227,9 @@ static void acceldev_held_work(struct work_struct *work)
 		err = job->in_error ?: acceldev_job_queue_locked(job);
 		if (err) {
 			acceldev_run_unreserve_locked(ctx);
+			/* Its FENCEs will not come: WAITs may now be unreachable. */
+			ctx->cmds_submitted -= job->user_cmds;
+			acceldev_context_recheck_waiters_locked(ctx);
 			list_add_tail(&job->link.node, &failed);
 			break;
 		}
@@ -513,6 +517,9 @@ int acceldev_job_submit(struct acceldev_context *ctx, struct drm_file *file,
 	for (i = 0; i < args->in_count; i++) {
 		ret = drm_syncobj_find_fence(file, ins[i].handle, ins[i].point,
 					     0, &job->in[i]);
+		/* -EINVAL: no fence (at that point) yet. */
+		if (ret == -EINVAL)
+			ret = -ENOENT;
 		if (ret)
 			goto err_arrays;
 		job->in_count++;
@@ -558,9 +565,12 @@ int acceldev_job_submit(struct acceldev_context *ctx, struct drm_file *file,
 		if (list_empty(&ctx->held))
 			queue_work(ctx->adev->wq, &ctx->held_work);
 		list_add_tail(&job->link.node, &ctx->held);
+		ctx->cmds_submitted += job->user_cmds;
 		ret = 0;
 	} else {
 		ret = acceldev_job_queue_locked(job);
+		if (!ret)
+			ctx->cmds_submitted += job->user_cmds;
 		if (ret) {
 			/* gone between the check and now: fail the job */
 			acceldev_run_unreserve_locked(ctx);

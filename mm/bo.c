@@ -6,6 +6,8 @@
  */
 
 #include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -137,23 +139,37 @@ static const struct vm_operations_struct acceldev_bo_vm_ops = {
  * acceldev_bo_mmap() - map an object's pages, all at once
  *
  * drm_gem_mmap() has checked the size and taken an object reference,
- * which drm_gem_vm_close() drops. Imports are mapped through their
- * dma-buf's fd instead.
+ * which drm_gem_vm_close() drops. An import is mapped by its exporter
+ * (dma_buf_mmap()); the mapping then holds the dma-buf, not the object.
  *
  * Context: process, mmap_lock held for writing.
- * Return: 0; -EINVAL for an import or a private mapping; -ENOMEM.
+ * Return: 0; -EINVAL for a private mapping; -ENOMEM; or the exporter's
+ * error.
  */
 static int acceldev_bo_mmap(struct drm_gem_object *obj,
 			    struct vm_area_struct *vma)
 {
 	struct acceldev_buffer *buf = to_acceldev_bo(obj)->buf;
 	unsigned long num;
+	int ret;
 
-	if (!buf || buf->attach || !(vma->vm_flags & VM_SHARED))
+	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-
 	/* The fake offset named the object; the pages count from 0. */
 	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
+	if (obj->import_attach) {
+		/* The exporter maps it; the mapping holds its dma-buf. */
+		vma->vm_ops = NULL;
+		vma->vm_private_data = NULL;
+		ret = dma_buf_mmap(obj->import_attach->dmabuf, vma,
+				   vma->vm_pgoff);
+		if (ret)
+			return ret;
+		vm_flags_set(vma, VM_DONTEXPAND);
+		drm_gem_object_put(obj);
+		return 0;
+	}
+
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP);
 	if (vma->vm_pgoff >= buf->npages)
 		return -EINVAL;
@@ -185,15 +201,98 @@ static struct sg_table *acceldev_bo_get_sg_table(struct drm_gem_object *obj)
 	return sgt;
 }
 
+/*
+ * An importer's mapping of our pages, kept in the attachment (@priv) so
+ * that CPU access can be synced with it: under bounce buffering the
+ * importing device writes a copy.
+ */
+static struct sg_table *acceldev_dmabuf_map(struct dma_buf_attachment *attach,
+					    enum dma_data_direction dir)
+{
+	struct sg_table *sgt = drm_gem_map_dma_buf(attach, dir);
+
+	if (!IS_ERR(sgt))
+		attach->priv = sgt;
+	return sgt;
+}
+
+static void acceldev_dmabuf_unmap(struct dma_buf_attachment *attach,
+				  struct sg_table *sgt,
+				  enum dma_data_direction dir)
+{
+	attach->priv = NULL;
+	drm_gem_unmap_dma_buf(attach, sgt, dir);
+}
+
+/*
+ * DMA_BUF_IOCTL_SYNC: make what importing devices wrote visible to the
+ * CPU (@begin), or what the CPU wrote visible to them. Our own device
+ * uses coherent memory and needs nothing.
+ * Context: process; takes the dma-buf's reservation lock.
+ */
+static int acceldev_dmabuf_sync(struct dma_buf *dmabuf,
+				enum dma_data_direction dir, bool begin)
+{
+	struct dma_buf_attachment *attach;
+	int ret;
+
+	ret = dma_resv_lock_interruptible(dmabuf->resv, NULL);
+	if (ret)
+		return ret;
+	list_for_each_entry(attach, &dmabuf->attachments, node) {
+		if (!attach->priv)
+			continue;
+		if (begin)
+			dma_sync_sgtable_for_cpu(attach->dev, attach->priv, dir);
+		else
+			dma_sync_sgtable_for_device(attach->dev, attach->priv,
+						    dir);
+	}
+	dma_resv_unlock(dmabuf->resv);
+	return 0;
+}
+
+static int acceldev_dmabuf_begin_cpu(struct dma_buf *dmabuf,
+				     enum dma_data_direction dir)
+{
+	return acceldev_dmabuf_sync(dmabuf, dir, true);
+}
+
+static int acceldev_dmabuf_end_cpu(struct dma_buf *dmabuf,
+				   enum dma_data_direction dir)
+{
+	return acceldev_dmabuf_sync(dmabuf, dir, false);
+}
+
+/* DRM's PRIME helpers, with CPU access synced with importers. */
+static const struct dma_buf_ops acceldev_dmabuf_ops = {
+	.attach = drm_gem_map_attach,
+	.detach = drm_gem_map_detach,
+	.map_dma_buf = acceldev_dmabuf_map,
+	.unmap_dma_buf = acceldev_dmabuf_unmap,
+	.release = drm_gem_dmabuf_release,
+	.begin_cpu_access = acceldev_dmabuf_begin_cpu,
+	.end_cpu_access = acceldev_dmabuf_end_cpu,
+	.mmap = drm_gem_dmabuf_mmap,
+	.vmap = drm_gem_dmabuf_vmap,
+	.vunmap = drm_gem_dmabuf_vunmap,
+};
+
 /* Only DATA objects of our own memory are exported. Return: as export. */
 static struct dma_buf *acceldev_bo_export(struct drm_gem_object *obj,
 					  int flags)
 {
 	struct acceldev_buffer *buf = to_acceldev_bo(obj)->buf;
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
 
 	if (!buf || buf->attach || buf->type != BUFFER_TYPE_DATA)
 		return ERR_PTR(-EINVAL);
-	return drm_gem_prime_export(obj, flags);
+	exp_info.ops = &acceldev_dmabuf_ops;
+	exp_info.size = obj->size;
+	exp_info.flags = flags;
+	exp_info.priv = obj;
+	exp_info.resv = obj->resv;
+	return drm_gem_dmabuf_export(obj->dev, &exp_info);
 }
 
 static const struct drm_gem_object_funcs acceldev_bo_funcs = {

@@ -109,7 +109,8 @@ struct drm_acceldev_get_param {
  *	to (0..15; ENOSPC when all are taken), or %DRM_ACCELDEV_NO_SLOT.
  *
  * Memory is zeroed, coherent with the device and mappable (BO_INFO's
- * @mmap_offset). A DATA object stays bound until its last reference
+ * @mmap_offset; shared mappings only, and no larger than the object:
+ * EINVAL). A DATA object stays bound until its last reference
  * goes (handle, mapping, dma-buf, job); commands submitted after that
  * find the slot empty.
  */
@@ -178,7 +179,8 @@ struct drm_acceldev_syncobj {
  * The job's fence signals when the RUN is done, in submission order,
  * with error 0, -EIO (the context went into error, or the device lost
  * the RUN in a reset), -ECANCELED (the file was closed before the job
- * was queued) or -ENODEV (the device was removed). SUBMIT fails with
+ * was queued), -ENODEV (the device was removed), or an in-fence's error
+ * (the job is not run). SUBMIT fails with
  * EIO once the context is in error, and sleeps (interruptibly) while
  * %DRM_ACCELDEV_PARAM_JOB_BACKLOG jobs of the file wait in the driver.
  */
