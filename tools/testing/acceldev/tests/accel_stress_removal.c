@@ -41,20 +41,50 @@ static bool err_ok(int e)
 	return e == ENODEV || e == EIO || e == ECANCELED || e == EINTR;
 }
 
+/* A syncobj, or 0 with the device gone. */
+static uint32_t try_syncobj(int fd)
+{
+	struct drm_syncobj_create c = { 0 };
+
+	if (ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c)) {
+		CHECK_MSG(errno == ENODEV, "SYNCOBJ_CREATE: %s",
+			  acc_errname(errno));
+		return 0;
+	}
+	return c.handle;
+}
+
+/*
+ * Open a file on @dev's accel node with a CODE and a DATA object mapped
+ * and two syncobjs. Return: false if the device is gone (at any step).
+ */
 static bool side_open(struct side *s, int dev)
 {
-	int fd = acc_accel_try_open(dev);
+	struct acc_actx *a = &s->a;
 
 	memset(s, 0, sizeof(*s));
-	if (fd < 0) {
-		CHECK_MSG(err_ok(errno) || errno == ENOENT, "open: %s",
+	s->dead = true;
+	a->fd = acc_accel_try_open(dev);
+	if (a->fd < 0) {
+		CHECK_MSG(errno == ENODEV || errno == ENOENT, "open: %s",
 			  acc_errname(errno));
-		s->dead = true;
+		a->fd = 0;
 		return false;
 	}
-	acc_actx_open_fd(&s->a, fd, 4096, 8192);
-	s->tl = acc_syncobj_create(fd, 0);
-	s->gate = acc_syncobj_create(fd, 0);
+	a->code_len = 4096;
+	a->data_len = 8192;
+	if (acc_accel_try_bo_create(a->fd, a->code_len, DRM_ACCELDEV_BO_CODE,
+				    0, &a->code, NULL) ||
+	    acc_accel_try_bo_create(a->fd, a->data_len, DRM_ACCELDEV_BO_DATA,
+				    0, &a->data, &a->slot) ||
+	    !(a->cmds = acc_accel_try_map(a->fd, a->code, a->code_len)) ||
+	    !(a->d = acc_accel_try_map(a->fd, a->data, a->data_len)) ||
+	    !(s->tl = try_syncobj(a->fd)) || !(s->gate = try_syncobj(a->fd))) {
+		CHECK_MSG(errno == ENODEV, "setting up a file: %s",
+			  acc_errname(errno));
+		return false;
+	}
+	s->dead = false;
 	st->contexts++;
 	return true;
 }
@@ -62,9 +92,9 @@ static bool side_open(struct side *s, int dev)
 /* Wait for every point of @s, then close it; checks the stamps it can. */
 static void side_close(struct side *s, bool wait)
 {
-	if (s->dead || !s->a.fd)
+	if (!s->a.fd)
 		return;
-	if (wait && s->jobs) {
+	if (wait && s->jobs && !s->dead) {
 		uint64_t p = s->jobs;
 		int r = acc_syncobj_try_timeline_wait(s->a.fd, s->tl, p,
 						      acc_deadline(60), 0);
@@ -72,7 +102,11 @@ static void side_close(struct side *s, bool wait)
 		CHECK_MSG(!r || err_ok(errno), "timeline wait: %s",
 			  acc_errname(errno));
 	}
-	acc_actx_close(&s->a);
+	if (s->a.cmds)
+		munmap(s->a.cmds, s->a.code_len);
+	if (s->a.d)
+		munmap(s->a.d, s->a.data_len);
+	CHECK(close(s->a.fd) == 0);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -136,7 +170,8 @@ static void child(void *arg)
 	while (acc_now() < end) {
 		int d = acc_rng_pct(&r, 50);
 
-		if (s[d].dead || !s[d].a.fd) {
+		if (s[d].dead) {
+			side_close(&s[d], false);
 			if (!side_open(&s[d], d))
 				usleep(20000);
 			continue;
