@@ -2,8 +2,10 @@
 /*
  * acceldev-bench - measure an acceldev driver from user space.
  *
- * Uses only the driver's ioctl interface (uapi/acceldev.h), not
- * libacceldev, so that it measures any acceldev.ko. Per device:
+ * Uses only the driver's ioctl interfaces (uapi/acceldev.h, and
+ * uapi/acceldev_accel.h with the DRM core's syncobj ioctls), not
+ * libacceldev's command stream, so that it measures any acceldev.ko; the
+ * library only finds the accel node (acd_node_path()). Per device:
  *
  *  (a) RUN submission rate of one-NOP runs, from 1 context and from
  *      --threads contexts (one thread each). The backlog is bounded: after
@@ -22,6 +24,15 @@
  *      WAITs' wall time, and per WAIT.
  *      A driver that sleeps shows a few percent; one that spins, 100.
  *
+ *  (h) As (a), on the function's accel node (/dev/accel/accelM): SUBMITs
+ *      of one NOP, a FENCE SUBMIT after every BATCH, and the node's WAIT
+ *      for the previous one.
+ *  (i) SUBMIT of one FENCE with a binary out-syncobj, then
+ *      DRM_IOCTL_SYNCOBJ_WAIT on it: round trip, median and 99th
+ *      percentile over --iterations, as (b).
+ *  A function without an accel node (no CONFIG_DRM_ACCEL) shows "-"
+ *  (null) in (h) and (i); that is no failure.
+ *
  * The numbers are printed, never judged: the exit status is 0 unless an
  * operation failed.
  */
@@ -38,6 +49,8 @@
 #include <unistd.h>
 
 #include "acceldev.h"
+#include "acceldev_accel.h"
+#include "libacceldev.h"
 #include "tool.h"
 
 #define PROG "acceldev-bench"
@@ -75,10 +88,15 @@ struct result {
 	double run_1_of_limit;	/* run_rate_1 / null_per_s */
 	double run_n_of_limit;
 	double ctx_of_limit;	/* ctx_per_s / devnull_per_s */
+	double accel_rate_1;	/* (h): submits/s, one context */
+	double accel_rate_n;
+	double accel_lat_median_us;	/* (i) */
+	double accel_lat_p99_us;
 	bool failed;
 };
 
 static char dev_path[MAX_DEVICES][32];
+static char accel_path[MAX_DEVICES][32];	/* "" if the function has none */
 
 /* Say what failed (errno) on stderr; return -1. */
 static int fail(int dev, const char *what)
@@ -93,6 +111,12 @@ static int fail(int dev, const char *what)
 static int ctx_open(int dev)
 {
 	return open(dev_path[dev], O_RDWR | O_CLOEXEC);
+}
+
+/* The same on the accel node: a DRM file (a context). */
+static int accel_open(int dev)
+{
+	return open(accel_path[dev], O_RDWR | O_CLOEXEC);
 }
 
 static int buffer_create(int ctx, int size, enum acceldev_buffer_type type,
@@ -127,6 +151,72 @@ static int wait_fence(int ctx, uint32_t fence)
 	return ret;
 }
 
+/* The accel node's WAIT: the same counter, no timeout. */
+static int accel_wait_fence(int ctx, uint32_t fence)
+{
+	struct drm_acceldev_wait arg = {
+		.fence = fence, .timeout_ns = INT64_MAX,
+	};
+	int ret;
+
+	do
+		ret = ioctl(ctx, DRM_IOCTL_ACCELDEV_WAIT, &arg);
+	while (ret < 0 && errno == EINTR);
+	return ret;
+}
+
+/* SUBMIT of CODE BO @code's [@addr, +@size), signalling @out if not 0. */
+static int accel_submit(int ctx, uint32_t code, uint32_t addr, uint32_t size,
+			uint32_t out)
+{
+	struct drm_acceldev_syncobj o = { .handle = out };
+	struct drm_acceldev_submit arg = {
+		.code_handle = code, .offset = addr, .size = size,
+		.out_syncobjs = (uintptr_t)&o, .out_count = out ? 1 : 0,
+	};
+
+	return ioctl(ctx, DRM_IOCTL_ACCELDEV_SUBMIT, &arg);
+}
+
+static int syncobj_wait(int ctx, uint32_t handle)
+{
+	struct drm_syncobj_wait arg = {
+		.handles = (uintptr_t)&handle, .timeout_nsec = INT64_MAX,
+		.count_handles = 1,
+	};
+	int ret;
+
+	do
+		ret = ioctl(ctx, DRM_IOCTL_SYNCOBJ_WAIT, &arg);
+	while (ret < 0 && errno == EINTR);
+	return ret;
+}
+
+/* A 4 KiB CODE BO, mapped, and a binary syncobj on accel file @ctx. */
+static void *accel_code_open(int ctx, uint32_t *code, uint32_t *syncobj)
+{
+	struct drm_acceldev_bo_create c = {
+		.size = 4096, .type = DRM_ACCELDEV_BO_CODE,
+	};
+	struct drm_acceldev_bo_info info = { 0 };
+	struct drm_syncobj_create sc = { 0 };
+	void *p;
+
+	if (ioctl(ctx, DRM_IOCTL_ACCELDEV_BO_CREATE, &c) < 0)
+		return NULL;
+	info.handle = c.handle;
+	if (ioctl(ctx, DRM_IOCTL_ACCELDEV_BO_INFO, &info) < 0 ||
+	    ioctl(ctx, DRM_IOCTL_SYNCOBJ_CREATE, &sc) < 0)
+		return NULL;
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ctx,
+		 (off_t)info.mmap_offset);
+	if (p == MAP_FAILED)
+		return NULL;
+	*code = c.handle;
+	*syncobj = sc.handle;
+	return p;
+}
+
 static void put_cmd(uint32_t *code, unsigned int index, uint32_t type,
 		    uint32_t w1, uint32_t w2, uint32_t w3, uint32_t w4)
 {
@@ -141,48 +231,79 @@ static void put_cmd(uint32_t *code, unsigned int index, uint32_t type,
 
 /*
  * A context with a 4 KiB code buffer holding NOP at command 0 and FENCE
- * at command 1 (the layout of (a) and (b)).
+ * at command 1 (the layout of (a) and (b)); on the accel node (@accel) a
+ * DRM file with a CODE BO (@handle) and a binary syncobj, for (h), (i).
  */
 struct small_ctx {
-	int ctx, code;
+	int ctx, code;		/* accel: code is -1 */
+	bool accel;
+	uint32_t handle, syncobj;
 	uint32_t *cmds;
 };
 
-static int small_ctx_open(int dev, struct small_ctx *s)
+static int small_ctx_open(int dev, bool accel, struct small_ctx *s)
 {
-	s->ctx = ctx_open(dev);
+	*s = (struct small_ctx){ .accel = accel, .code = -1 };
+	s->ctx = accel ? accel_open(dev) : ctx_open(dev);
 	if (s->ctx < 0)
-		return fail(dev, "open");
-	s->code = buffer_create(s->ctx, 4096, BUFFER_TYPE_CODE, NULL);
-	if (s->code < 0) {
-		fail(dev, "CREATE_BUFFER (code)");
-		close(s->ctx);
-		return -1;
-	}
-	s->cmds = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       s->code, 0);
-	if (s->cmds == MAP_FAILED) {
-		fail(dev, "mmap (code)");
-		close(s->code);
-		close(s->ctx);
-		return -1;
+		return fail(dev, accel ? "open (accel node)" : "open");
+	if (accel) {
+		s->cmds = accel_code_open(s->ctx, &s->handle, &s->syncobj);
+		if (!s->cmds) {
+			fail(dev, "CODE BO and syncobj");
+			close(s->ctx);
+			return -1;
+		}
+	} else {
+		s->code = buffer_create(s->ctx, 4096, BUFFER_TYPE_CODE, NULL);
+		if (s->code < 0) {
+			fail(dev, "CREATE_BUFFER (code)");
+			close(s->ctx);
+			return -1;
+		}
+		s->cmds = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+			       s->code, 0);
+		if (s->cmds == MAP_FAILED) {
+			fail(dev, "mmap (code)");
+			close(s->code);
+			close(s->ctx);
+			return -1;
+		}
 	}
 	put_cmd(s->cmds, 0, ACCELDEV_USER_CMD_TYPE_NOP, 0, 0, 0, 0);
 	put_cmd(s->cmds, 1, ACCELDEV_USER_CMD_TYPE_FENCE, 0, 0, 0, 0);
 	return 0;
 }
 
+/* RUN, or SUBMIT (signalling the syncobj when @signal). */
+static int small_submit(const struct small_ctx *s, uint32_t addr,
+			uint32_t size, bool signal)
+{
+	if (s->accel)
+		return accel_submit(s->ctx, s->handle, addr, size,
+				    signal ? s->syncobj : 0);
+	return run(s->ctx, s->code, addr, size);
+}
+
+static int small_wait(const struct small_ctx *s, uint32_t fence)
+{
+	return s->accel ? accel_wait_fence(s->ctx, fence) :
+			  wait_fence(s->ctx, fence);
+}
+
 static void small_ctx_close(struct small_ctx *s)
 {
 	munmap(s->cmds, 4096);
-	close(s->code);
-	close(s->ctx);
+	if (s->code >= 0)
+		close(s->code);
+	close(s->ctx);	/* an accel file's BO and syncobj go with it */
 }
 
 /* ---- (a) submission rate ------------------------------------------- */
 
 struct submitter {
 	int dev;
+	bool accel;		/* (h): the accel node */
 	double duration;
 	pthread_barrier_t *start;
 	uint64_t runs;		/* NOP runs done */
@@ -197,7 +318,7 @@ static void *submit_loop(void *arg)
 	uint32_t fence = 0;
 	double t0;
 
-	t->status = small_ctx_open(t->dev, &s);
+	t->status = small_ctx_open(t->dev, t->accel, &s);
 	if (t->start)
 		pthread_barrier_wait(t->start);
 	if (t->status)
@@ -206,24 +327,24 @@ static void *submit_loop(void *arg)
 	t0 = tool_now();
 	do {
 		for (int i = 0; i < BATCH; i++) {
-			if (run(s.ctx, s.code, 0, CMD_BYTES) < 0) {
+			if (small_submit(&s, 0, CMD_BYTES, false) < 0) {
 				fail(t->dev, "RUN (NOP)");
 				goto out;
 			}
 		}
 		t->runs += BATCH;
-		if (run(s.ctx, s.code, CMD_BYTES, CMD_BYTES) < 0) {
+		if (small_submit(&s, CMD_BYTES, CMD_BYTES, false) < 0) {
 			fail(t->dev, "RUN (FENCE)");
 			goto out;
 		}
 		/* at most two batches in flight */
-		if (fence > 0 && wait_fence(s.ctx, fence) < 0) {
+		if (fence > 0 && small_wait(&s, fence) < 0) {
 			fail(t->dev, "WAIT");
 			goto out;
 		}
 		fence++;
 	} while (tool_now() - t0 < t->duration);
-	if (wait_fence(s.ctx, fence) < 0) {
+	if (small_wait(&s, fence) < 0) {
 		fail(t->dev, "WAIT");
 		goto out;
 	}
@@ -235,7 +356,8 @@ out:
 }
 
 /* Runs per second summed over @n threads with a context each. */
-static double submit_rate(int dev, const struct opts *o, unsigned int n)
+static double submit_rate(int dev, const struct opts *o, unsigned int n,
+			  bool accel)
 {
 	struct submitter t[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
@@ -247,7 +369,8 @@ static double submit_rate(int dev, const struct opts *o, unsigned int n)
 	pthread_barrier_init(&start, NULL, n);
 	for (unsigned int i = 0; i < n; i++) {
 		t[i] = (struct submitter){
-			.dev = dev, .duration = o->duration, .start = &start,
+			.dev = dev, .accel = accel, .duration = o->duration,
+			.start = &start,
 		};
 		if (pthread_create(&tid[i], NULL, submit_loop, &t[i])) {
 			fprintf(stderr, "acceldev-bench: pthread_create failed\n");
@@ -274,32 +397,38 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int latency(int dev, const struct opts *o, struct result *r)
+/*
+ * (b) RUN of a FENCE, WAIT for it; or (i) (@accel) SUBMIT of the FENCE
+ * signalling a syncobj, SYNCOBJ_WAIT on it. Median and p99 in us.
+ */
+static int latency(int dev, const struct opts *o, bool accel,
+		   double *median, double *p99)
 {
 	double *lat = calloc(o->iterations, sizeof(*lat));
 	struct small_ctx s;
 	int ret = -1;
 
-	if (!lat || small_ctx_open(dev, &s)) {
+	if (!lat || small_ctx_open(dev, accel, &s)) {
 		free(lat);
 		return -1;
 	}
 	for (unsigned int i = 0; i < o->iterations; i++) {
 		double t0 = tool_now();
 
-		if (run(s.ctx, s.code, CMD_BYTES, CMD_BYTES) < 0) {
+		if (small_submit(&s, CMD_BYTES, CMD_BYTES, true) < 0) {
 			fail(dev, "RUN (FENCE)");
 			goto out;
 		}
-		if (wait_fence(s.ctx, i + 1) < 0) {
-			fail(dev, "WAIT");
+		if ((accel ? syncobj_wait(s.ctx, s.syncobj) :
+			     wait_fence(s.ctx, i + 1)) < 0) {
+			fail(dev, accel ? "SYNCOBJ_WAIT" : "WAIT");
 			goto out;
 		}
 		lat[i] = (tool_now() - t0) * 1e6;
 	}
 	qsort(lat, o->iterations, sizeof(*lat), cmp_double);
-	r->lat_median_us = lat[(o->iterations - 1) / 2];
-	r->lat_p99_us = lat[(o->iterations * 99 + 99) / 100 - 1];
+	*median = lat[(o->iterations - 1) / 2];
+	*p99 = lat[(o->iterations * 99 + 99) / 100 - 1];
 	ret = 0;
 out:
 	small_ctx_close(&s);
@@ -328,7 +457,7 @@ struct fill_ctx {
 
 static int fill_ctx_open(int dev, struct fill_ctx *f)
 {
-	if (small_ctx_open(dev, &f->s))
+	if (small_ctx_open(dev, false, &f->s))
 		return -1;
 	f->dfd = buffer_create(f->s.ctx, FILL_SIZE, BUFFER_TYPE_DATA, &f->slot);
 	if (f->dfd < 0) {
@@ -553,6 +682,10 @@ static const struct row {
 	ROW("(a) N contexts / (g)", "run_rate_n_of_limit", run_n_of_limit, "%.3f"),
 	ROW("(g) /dev/null open+close, (e)'s limit", "devnull_cycles_per_s", devnull_per_s, "%.0f"),
 	ROW("(e) open+close / its limit", "context_cycles_of_limit", ctx_of_limit, "%.3f"),
+	ROW("(h) accel SUBMIT rate, 1 ctx (/s)", "accel_submit_rate_1_ctx", accel_rate_1, "%.0f"),
+	ROW("(h) accel SUBMIT rate, N ctx (/s)", "accel_submit_rate_n_ctx", accel_rate_n, "%.0f"),
+	ROW("(i) SUBMIT->syncobj wait median (us)", "accel_syncobj_latency_median_us", accel_lat_median_us, "%.1f"),
+	ROW("(i) SUBMIT->syncobj wait p99 (us)", "accel_syncobj_latency_p99_us", accel_lat_p99_us, "%.1f"),
 #undef ROW
 };
 #define NR_ROWS (sizeof(rows) / sizeof(rows[0]))
@@ -601,7 +734,12 @@ static void print_json(const struct opts *o, const struct result *res, int n)
 		printf("%s\n  {\"device\": %d, \"node\": ", d ? "," : "",
 		       res[d].dev);
 		tool_json_str(stdout, dev_path[res[d].dev]);
-		printf(", \"ok\": %s", res[d].failed ? "false" : "true");
+		printf(", \"ok\": %s, \"accel_node\": ",
+		       res[d].failed ? "false" : "true");
+		if (accel_path[res[d].dev][0])
+			tool_json_str(stdout, accel_path[res[d].dev]);
+		else
+			printf("null");
 		for (size_t i = 0; i < NR_ROWS; i++) {
 			double v = value_of(&res[d], &rows[i]);
 
@@ -623,15 +761,23 @@ static void bench_device(int dev, const struct opts *o, struct result *r)
 	*r = (struct result){ .dev = dev };
 	for (size_t i = 0; i < NR_ROWS; i++)
 		*(double *)((char *)r + rows[i].offset) = NAN;
-	r->run_rate_1 = submit_rate(dev, o, 1);
-	r->run_rate_n = submit_rate(dev, o, o->threads);
+	r->run_rate_1 = submit_rate(dev, o, 1, false);
+	r->run_rate_n = submit_rate(dev, o, o->threads, false);
 	r->failed = isnan(r->run_rate_1) || isnan(r->run_rate_n);
-	r->failed |= latency(dev, o, r) != 0;
+	r->failed |= latency(dev, o, false, &r->lat_median_us,
+			     &r->lat_p99_us) != 0;
 	r->failed |= fill_bandwidth(dev, o, r) != 0;
 	r->failed |= wait_cpu(dev, r) != 0;
 	r->failed |= buffer_cycle(dev, o, r) != 0;
 	r->failed |= context_cycle(dev, o, r) != 0;
 	r->failed |= null_ioctl_rate(dev, o, r) != 0;
+	if (!accel_path[dev][0])
+		return;
+	r->accel_rate_1 = submit_rate(dev, o, 1, true);
+	r->accel_rate_n = submit_rate(dev, o, o->threads, true);
+	r->failed |= isnan(r->accel_rate_1) || isnan(r->accel_rate_n);
+	r->failed |= latency(dev, o, true, &r->accel_lat_median_us,
+			     &r->accel_lat_p99_us) != 0;
 }
 
 static void usage(FILE *f)
@@ -643,7 +789,9 @@ static void usage(FILE *f)
 		"the raw ioctls: RUN rate from 1 and N contexts, RUN+FENCE->WAIT\n"
 		"latency, FILL bandwidth, buffer and context cycles, CPU time\n"
 		"while waiting, and the limits: a null ioctl (ENOTTY) on the\n"
-		"same node, open+close of /dev/null. --quick: short settings\n"
+		"same node, open+close of /dev/null; on the function's accel\n"
+		"node, SUBMIT rate and SUBMIT->syncobj wait latency.\n"
+		"--quick: short settings\n"
 		"(a few seconds per device under TCG). --duration: seconds per\n"
 		"rate (default 1), --iterations: round trips (default 500),\n"
 		"--threads: N (default 8).\n");
@@ -721,6 +869,12 @@ int main(int argc, char **argv)
 		snprintf(dev_path[d], sizeof(dev_path[d]), "/dev/acceldev%d", d);
 		if ((only < 0 || d == only) && access(dev_path[d], F_OK) == 0)
 			devs[ndev++] = d;
+		else
+			continue;
+		if (acd_node_path(d, ACD_NODE_ACCEL, accel_path[d],
+				  sizeof(accel_path[d])) ||
+		    access(accel_path[d], F_OK) != 0)
+			accel_path[d][0] = '\0';
 	}
 	if (ndev == 0) {
 		fprintf(stderr, "acceldev-bench: no device %s\n", only < 0 ?

@@ -4,7 +4,10 @@
  *
  * Reads sysfs only: /sys/class/acceldev/acceldevN (the device's class
  * folder), its "device" link (the PCI function) and "device/driver" link,
- * and the counter attributes, one decimal number each. An attribute the
+ * the function's DRM accel node (device/accel/accelM, through
+ * libacceldev's acd_node_path(): /dev/accel/accelM, the second node of
+ * the same function), and the counter attributes, one decimal number
+ * each. An attribute the
  * running driver does not have is shown as "-" (null in JSON), so the
  * tool works with any acceldev.ko.
  *
@@ -19,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "libacceldev.h"
 #include "tool.h"
 
 #define CLASS_DIR "/sys/class/acceldev"
@@ -39,6 +43,7 @@ struct info {
 	char name[NAME_MAX + 1];	/* acceldevN */
 	int index;
 	char node[PATH_MAX];		/* /dev/acceldevN, "" if missing */
+	char accel[PATH_MAX];		/* /dev/accel/accelM, "" if none */
 	char pci[64];			/* PCI address, "" if unknown */
 	char driver[64];		/* bound driver, "" if none */
 	bool has[NR_COUNTERS];
@@ -81,6 +86,9 @@ static void read_info(struct info *d)
 	snprintf(path, sizeof(path), "/dev/%s", d->name);
 	if (stat(path, &st) == 0 && S_ISCHR(st.st_mode))
 		snprintf(d->node, sizeof(d->node), "%s", path);
+	if (acd_node_path(d->index, ACD_NODE_ACCEL, path, sizeof(path)) == 0 &&
+	    stat(path, &st) == 0 && S_ISCHR(st.st_mode))
+		snprintf(d->accel, sizeof(d->accel), "%s", path);
 	snprintf(path, sizeof(path), CLASS_DIR "/%s/device", d->name);
 	link_name(path, d->pci, sizeof(d->pci));
 	snprintf(path, sizeof(path), CLASS_DIR "/%s/device/driver", d->name);
@@ -139,6 +147,7 @@ static void print_text(const struct info *devs, int n)
 
 		printf("%s\n", d->name);
 		printf("  %-17s %s\n", "node", or_dash(d->node));
+		printf("  %-17s %s\n", "accel", or_dash(d->accel));
 		printf("  %-17s %s\n", "pci", or_dash(d->pci));
 		printf("  %-17s %s\n", "driver", or_dash(d->driver));
 		for (size_t c = 0; c < NR_COUNTERS; c++) {
@@ -169,6 +178,8 @@ static void print_json(const struct info *devs, int n)
 		tool_json_str(stdout, d->name);
 		printf(", \"index\": %d, \"node\": ", d->index);
 		json_str_or_null(d->node);
+		printf(", \"accel\": ");
+		json_str_or_null(d->accel);
 		printf(", \"pci\": ");
 		json_str_or_null(d->pci);
 		printf(", \"driver\": ");
@@ -189,9 +200,10 @@ static void print_json(const struct info *devs, int n)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: acceldev-info [--json]\n"
-		"Lists the Acceldev devices: device node, PCI address, bound\n"
-		"driver and the driver's counters (\"-\" or null when the\n"
-		"driver does not provide one).\n");
+		"Lists the Acceldev devices: device node, the same function's\n"
+		"accel node (/dev/accel/accelM), PCI address, bound driver and\n"
+		"the driver's counters (\"-\" or null when the driver does not\n"
+		"provide one).\n");
 }
 
 int main(int argc, char **argv)

@@ -47,6 +47,7 @@ struct acc_factory {
 /* Session options "ep.acceldev.KEY" (README.md) and ORT's own. */
 struct acc_config {
 	int index;		/* device: /dev/acceldevN, or VIRTUAL_INDEX */
+	enum acd_node node;	/* ep.acceldev.node: chardev (default) or accel */
 	bool min_bytes_set;	/* min_bytes given: no cost model */
 	struct cost_model cost;	/* latency_us, fill_mbps, copy_mbps, cpu_mbps (0: measure),
 				 * and min_bytes: smaller outputs are the CPU's */
@@ -637,6 +638,14 @@ static OrtStatus *read_config(const OrtSessionOptions *so, const char *idx,
 					 "Acceldev: ep.acceldev.device must be a device number 0..63");
 		cfg->index = (int)dev;
 	}
+	v = option(so, "ep.acceldev.node", buf, sizeof(buf));
+	if (!v || !strcmp(v, "chardev"))
+		cfg->node = ACD_NODE_CHARDEV;
+	else if (!strcmp(v, "accel"))
+		cfg->node = ACD_NODE_ACCEL;
+	else
+		return ep_status(ORT_INVALID_ARGUMENT,
+				 "Acceldev: ep.acceldev.node must be chardev or accel");
 	cfg->min_bytes_set = option(so, "ep.acceldev.min_bytes", buf, sizeof(buf)) != NULL;
 	if (option_u64(so, "ep.acceldev.min_bytes", UINT64_MAX, &cfg->cost.min_bytes))
 		return ep_status(ORT_INVALID_ARGUMENT,
@@ -685,7 +694,7 @@ static OrtStatus *ORT_API_CALL f_create_ep(OrtEpFactory *this_ptr,
 	ep->factory = f;
 	ep->logger = logger;
 	/* no context yet: GetCapability opens it when it claims a node */
-	staging_init(&ep->st, ep->cfg.index, ep->cfg.index == VIRTUAL_INDEX);
+	staging_init(&ep->st, ep->cfg.index, ep->cfg.node, ep->cfg.index == VIRTUAL_INDEX);
 	ep->base.ort_version_supported = ORT_API_VERSION;
 	ep->base.GetName = ep_get_name;
 	ep->base.GetCapability = ep_get_capability;

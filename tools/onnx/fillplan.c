@@ -33,14 +33,17 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-void staging_init(struct staging *st, int index, bool sim)
+void staging_init(struct staging *st, int index, enum acd_node node, bool sim)
 {
 	memset(st, 0, sizeof(*st));
 	st->index = index;
+	st->node = node;
 	st->sim = sim;
 	st->max = STAGING_SLOTS;
-	snprintf(st->name, sizeof(st->name), sim ? "simulated acceldev" : "/dev/acceldev%d",
-		 index);
+	if (sim)
+		snprintf(st->name, sizeof(st->name), "simulated acceldev");
+	else if (acd_node_path(index, node, st->name, sizeof(st->name)))
+		snprintf(st->name, sizeof(st->name), "the accel node of /dev/acceldev%d", index);
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->freed, NULL);
 }
@@ -50,7 +53,7 @@ static int open_locked(struct staging *st, char *err, size_t errlen)
 {
 	if (st->sim || st->ctx)
 		return 0;
-	st->ctx = acd_open(st->index);
+	st->ctx = acd_open_node(st->index, st->node);
 	if (!st->ctx) {
 		set_err(err, errlen, "cannot open %s: %s", st->name, acd_error());
 		return -1;

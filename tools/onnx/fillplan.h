@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libacceldev.h>
+
 struct fill_run {
 	size_t offset;
 	size_t len;
@@ -46,8 +48,6 @@ struct fill_stats {
 	unsigned long reopens;	/* contexts reopened before this execution */
 };
 
-struct acd_ctx;
-struct acd_buffer;
 
 #define STAGING_SLOTS 16		/* data buffers a context may have */
 #define STAGING_CHUNK (4u << 20)	/* bytes per staging buffer */
@@ -67,10 +67,11 @@ struct acd_buffer;
 struct staging {
 	struct acd_ctx *ctx;
 	int index;
+	enum acd_node node;	/* /dev/acceldevN or its accel node */
 	bool sim;
 	bool broken;		/* reopen before the next use */
 	unsigned long reopens;
-	char name[64];		/* "/dev/acceldev0" for messages */
+	char name[64];		/* "/dev/acceldev0", "/dev/accel/accel0" for messages */
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 	unsigned int created, nfree, max;
@@ -79,7 +80,7 @@ struct staging {
 	bool busy[STAGING_SLOTS];
 };
 
-void staging_init(struct staging *st, int index, bool sim);
+void staging_init(struct staging *st, int index, enum acd_node node, bool sim);
 /* open the context if it is not yet: 0, or -1 with a message in err */
 int staging_open(struct staging *st, char *err, size_t errlen);
 void staging_fini(struct staging *st);

@@ -16,6 +16,7 @@
  * buffer, so the stream can append the FENCE it needs to wait for.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -26,18 +27,33 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "acceldev.h"
+#include "acceldev_accel.h"
 #include "libacceldev.h"
 
+/* The accel subsystem's fixed character major (include/drm/drm_accel.h). */
+#define ACD_ACCEL_MAJOR 261
+
+/*
+ * A buffer: on /dev/acceldevN its own file (@fd, mapped at 0); on the
+ * accel node a GEM handle of the context's DRM file (@handle, mapped
+ * through BO_INFO's offset on that file). Buffers the caller made on an
+ * accel context are listed in it (@prev, @next) so that acd_close() can
+ * tell them their handle died with the file.
+ */
 struct acd_buffer {
 	struct acd_ctx *ctx;
 	enum acd_buffer_type type;
-	int fd;
+	int fd;			/* chardev: the buffer's file; accel: -1 */
+	uint32_t handle;	/* accel: GEM handle, 0 once the file is closed */
 	int slot;
 	size_t size;
 	void *map;
+	struct acd_buffer *prev, *next;
 };
 
 /* One code buffer of the stream. */
@@ -49,9 +65,13 @@ struct acd_code {
 };
 
 struct acd_ctx {
-	pthread_mutex_t lock;	/* everything below */
+	pthread_mutex_t lock;	/* everything below but the buffer list */
 	int fd;
 	char path[64];
+	bool accel;		/* a DRM accel node, not /dev/acceldevN */
+	uint32_t syncobj;	/* accel: binary syncobj, the last SUBMIT's fence */
+	pthread_mutex_t list_lock;	/* users */
+	struct acd_buffer users;	/* accel: the caller's buffers (list head) */
 
 	struct acd_code *code;	/* array of max_buffers entries */
 	unsigned int nbuf;	/* buffers made so far */
@@ -95,9 +115,10 @@ static int fail(int err, const char *fmt, ...)
 
 /* ---- buffers ----------------------------------------------------------- */
 
-/* CREATE_BUFFER and mmap into *buf. */
-static int buffer_init(struct acd_ctx *ctx, struct acd_buffer *buf,
-		       enum acd_buffer_type type, size_t size)
+/* CREATE_BUFFER and mmap into *buf (/dev/acceldevN). */
+static int chardev_buffer_init(struct acd_ctx *ctx, struct acd_buffer *buf,
+			       enum acd_buffer_type type, size_t size,
+			       const char *name)
 {
 	struct acceldev_ioctl_create_buffer_result res = { .buffer_slot = ~0u };
 	struct acceldev_ioctl_create_buffer arg = {
@@ -105,22 +126,13 @@ static int buffer_init(struct acd_ctx *ctx, struct acd_buffer *buf,
 		.type = (enum acceldev_buffer_type)type,
 		.result = &res,
 	};
-	const char *name = type == ACD_BUFFER_DATA ? "data" : "code";
 	int err;
 
-	if (size == 0 || size > ACD_BUFFER_MAX_SIZE ||
-	    (type != ACD_BUFFER_CODE && type != ACD_BUFFER_DATA))
-		return fail(EINVAL, "%s: %s buffer of %zu bytes", ctx->path,
-			    name, size);
 	buf->fd = ioctl(ctx->fd, ACCELDEV_IOCTL_CREATE_BUFFER, &arg);
 	if (buf->fd < 0)
 		return fail(errno, "%s: CREATE_BUFFER (%s, %zu bytes)",
 			    ctx->path, name, size);
-	buf->ctx = ctx;
-	buf->type = type;
 	buf->slot = type == ACD_BUFFER_DATA ? (int)res.buffer_slot : -1;
-	buf->size = (size + ACCELDEV_PAGE_SIZE - 1) &
-		    ~(size_t)(ACCELDEV_PAGE_SIZE - 1);
 	buf->map = mmap(NULL, buf->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			buf->fd, 0);
 	if (buf->map == MAP_FAILED) {
@@ -132,10 +144,82 @@ static int buffer_init(struct acd_ctx *ctx, struct acd_buffer *buf,
 	return 0;
 }
 
+static void gem_close(struct acd_ctx *ctx, uint32_t handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	ioctl(ctx->fd, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+/* BO_CREATE, BO_INFO and mmap into *buf (the accel node). */
+static int accel_buffer_init(struct acd_ctx *ctx, struct acd_buffer *buf,
+			     enum acd_buffer_type type, size_t size,
+			     const char *name)
+{
+	struct drm_acceldev_bo_create c = {
+		.size = size,
+		.type = type == ACD_BUFFER_DATA ? DRM_ACCELDEV_BO_DATA :
+						  DRM_ACCELDEV_BO_CODE,
+	};
+	struct drm_acceldev_bo_info info = { 0 };
+	int err;
+
+	if (ioctl(ctx->fd, DRM_IOCTL_ACCELDEV_BO_CREATE, &c) < 0)
+		return fail(errno, "%s: BO_CREATE (%s, %zu bytes)", ctx->path,
+			    name, size);
+	buf->fd = -1;
+	buf->handle = c.handle;
+	buf->slot = type == ACD_BUFFER_DATA ? (int)c.slot : -1;
+	info.handle = c.handle;
+	if (ioctl(ctx->fd, DRM_IOCTL_ACCELDEV_BO_INFO, &info) < 0) {
+		err = errno;
+		gem_close(ctx, c.handle);
+		return fail(err, "%s: BO_INFO of a %s buffer object",
+			    ctx->path, name);
+	}
+	buf->map = mmap(NULL, buf->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			ctx->fd, (off_t)info.mmap_offset);
+	if (buf->map == MAP_FAILED) {
+		err = errno;
+		gem_close(ctx, c.handle);
+		return fail(err, "%s: mmap of a %zu-byte %s buffer object",
+			    ctx->path, buf->size, name);
+	}
+	return 0;
+}
+
+/* Make the buffer and map it into *buf. */
+static int buffer_init(struct acd_ctx *ctx, struct acd_buffer *buf,
+		       enum acd_buffer_type type, size_t size)
+{
+	const char *name = type == ACD_BUFFER_DATA ? "data" : "code";
+
+	if (size == 0 || size > ACD_BUFFER_MAX_SIZE ||
+	    (type != ACD_BUFFER_CODE && type != ACD_BUFFER_DATA))
+		return fail(EINVAL, "%s: %s buffer of %zu bytes", ctx->path,
+			    name, size);
+	buf->ctx = ctx;
+	buf->type = type;
+	buf->handle = 0;
+	buf->prev = buf->next = NULL;
+	buf->size = (size + ACCELDEV_PAGE_SIZE - 1) &
+		    ~(size_t)(ACCELDEV_PAGE_SIZE - 1);
+	if (ctx->accel)
+		return accel_buffer_init(ctx, buf, type, size, name);
+	return chardev_buffer_init(ctx, buf, type, size, name);
+}
+
+/*
+ * Unmap first: the mapping holds a reference to a buffer object, and
+ * its slot is free once the handle, the last one, is closed.
+ */
 static void buffer_fini(struct acd_buffer *buf)
 {
 	munmap(buf->map, buf->size);
-	close(buf->fd);
+	if (buf->fd >= 0)
+		close(buf->fd);
+	else if (buf->handle)
+		gem_close(buf->ctx, buf->handle);
 }
 
 struct acd_buffer *acd_buffer_create(struct acd_ctx *ctx,
@@ -154,13 +238,31 @@ struct acd_buffer *acd_buffer_create(struct acd_ctx *ctx,
 		errno = err;
 		return NULL;
 	}
+	if (ctx->accel) {
+		pthread_mutex_lock(&ctx->list_lock);
+		buf->prev = &ctx->users;
+		buf->next = ctx->users.next;
+		buf->next->prev = buf;
+		ctx->users.next = buf;
+		pthread_mutex_unlock(&ctx->list_lock);
+	}
 	return buf;
 }
 
 void acd_buffer_destroy(struct acd_buffer *buf)
 {
+	struct acd_ctx *ctx;
+
 	if (!buf)
 		return;
+	ctx = buf->ctx;
+	if (buf->prev) {
+		/* an accel buffer whose context is still open */
+		pthread_mutex_lock(&ctx->list_lock);
+		buf->prev->next = buf->next;
+		buf->next->prev = buf->prev;
+		pthread_mutex_unlock(&ctx->list_lock);
+	}
 	buffer_fini(buf);
 	free(buf);
 }
@@ -182,7 +284,15 @@ int acd_buffer_slot(const struct acd_buffer *buf)
 
 int acd_buffer_fd(const struct acd_buffer *buf)
 {
+	if (buf->fd < 0)
+		return fail(EOPNOTSUPP, "%s: a buffer object has no file of its own (acd_buffer_handle())",
+			    buf->ctx ? buf->ctx->path : "accel node");
 	return buf->fd;
+}
+
+uint32_t acd_buffer_handle(const struct acd_buffer *buf)
+{
+	return buf->handle;
 }
 
 /* ---- contexts ---------------------------------------------------------- */
@@ -212,9 +322,64 @@ static int stream_reset(struct acd_ctx *ctx, size_t buffer_size,
 	return 0;
 }
 
+int acd_node_path(int index, enum acd_node node, char *buf, size_t len)
+{
+	char dir[96];
+	struct dirent *e;
+	DIR *d;
+	int n = -1;
+
+	if (node == ACD_NODE_CHARDEV) {
+		snprintf(buf, len, "/dev/acceldev%d", index);
+		return 0;
+	}
+	if (node != ACD_NODE_ACCEL)
+		return fail(EINVAL, "node kind %d of device %d", (int)node,
+			    index);
+	/* the PCI function's DRM accel minor: device/accel/accelM */
+	snprintf(dir, sizeof(dir), "/sys/class/acceldev/acceldev%d/device/accel",
+		 index);
+	d = opendir(dir);
+	if (!d)
+		return fail(errno == ENOTDIR ? ENOENT : errno,
+			    "accel node of /dev/acceldev%d (%s)", index, dir);
+	while (n < 0 && (e = readdir(d)))
+		if (sscanf(e->d_name, "accel%d", &n) != 1)
+			n = -1;
+	closedir(d);
+	if (n < 0)
+		return fail(ENOENT, "accel node of /dev/acceldev%d (%s)",
+			    index, dir);
+	snprintf(buf, len, "/dev/accel/accel%d", n);
+	return 0;
+}
+
+/*
+ * An open accel node: is it Acceldev's? Then make the syncobj every
+ * SUBMIT signals (created signalled: a context that never submitted is
+ * done).
+ */
+static int accel_init(struct acd_ctx *ctx)
+{
+	struct drm_syncobj_create sc = { .flags = DRM_SYNCOBJ_CREATE_SIGNALED };
+	char name[16] = "";
+	struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+
+	if (ioctl(ctx->fd, DRM_IOCTL_VERSION, &v) < 0)
+		return fail(errno, "%s: DRM_IOCTL_VERSION", ctx->path);
+	if (strcmp(name, "acceldev") != 0)
+		return fail(ENODEV, "%s: accel driver \"%s\", not acceldev",
+			    ctx->path, name);
+	if (ioctl(ctx->fd, DRM_IOCTL_SYNCOBJ_CREATE, &sc) < 0)
+		return fail(errno, "%s: SYNCOBJ_CREATE", ctx->path);
+	ctx->syncobj = sc.handle;
+	return 0;
+}
+
 struct acd_ctx *acd_open_path(const char *path)
 {
 	struct acd_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct stat st;
 	int err;
 
 	if (!ctx) {
@@ -223,13 +388,19 @@ struct acd_ctx *acd_open_path(const char *path)
 	}
 	snprintf(ctx->path, sizeof(ctx->path), "%s", path);
 	pthread_mutex_init(&ctx->lock, NULL);
+	pthread_mutex_init(&ctx->list_lock, NULL);
+	ctx->users.next = ctx->users.prev = &ctx->users;
 	ctx->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (ctx->fd < 0) {
 		err = errno;
 		fail(err, "open %s", path);
 		goto out_free;
 	}
-	if (stream_reset(ctx, ACD_STREAM_DEFAULT_BUFFER_SIZE,
+	/* the accel node by its major; anything else is tried as /dev/acceldevN */
+	ctx->accel = fstat(ctx->fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+		     major(st.st_rdev) == ACD_ACCEL_MAJOR;
+	if ((ctx->accel && accel_init(ctx)) ||
+	    stream_reset(ctx, ACD_STREAM_DEFAULT_BUFFER_SIZE,
 			 ACD_STREAM_DEFAULT_MAX_BUFFERS)) {
 		err = errno;
 		close(ctx->fd);
@@ -239,18 +410,25 @@ struct acd_ctx *acd_open_path(const char *path)
 
 out_free:
 	free(ctx->code);
+	pthread_mutex_destroy(&ctx->list_lock);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
 	errno = err;
 	return NULL;
 }
 
-struct acd_ctx *acd_open(int index)
+struct acd_ctx *acd_open_node(int index, enum acd_node node)
 {
 	char path[64];
 
-	snprintf(path, sizeof(path), "/dev/acceldev%d", index);
+	if (acd_node_path(index, node, path, sizeof(path)))
+		return NULL;
 	return acd_open_path(path);
+}
+
+struct acd_ctx *acd_open(int index)
+{
+	return acd_open_node(index, ACD_NODE_CHARDEV);
 }
 
 int acd_ctx_fd(const struct acd_ctx *ctx)
@@ -258,9 +436,33 @@ int acd_ctx_fd(const struct acd_ctx *ctx)
 	return ctx->fd;
 }
 
+enum acd_node acd_ctx_node(const struct acd_ctx *ctx)
+{
+	return ctx->accel ? ACD_NODE_ACCEL : ACD_NODE_CHARDEV;
+}
+
 /* ---- the command stream (all with ctx->lock held) ---------------------- */
 
-/* RUN the appended, unsubmitted bytes of the current buffer. */
+/* SUBMIT [@offset, @offset + @size) of a code buffer object (accel). */
+static int accel_submit(struct acd_ctx *ctx, const struct acd_buffer *code,
+			uint32_t offset, uint32_t size)
+{
+	struct drm_acceldev_syncobj out = { .handle = ctx->syncobj };
+	struct drm_acceldev_submit arg = {
+		.code_handle = code->handle,
+		.offset = offset,
+		.size = size,
+		.out_syncobjs = (uintptr_t)&out,
+		.out_count = 1,
+	};
+
+	if (ioctl(ctx->fd, DRM_IOCTL_ACCELDEV_SUBMIT, &arg) < 0)
+		return fail(errno, "SUBMIT on %s (bytes %u..%u of a code buffer)",
+			    ctx->path, offset, offset + size);
+	return 0;
+}
+
+/* RUN (or SUBMIT) the appended, unsubmitted bytes of the current buffer. */
 static int stream_submit(struct acd_ctx *ctx)
 {
 	struct acd_code *c = &ctx->code[ctx->cur];
@@ -272,20 +474,36 @@ static int stream_submit(struct acd_ctx *ctx)
 
 	if (run.size == 0)
 		return 0;
-	if (ioctl(ctx->fd, ACCELDEV_IOCTL_RUN, &run) < 0)
+	if (ctx->accel) {
+		if (accel_submit(ctx, &c->buf, run.addr, run.size))
+			return -1;
+	} else if (ioctl(ctx->fd, ACCELDEV_IOCTL_RUN, &run) < 0) {
 		return fail(errno, "RUN on %s (bytes %u..%u of a code buffer)",
 			    ctx->path, run.addr, run.addr + run.size);
+	}
 	c->submitted = c->used;
 	ctx->submitted = ctx->appended;
 	return 0;
 }
 
-/* WAIT for a submitted fence; the device compares the low 32 bits. */
+/*
+ * WAIT for a submitted fence; the device compares the low 32 bits. The
+ * accel node's WAIT has the same meaning, with an absolute timeout: none.
+ */
 static int wait_ioctl(struct acd_ctx *ctx, acd_fence_t fence)
 {
 	struct acceldev_ioctl_wait arg = { .fence_wait = (uint32_t)fence };
+	struct drm_acceldev_wait aw = {
+		.fence = (uint32_t)fence,
+		.timeout_ns = INT64_MAX,
+	};
+	int ret;
 
-	if (ioctl(ctx->fd, ACCELDEV_IOCTL_WAIT, &arg) < 0)
+	if (ctx->accel)
+		ret = ioctl(ctx->fd, DRM_IOCTL_ACCELDEV_WAIT, &aw);
+	else
+		ret = ioctl(ctx->fd, ACCELDEV_IOCTL_WAIT, &arg);
+	if (ret < 0)
 		return fail(errno, "WAIT for fence %llu on %s",
 			    (unsigned long long)fence, ctx->path);
 	return 0;
@@ -518,6 +736,29 @@ int acd_wait(struct acd_ctx *ctx, acd_fence_t fence)
 	return 0;
 }
 
+int acd_submit_sync_file(struct acd_ctx *ctx)
+{
+	struct drm_syncobj_handle h = {
+		.handle = ctx->syncobj,
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+		.fd = -1,
+	};
+	int ret = 0;
+
+	if (!ctx->accel)
+		return fail(EOPNOTSUPP, "%s: sync_file: only the accel node has fences",
+			    ctx->path);
+	pthread_mutex_lock(&ctx->lock);
+	if (ctx->nbuf)
+		ret = stream_submit(ctx);
+	/* the syncobj holds the last SUBMIT's fence: in order, it implies all */
+	if (ret == 0 && ioctl(ctx->fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h) < 0)
+		ret = fail(errno, "%s: SYNCOBJ_HANDLE_TO_FD (sync_file)",
+			   ctx->path);
+	pthread_mutex_unlock(&ctx->lock);
+	return ret ? -1 : h.fd;
+}
+
 int acd_close(struct acd_ctx *ctx)
 {
 	int ret = 0, err = 0;
@@ -531,7 +772,21 @@ int acd_close(struct acd_ctx *ctx)
 	for (unsigned int i = 0; i < ctx->nbuf; i++)
 		buffer_fini(&ctx->code[i].buf);
 	free(ctx->code);
+	/*
+	 * The caller's buffer objects outlive the DRM file through their
+	 * mappings; their handles go with it.
+	 */
+	pthread_mutex_lock(&ctx->list_lock);
+	for (struct acd_buffer *b = ctx->users.next, *n; b != &ctx->users;
+	     b = n) {
+		n = b->next;
+		b->prev = b->next = NULL;
+		b->handle = 0;
+		b->ctx = NULL;
+	}
+	pthread_mutex_unlock(&ctx->list_lock);
 	close(ctx->fd);
+	pthread_mutex_destroy(&ctx->list_lock);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
 	if (ret)

@@ -2,7 +2,10 @@
 /*
  * libacceldev.h - user-mode library for the Acceldev accelerator.
  *
- * A context (struct acd_ctx) is one open of /dev/acceldevN. On it you
+ * A context (struct acd_ctx) is one open of a device node: the course's
+ * /dev/acceldevN, or the same function's DRM accel node /dev/accel/accelM
+ * (acd_open_node(), or acd_open_path() of either). Both reach the same
+ * device; every function below works the same on both. On it you
  * create buffers, which come back already mapped, and append user
  * commands (NOP, FILL, FENCE) to the context's command stream. The
  * stream writes the commands into code buffers it owns and submits them
@@ -13,6 +16,13 @@
  * number of FENCEs appended on the context so far (1, 2, 3, ...). Wait
  * for it with acd_wait(). The device counts fences in 32 bits; the
  * library keeps the 64-bit count and gives the driver the low 32 bits.
+ *
+ * The accel node: buffers are buffer objects (GEM handles of the
+ * context's DRM file, mapped through it), the stream submits with the
+ * node's SUBMIT ioctl and waits with its WAIT (on the same user-FENCE
+ * counter). Each SUBMIT also signals a syncobj of the context with the
+ * job's fence; acd_submit_sync_file() hands it out as a sync_file, a
+ * file descriptor that poll() reports readable once the work is done.
  *
  * Errors: functions return -1 (or NULL) and set errno; acd_error()
  * returns a message about the last failure in the calling thread, e.g.
@@ -69,6 +79,17 @@ enum acd_buffer_type {
 	ACD_BUFFER_DATA = 1,
 };
 
+/**
+ * enum acd_node - which device node of a function a context opens
+ * @ACD_NODE_CHARDEV: /dev/acceldevN, the course's interface.
+ * @ACD_NODE_ACCEL: /dev/accel/accelM, the same function's DRM accel node
+ *                  (where the kernel has CONFIG_DRM_ACCEL).
+ */
+enum acd_node {
+	ACD_NODE_CHARDEV = 0,
+	ACD_NODE_ACCEL = 1,
+};
+
 /* Largest buffer the device accepts (4 MiB). */
 #define ACD_BUFFER_MAX_SIZE 0x400000
 
@@ -90,11 +111,44 @@ struct acd_ctx *acd_open(int index);
 
 /**
  * acd_open_path() - open a new context on a device node
- * @path: e.g. "/dev/acceldev1".
+ * @path: e.g. "/dev/acceldev1" or "/dev/accel/accel0".
+ *
+ * A node of the accel subsystem's major (261) is used as an accel node
+ * (ENODEV if its DRM driver is not acceldev); any other as /dev/acceldevN.
  *
  * Return: the context, or NULL with errno set.
  */
 struct acd_ctx *acd_open_path(const char *path);
+
+/**
+ * acd_open_node() - open a new context on one node of device @index
+ * @index: device number, 0 for the function of /dev/acceldev0.
+ * @node: ACD_NODE_CHARDEV (as acd_open()) or ACD_NODE_ACCEL.
+ *
+ * Return: the context, or NULL with errno set (ENOENT: no such device, or
+ * it has no accel node; EBUSY: all 255 contexts of the device are in use,
+ * counting both nodes).
+ */
+struct acd_ctx *acd_open_node(int index, enum acd_node node);
+
+/**
+ * acd_node_path() - the path of one node of device @index
+ * @index: device number.
+ * @node: ACD_NODE_CHARDEV or ACD_NODE_ACCEL.
+ * @buf: where the path goes ("/dev/acceldev0", "/dev/accel/accel0").
+ * @len: size of @buf.
+ *
+ * The accel node is found in sysfs, as
+ * /sys/class/acceldev/acceldev<index>/device/accel/accel<M>; the device
+ * node itself is not checked.
+ *
+ * Return: 0, or -1 with errno (ENOENT: no such device or no accel node;
+ * EINVAL: bad @node).
+ */
+int acd_node_path(int index, enum acd_node node, char *buf, size_t len);
+
+/** acd_ctx_node() - the kind of node the context is open on. */
+enum acd_node acd_ctx_node(const struct acd_ctx *ctx);
 
 /**
  * acd_close() - submit what is still appended, close the context
@@ -110,7 +164,10 @@ struct acd_ctx *acd_open_path(const char *path);
  */
 int acd_close(struct acd_ctx *ctx);
 
-/** acd_ctx_fd() - the context's file descriptor (for poll-free raw use). */
+/**
+ * acd_ctx_fd() - the context's file descriptor (for poll-free raw use):
+ * the /dev/acceldevN file, or the DRM file of the accel node.
+ */
 int acd_ctx_fd(const struct acd_ctx *ctx);
 
 /**
@@ -156,8 +213,11 @@ struct acd_buffer *acd_buffer_create(struct acd_ctx *ctx,
  * acd_buffer_destroy() - unmap and close a buffer
  * @buf: buffer, or NULL.
  *
- * The driver makes the close wait until the runs submitted earlier on
- * the buffer's context have finished, then frees the slot.
+ * On /dev/acceldevN the driver makes the close wait until the runs
+ * submitted earlier on the buffer's context have finished, then frees
+ * the slot. On the accel node it returns at once: the slot is free for
+ * later buffers and commands at once, while the jobs submitted earlier
+ * keep the memory until they are done.
  */
 void acd_buffer_destroy(struct acd_buffer *buf);
 
@@ -170,8 +230,22 @@ size_t acd_buffer_size(const struct acd_buffer *buf);
 /** acd_buffer_slot() - slot 0..15 of a data buffer; -1 for a code one. */
 int acd_buffer_slot(const struct acd_buffer *buf);
 
-/** acd_buffer_fd() - the buffer's file descriptor. */
+/**
+ * acd_buffer_fd() - the buffer's file descriptor (/dev/acceldevN)
+ *
+ * Return: the fd; -1 with errno EOPNOTSUPP for a buffer object of the
+ * accel node, which has none (see acd_buffer_handle()).
+ */
 int acd_buffer_fd(const struct acd_buffer *buf);
+
+/**
+ * acd_buffer_handle() - the GEM handle of a buffer object (accel node)
+ *
+ * Return: the handle in the context's DRM file (acd_ctx_fd()), for PRIME
+ * export or a raw SUBMIT; 0 for a /dev/acceldevN buffer and once the
+ * context is closed.
+ */
+uint32_t acd_buffer_handle(const struct acd_buffer *buf);
 
 /**
  * acd_nop() - append a NOP
@@ -229,6 +303,24 @@ int acd_submit(struct acd_ctx *ctx);
  * call again).
  */
 int acd_wait(struct acd_ctx *ctx, acd_fence_t fence);
+
+/**
+ * acd_submit_sync_file() - submit, and get a sync_file of all submitted work
+ * @ctx: context on the accel node.
+ *
+ * Submits what is appended (as acd_submit()), then exports the fence of
+ * the context's last SUBMIT as a sync_file: a new file descriptor
+ * (close-on-exec) that poll() reports readable (POLLIN) once every
+ * command submitted on the context so far is done (jobs complete in
+ * order). SYNC_IOC_FILE_INFO gives its status: 1 done, or the error it
+ * was signalled with (-EIO: the context went into error, or the device
+ * lost the run; -ENODEV: the device was removed). A context that never
+ * submitted gives a signalled one. The caller closes it.
+ *
+ * Return: the fd, or -1 with errno: EOPNOTSUPP (a /dev/acceldevN
+ * context: no fences there), an error of SUBMIT, or of the export.
+ */
+int acd_submit_sync_file(struct acd_ctx *ctx);
 
 /**
  * acd_fence_last() - handle of the last fence appended (0 if none)

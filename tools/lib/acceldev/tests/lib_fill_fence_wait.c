@@ -15,9 +15,9 @@ int main(void)
 	acd_fence_t f1, f2;
 	uint32_t *pa, *pb;
 
-	acc_require_devices(1);
-	ctx = acd_open(0);
-	other = acd_open(0);
+	lib_require_devices(1);
+	ctx = lib_open(0);
+	other = lib_open(0);
 	LIB_OK(ctx && other);
 	a = acd_buffer_create(ctx, ACD_BUFFER_DATA, 3 * 4096);
 	b = acd_buffer_create(ctx, ACD_BUFFER_DATA, 4096);

@@ -18,8 +18,8 @@ int main(void)
 	acd_fence_t f;
 	uint32_t *d;
 
-	acc_require_devices(1);
-	ctx = acd_open(0);
+	lib_require_devices(1);
+	ctx = lib_open(0);
 	LIB_OK(ctx);
 	EXPECT_ERRNO(acd_stream_setup(ctx, 4096, 0), EINVAL);
 	EXPECT_ERRNO(acd_stream_setup(ctx, 20, 2), EINVAL);

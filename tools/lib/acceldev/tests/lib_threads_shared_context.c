@@ -42,9 +42,9 @@ int main(void)
 {
 	pthread_t t[THREADS];
 
-	acc_require_devices(1);
+	lib_require_devices(1);
 	acc_watchdog(50, "threads on one context");
-	ctx = acd_open(0);
+	ctx = lib_open(0);
 	LIB_OK(ctx);
 	LIB_OK(acd_stream_setup(ctx, 4096, 2) == 0);
 	for (uintptr_t i = 0; i < THREADS; i++)
