@@ -29,7 +29,7 @@ int acceldev_job_submit(struct acceldev_context *ctx, struct drm_file *file,
 			struct drm_acceldev_submit *args,
 			struct drm_gem_object *code);
 void acceldev_jobs_retire(struct acceldev_device *adev);
-void acceldev_jobs_lost(struct acceldev_device *adev, u64 upto);
+void acceldev_jobs_lost(struct acceldev_device *adev, u64 last_fed);
 void acceldev_jobs_take_held_locked(struct acceldev_context *ctx,
 				    struct list_head *list);
 void acceldev_jobs_fail_held(struct list_head *list);
@@ -57,7 +57,7 @@ static inline void acceldev_accel_unplug(struct acceldev_device *adev) {}
 static inline void acceldev_accel_removed(struct acceldev_device *adev) {}
 static inline void acceldev_job_context_init(struct acceldev_context *ctx) {}
 static inline void acceldev_jobs_retire(struct acceldev_device *adev) {}
-static inline void acceldev_jobs_lost(struct acceldev_device *adev, u64 upto)
+static inline void acceldev_jobs_lost(struct acceldev_device *adev, u64 last_fed)
 {
 }
 

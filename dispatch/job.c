@@ -415,7 +415,7 @@ void acceldev_jobs_retire(struct acceldev_device *adev)
  * acceldev_jobs_lost() - signal the jobs the recovery path gave up on
  * @adev: the device; contexts whose commands may have been lost are
  *        marked &acceldev_context.lost.
- * @upto: the last seq fed before the fault.
+ * @last_fed: the last seq fed before the fault.
  *
  * Their RUNs may never complete (a wedged device): the fences signal now
  * with -EIO, in order (the context's later jobs are still on the pending
@@ -426,7 +426,7 @@ void acceldev_jobs_retire(struct acceldev_device *adev)
  * Context: the recovery path, with adev->lock held (a signalling path);
  * takes queue_lock.
  */
-void acceldev_jobs_lost(struct acceldev_device *adev, u64 upto)
+void acceldev_jobs_lost(struct acceldev_device *adev, u64 last_fed)
 {
 	struct acceldev_job *job, *tmp;
 	LIST_HEAD(lost);
@@ -435,7 +435,7 @@ void acceldev_jobs_lost(struct acceldev_device *adev, u64 upto)
 
 	spin_lock(&adev->queue_lock);
 	list_for_each_entry_safe(job, tmp, &adev->jobs, link.node) {
-		if (job->link.seq > upto)
+		if (job->link.seq > last_fed)
 			break;
 		if (READ_ONCE(job->ctx->lost))
 			list_move_tail(&job->link.node, &lost);
