@@ -57,7 +57,8 @@ static inline void acceldev_accel_unplug(struct acceldev_device *adev) {}
 static inline void acceldev_accel_removed(struct acceldev_device *adev) {}
 static inline void acceldev_job_context_init(struct acceldev_context *ctx) {}
 static inline void acceldev_jobs_retire(struct acceldev_device *adev) {}
-static inline void acceldev_jobs_lost(struct acceldev_device *adev, u64 last_fed)
+static inline void acceldev_jobs_lost(struct acceldev_device *adev,
+				      u64 last_fed)
 {
 }
 
