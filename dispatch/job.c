@@ -533,7 +533,7 @@ static int acceldev_job_get_outs(struct drm_file *file,
 	return 0;
 }
 
-/* Give @fence to the out-syncobjs, and drop what acceldev_job_get_outs() took. */
+/* Give @fence to the out-syncobjs; drop what acceldev_job_get_outs() took. */
 static void acceldev_job_put_outs(struct acceldev_job_out *out, unsigned int n,
 				  struct dma_fence *fence)
 {

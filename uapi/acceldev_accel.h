@@ -15,7 +15,7 @@
 #ifdef __KERNEL__
 #include <drm/drm.h>
 #else
-/* The kernel's uapi drm.h: Debian ships it in libdrm-dev (-I/usr/include/libdrm). */
+/* The kernel's drm.h; Debian ships it in libdrm-dev (/usr/include/libdrm). */
 #include "drm.h"
 #endif
 
