@@ -54,6 +54,20 @@ struct acceldev_context *acceldev_accel_file_context(struct drm_file *file)
 	return file->driver_priv;
 }
 
+/**
+ * acceldev_accel_kdev_device() - the function behind /sys/class/accel/accelN
+ * @kdev: the accel node's class device (its driver data is its minor).
+ *
+ * Context: any, while @kdev is registered (sysfs show()).
+ * Return: the device.
+ */
+struct acceldev_device *acceldev_accel_kdev_device(struct device *kdev)
+{
+	struct drm_minor *minor = dev_get_drvdata(kdev);
+
+	return to_accel(minor->dev)->adev;
+}
+
 static int acceldev_accel_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct acceldev_context *ctx;
@@ -290,6 +304,13 @@ int acceldev_accel_register(struct acceldev_device *adev)
 	ret = drm_dev_register(&accel->drm, 0);
 	if (ret)
 		return ret;
+	/* The counters, as in /sys/class/acceldev/acceldevN; gone with it. */
+	ret = sysfs_create_groups(&accel->drm.accel->kdev->kobj,
+				  acceldev_sysfs_groups);
+	if (ret) {
+		drm_dev_unplug(&accel->drm);
+		return ret;
+	}
 	adev->accel = accel;
 	return 0;
 }

@@ -22,6 +22,7 @@ int acceldev_accel_register(struct acceldev_device *adev);
 void acceldev_accel_unplug(struct acceldev_device *adev);
 void acceldev_accel_removed(struct acceldev_device *adev);
 struct acceldev_context *acceldev_accel_file_context(struct drm_file *file);
+struct acceldev_device *acceldev_accel_kdev_device(struct device *kdev);
 
 /* dispatch/job.c */
 void acceldev_job_context_init(struct acceldev_context *ctx);
@@ -54,6 +55,13 @@ static inline int acceldev_accel_register(struct acceldev_device *adev)
 }
 
 static inline void acceldev_accel_unplug(struct acceldev_device *adev) {}
+
+static inline struct acceldev_device *
+acceldev_accel_kdev_device(struct device *kdev)
+{
+	return NULL;
+}
+
 static inline void acceldev_accel_removed(struct acceldev_device *adev) {}
 static inline void acceldev_job_context_init(struct acceldev_context *ctx) {}
 static inline void acceldev_jobs_retire(struct acceldev_device *adev) {}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Acceldev sysfs: counters in /sys/class/acceldev/acceldevN/.
+ * Acceldev sysfs: counters in /sys/class/acceldev/acceldevN/, and the same
+ * in /sys/class/accel/accelN/ where the function has an accel node.
  *
  * Documentation/ABI/testing/sysfs-class-acceldev describes each file. All
  * but queue_depth (which reads the device) are lock-free reads of
@@ -11,17 +12,23 @@
 #include <linux/minmax.h>
 #include <linux/sysfs.h>
 
-#include "acceldev.h"
+#include <drm/drm_accel.h>
+
+#include "accel.h"
 #include "regs.h"
 
 /*
  * SAFETY: the class device is created with its acceldev_device as driver
  * data, and remove destroys it before dropping the PCI binding's device
  * reference; device_destroy() waits for show() calls in progress, so the
- * device is valid in every show().
+ * device is valid in every show(). The accel node's class device (major
+ * ACCEL_MAJOR) carries its DRM minor, whose device holds ours; removal
+ * unplugs it first, which waits for show() likewise.
  */
 static struct acceldev_device *acceldev_from_dev(struct device *dev)
 {
+	if (IS_ENABLED(CONFIG_DRM_ACCEL) && MAJOR(dev->devt) == ACCEL_MAJOR)
+		return acceldev_accel_kdev_device(dev);
 	return dev_get_drvdata(dev);
 }
 
