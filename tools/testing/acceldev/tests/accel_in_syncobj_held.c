@@ -13,79 +13,7 @@
  * without vgem.
  */
 // vmtest: timeout=60
-#include <glob.h>
-#include <linux/dma-buf.h>
-
-#include "acceldev_accel_test.h"
-
-#if __has_include(<vgem_drm.h>)
-#include <vgem_drm.h>
-#else
-/* The kernel's include/uapi/drm/vgem_drm.h (libdrm-dev lacks it). */
-#define DRM_VGEM_FENCE_ATTACH	0x1
-#define DRM_VGEM_FENCE_SIGNAL	0x2
-struct drm_vgem_fence_attach {
-	__u32 handle;
-	__u32 flags;
-#define VGEM_FENCE_WRITE	0x1
-	__u32 out_fence;
-	__u32 pad;
-};
-
-struct drm_vgem_fence_signal {
-	__u32 fence;
-	__u32 flags;
-};
-#define DRM_IOCTL_VGEM_FENCE_ATTACH	DRM_IOWR(DRM_COMMAND_BASE + \
-	DRM_VGEM_FENCE_ATTACH, struct drm_vgem_fence_attach)
-#define DRM_IOCTL_VGEM_FENCE_SIGNAL	DRM_IOW(DRM_COMMAND_BASE + \
-	DRM_VGEM_FENCE_SIGNAL, struct drm_vgem_fence_signal)
-#endif
-
-/* A DRM card node of the vgem driver, opened; -1 if there is none. */
-static int vgem_find(void)
-{
-	glob_t g;
-	int fd = -1;
-	char name[32];
-
-	if (glob("/dev/dri/card*", 0, NULL, &g) != 0)
-		return -1;
-	for (size_t i = 0; i < g.gl_pathc && fd < 0; i++) {
-		fd = open(g.gl_pathv[i], O_RDWR | O_CLOEXEC);
-		if (fd >= 0 && (acc_drm_try_name(fd, name, sizeof(name)) != 0 ||
-				strcmp(name, "vgem"))) {
-			close(fd);
-			fd = -1;
-		}
-	}
-	globfree(&g);
-	return fd;
-}
-
-/*
- * An unsignalled vgem fence as a sync_file; its id in *@fence (for
- * VGEM_FENCE_SIGNAL on @vgem).
- */
-static int vgem_fence_sync_file(int vgem, uint32_t *fence)
-{
-	struct drm_mode_create_dumb dumb = { .height = 1, .width = 1024,
-					     .bpp = 32 };
-	struct drm_vgem_fence_attach att = { .flags = VGEM_FENCE_WRITE };
-	struct dma_buf_export_sync_file ex = { .flags = DMA_BUF_SYNC_WRITE,
-					       .fd = -1 };
-	int dmabuf;
-
-	EXPECT_OK(ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &dumb));
-	att.handle = dumb.handle;
-	EXPECT_OK(ioctl(vgem, DRM_IOCTL_VGEM_FENCE_ATTACH, &att));
-	*fence = att.out_fence;
-	dmabuf = acc_prime_export(vgem, dumb.handle);
-	EXPECT_OK(ioctl(dmabuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &ex));
-	CHECK(close(dmabuf) == 0);
-	CHECK(acc_sync_file_status(ex.fd) == 0);
-	return ex.fd;
-}
+#include "acceldev_vgem.h"
 
 int main(void)
 {
@@ -98,19 +26,12 @@ int main(void)
 	double dt;
 
 	acc_accel_require(1);
-	vgem = vgem_find();
-	if (vgem < 0 && system("modprobe vgem 2>/dev/null") == 0) {
-		usleep(500 * 1000);
-		vgem = vgem_find();
-	}
-	if (vgem < 0)
-		acc_accel_skip("no vgem device (CONFIG_DRM_VGEM) for a fence "
-			       "that never signals");
+	vgem = acc_vgem_open();
 	acc_actx_open(&held, 0, 4096, 4096);
 	acc_actx_open(&other, 0, 4096, 4096);
 	acc_watchdog(40, "a job held by a vgem fence");
 
-	sf = vgem_fence_sync_file(vgem, &sig.fence);
+	sf = acc_vgem_fence_sync_file(vgem, &sig.fence);
 	in = acc_syncobj_create(held.fd, 0);
 	acc_syncobj_import_sync_file(held.fd, in, sf);
 	CHECK(close(sf) == 0);

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Removal ends held jobs too, in order (DRIVER.md, "Device removal while
+ * in use"; uapi/acceldev_accel.h: -ENODEV when the device was removed).
+ * On /dev/acceldev1, slowed to 100 ms a command, an accel file has a job
+ * on the device (10 FILLs + FENCE, about a second) and, behind it, a job
+ * held by a vgem fence that never signals. The function is removed
+ * through sysfs half-way through the first job:
+ *  - both fences signal with -ENODEV, well before vgem's own 10 s
+ *    timeout would have signalled the in-fence;
+ *  - the held job signals no earlier than the queued one (a sync_file
+ *    poll on the held job's fence never sees it first);
+ *  - closing the file afterwards returns at once; a rescan brings a
+ *    working function back, and vgem's fence is signalled by hand.
+ */
+// vmtest: timeout=90
+#include "acceldev_knobs.h"
+#include "acceldev_vgem.h"
+
+int main(void)
+{
+	struct drm_vgem_fence_signal sig = { 0 };
+	struct drm_acceldev_syncobj in_e, out_e;
+	uint32_t in, s_run, s_held;
+	struct acc_submit sub;
+	int vgem, sf, sf_run, sf_held, st;
+	char bdf[64], path[128];
+	struct acc_actx a;
+	double t0, dt;
+	size_t w = 0;
+
+	acc_accel_require(2);
+	vgem = acc_vgem_open();
+	acc_knob_set(1, "cmd-delay-us", "100000");
+	CHECK(acc_dev_bdf(1, bdf, sizeof(bdf)));
+	acc_actx_open(&a, 1, 4096, 4096);
+	acc_watchdog(60, "removal with a held job");
+
+	/* Job 1: on the device for about a second. */
+	for (int i = 0; i < 10; i++)
+		w = acc_put_fill(a.cmds, w, 0x1000 + i, a.slot, 0, 4096);
+	w = acc_put_fence(a.cmds, w);
+	s_run = acc_syncobj_create(a.fd, 0);
+	CHECK(acc_accel_submit(a.fd, a.code, 0, w * ACC_CMD_BYTES,
+			       s_run) == 1);
+
+	/* Job 2: held by a vgem fence. */
+	sf = acc_vgem_fence_sync_file(vgem, &sig.fence);
+	in = acc_syncobj_create(a.fd, 0);
+	acc_syncobj_import_sync_file(a.fd, in, sf);
+	CHECK(close(sf) == 0);
+	s_held = acc_syncobj_create(a.fd, 0);
+	in_e = (struct drm_acceldev_syncobj){ .handle = in };
+	out_e = (struct drm_acceldev_syncobj){ .handle = s_held };
+	sub = (struct acc_submit){
+		.code = a.code, .size = 2 * ACC_CMD_BYTES,
+		.in = &in_e, .in_count = 1, .out = &out_e, .out_count = 1,
+	};
+	EXPECT_OK(acc_accel_try_submit_args(a.fd, &sub));
+	CHECK(sub.job == 2);
+	sf_run = acc_syncobj_export_sync_file(a.fd, s_run);
+	sf_held = acc_syncobj_export_sync_file(a.fd, s_held);
+	usleep(400 * 1000);
+	CHECK(acc_sync_file_status(sf_run) == 0);
+	CHECK(acc_sync_file_status(sf_held) == 0);
+
+	t0 = acc_now();
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", bdf);
+	acc_write_file(path, "1");
+	/* The held job's fence first: it must not be signalled alone. */
+	CHECK_MSG(poll(&(struct pollfd){ .fd = sf_held, .events = POLLIN }, 1,
+		       8000) == 1, "the held job's fence did not signal");
+	dt = acc_now() - t0;
+	st = acc_sync_file_status(sf_run);
+	CHECK_MSG(st == -ENODEV, "the queued job's fence: status %d once the "
+		  "held one signalled, want -ENODEV", st);
+	st = acc_sync_file_status(sf_held);
+	CHECK_MSG(st == -ENODEV, "the held job's fence: status %d, want "
+		  "-ENODEV", st);
+	CHECK_MSG(dt < 8, "the held job's fence took %.1f s", dt);
+	printf("accel_removal_held: fences signalled %.2f s after the removal\n",
+	       dt);
+
+	munmap(a.cmds, a.code_len);
+	munmap(a.d, a.data_len);
+	dt = acc_timed_close(a.fd);
+	CHECK_MSG(dt < 2, "closing the file took %.2f s", dt);
+	close(sf_run);
+	close(sf_held);
+	EXPECT_OK(ioctl(vgem, DRM_IOCTL_VGEM_FENCE_SIGNAL, &sig));
+	close(vgem);
+
+	acc_rescan_expect(1);
+	acc_watchdog(0, "");
+	acc_accel_check_device_works(1);
+	acc_accel_check_device_works(0);
+	return 0;
+}
