@@ -2,10 +2,10 @@
 /*
  * Removal ends held jobs too, in order (DRIVER.md, "Device removal while
  * in use"; uapi/acceldev_accel.h: -ENODEV when the device was removed).
- * On /dev/acceldev1, slowed to 100 ms a command, an accel file has a job
- * on the device (10 FILLs + FENCE, about a second) and, behind it, a job
- * held by a vgem fence that never signals. The function is removed
- * through sysfs half-way through the first job:
+ * On /dev/acceldev1, slowed to a second a device command, an accel file
+ * has a job on the device and, behind it, a job held by a vgem fence that
+ * never signals. The function is removed through sysfs while the first
+ * job runs:
  *  - both fences signal with -ENODEV, well before vgem's own 10 s
  *    timeout would have signalled the in-fence;
  *  - the held job signals no earlier than the queued one (a sync_file
@@ -31,14 +31,13 @@ int main(void)
 
 	acc_accel_require(2);
 	vgem = acc_vgem_open();
-	acc_knob_set(1, "cmd-delay-us", "100000");
 	CHECK(acc_dev_bdf(1, bdf, sizeof(bdf)));
 	acc_actx_open(&a, 1, 4096, 4096);
+	acc_knob_set(1, "cmd-delay-us", "1000000");
 	acc_watchdog(60, "removal with a held job");
 
-	/* Job 1: on the device for about a second. */
-	for (int i = 0; i < 10; i++)
-		w = acc_put_fill(a.cmds, w, 0x1000 + i, a.slot, 0, 4096);
+	/* Job 1: on the device for a second. */
+	w = acc_put_fill(a.cmds, w, 0x1001, a.slot, 0, 4096);
 	w = acc_put_fence(a.cmds, w);
 	s_run = acc_syncobj_create(a.fd, 0);
 	CHECK(acc_accel_submit(a.fd, a.code, 0, w * ACC_CMD_BYTES,
