@@ -531,6 +531,10 @@ struct acceldev_buffer *acceldev_buffer_import(struct acceldev_context *ctx,
 int acceldev_buffer_publish(struct acceldev_buffer *buf);
 void acceldev_buffer_discard(struct acceldev_buffer *buf);
 void acceldev_buffer_release(struct acceldev_buffer *buf);
+vm_fault_t acceldev_buffer_fault_page(struct acceldev_buffer *buf,
+				      struct vm_fault *vmf);
+int acceldev_buffer_map_pages(struct acceldev_buffer *buf,
+			      struct vm_area_struct *vma);
 void acceldev_buffers_release_dma(struct acceldev_device *adev);
 
 #endif /* _ACCELDEV_CORE_ACCELDEV_H */

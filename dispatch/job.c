@@ -371,6 +371,32 @@ void acceldev_jobs_fail_held(struct list_head *list)
 	acceldev_jobs_fail(list, -ENODEV);
 }
 
+/*
+ * Signal the jobs of @list, taken off the jobs list in order, with the
+ * error they carry, else @err, else -EIO for a context in error; the
+ * reaper drops their references.
+ * Context: caller holds adev->lock (a signalling path); takes queue_lock.
+ */
+static void acceldev_jobs_signal_locked(struct acceldev_device *adev,
+					struct list_head *list, int err)
+{
+	struct acceldev_job *job;
+
+	lockdep_assert_held(&adev->lock);
+
+	if (list_empty(list))
+		return;
+	list_for_each_entry(job, list, link.node) {
+		if (!job->base.error && (err || READ_ONCE(job->ctx->broken)))
+			dma_fence_set_error(&job->base, err ?: -EIO);
+		dma_fence_signal(&job->base);
+	}
+	spin_lock(&adev->queue_lock);
+	list_splice_tail(list, &adev->jobs_done);
+	spin_unlock(&adev->queue_lock);
+	queue_work(adev->wq, &adev->reap_work);
+}
+
 /**
  * acceldev_jobs_retire() - signal the jobs whose RUNs are done
  * @adev: the device; done_seq just moved.
@@ -396,19 +422,7 @@ void acceldev_jobs_retire(struct acceldev_device *adev)
 		list_move_tail(&job->link.node, &done);
 	}
 	spin_unlock(&adev->queue_lock);
-	if (list_empty(&done))
-		return;
-
-	list_for_each_entry(job, &done, link.node) {
-		if (!job->base.error && READ_ONCE(job->ctx->broken))
-			dma_fence_set_error(&job->base, -EIO);
-		dma_fence_signal(&job->base);
-	}
-
-	spin_lock(&adev->queue_lock);
-	list_splice_tail(&done, &adev->jobs_done);
-	spin_unlock(&adev->queue_lock);
-	queue_work(adev->wq, &adev->reap_work);
+	acceldev_jobs_signal_locked(adev, &done, 0);
 }
 
 /**
@@ -441,18 +455,7 @@ void acceldev_jobs_lost(struct acceldev_device *adev, u64 last_fed)
 			list_move_tail(&job->link.node, &lost);
 	}
 	spin_unlock(&adev->queue_lock);
-	if (list_empty(&lost))
-		return;
-
-	list_for_each_entry(job, &lost, link.node) {
-		if (!job->base.error)
-			dma_fence_set_error(&job->base, -EIO);
-		dma_fence_signal(&job->base);
-	}
-	spin_lock(&adev->queue_lock);
-	list_splice_tail(&lost, &adev->jobs_done);
-	spin_unlock(&adev->queue_lock);
-	queue_work(adev->wq, &adev->reap_work);
+	acceldev_jobs_signal_locked(adev, &lost, -EIO);
 }
 
 /**

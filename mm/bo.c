@@ -118,15 +118,8 @@ static int acceldev_bo_open(struct drm_gem_object *obj, struct drm_file *file)
 static vm_fault_t acceldev_bo_fault(struct vm_fault *vmf)
 {
 	struct drm_gem_object *obj = vmf->vma->vm_private_data;
-	struct acceldev_buffer *buf = to_acceldev_bo(obj)->buf;
-	struct page *page;
 
-	if (vmf->pgoff >= buf->npages)
-		return VM_FAULT_SIGBUS;
-	page = buf->pages[vmf->pgoff];
-	get_page(page);
-	vmf->page = page;
-	return 0;
+	return acceldev_buffer_fault_page(to_acceldev_bo(obj)->buf, vmf);
 }
 
 static const struct vm_operations_struct acceldev_bo_vm_ops = {
@@ -150,7 +143,6 @@ static int acceldev_bo_mmap(struct drm_gem_object *obj,
 			    struct vm_area_struct *vma)
 {
 	struct acceldev_buffer *buf = to_acceldev_bo(obj)->buf;
-	unsigned long num;
 	int ret;
 
 	if (!(vma->vm_flags & VM_SHARED))
@@ -170,13 +162,7 @@ static int acceldev_bo_mmap(struct drm_gem_object *obj,
 		return 0;
 	}
 
-	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP);
-	if (vma->vm_pgoff >= buf->npages)
-		return -EINVAL;
-	num = min(vma_pages(vma), buf->npages - vma->vm_pgoff);
-	/* SAFETY: as acceldev_buffer_mmap(); the mapping holds the object. */
-	return vm_insert_pages(vma, vma->vm_start, buf->pages + vma->vm_pgoff,
-			       &num);
+	return acceldev_buffer_map_pages(buf, vma);
 }
 
 /*

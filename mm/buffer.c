@@ -673,28 +673,73 @@ err_buf:
 	return ret;
 }
 
-/*
- * acceldev_buffer_fault() - supply a page that is not mapped
+/**
+ * acceldev_buffer_fault_page() - supply a page of a buffer's mapping that
+ * is not mapped
+ * @buf: the buffer; the mapping holds its owner (file or object).
+ * @vmf: the fault; @vmf->pgoff counts from the buffer's first page.
  *
  * mmap maps every page of the buffer at once; this serves the part of a
  * mapping past the buffer's end (SIGBUS) and pages whose entries were
  * zapped since (MADV_DONTNEED).
  *
  * Context: process, mmap_lock held for reading (page fault).
+ * Return: 0 with @vmf->page set and referenced, or VM_FAULT_SIGBUS.
  */
-static vm_fault_t acceldev_buffer_fault(struct vm_fault *vmf)
+vm_fault_t acceldev_buffer_fault_page(struct acceldev_buffer *buf,
+				      struct vm_fault *vmf)
 {
-	struct acceldev_buffer *buf = vmf->vma->vm_file->private_data;
 	struct page *page;
 
-	/* Mapping past the end is allowed; touching it is not. */
 	if (vmf->pgoff >= buf->npages)
 		return VM_FAULT_SIGBUS;
-
 	page = buf->pages[vmf->pgoff];
 	get_page(page);
 	vmf->page = page;
 	return 0;
+}
+
+/**
+ * acceldev_buffer_map_pages() - enter a buffer's pages into a mapping
+ * @buf: the buffer; the mapping holds its owner (file or object).
+ * @vma: a shared mapping whose @vm_pgoff counts from the buffer's first
+ *       page.
+ *
+ * The pages exist for the buffer's whole life, so all of them that fall
+ * inside the mapping are entered now, in one call, instead of one fault
+ * per page (nearly half the time of a 1 MiB buffer's life cycle in
+ * acceldev-bench). What lies past the buffer's end is left to the fault
+ * handler, which refuses it.
+ *
+ * Context: process, mmap_lock held for writing.
+ * Return: 0 or -ENOMEM.
+ */
+int acceldev_buffer_map_pages(struct acceldev_buffer *buf,
+			      struct vm_area_struct *vma)
+{
+	unsigned long num;
+
+	/* VM_MIXEDMAP: ordinary pages entered by vm_insert_pages(). */
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP);
+	if (vma->vm_pgoff >= buf->npages)
+		return 0;
+	num = min(vma_pages(vma), buf->npages - vma->vm_pgoff);
+	/*
+	 * SAFETY: the buffer holds a reference on each of buf->pages[] until
+	 * it is destroyed, which cannot happen while this mapping holds the
+	 * buffer's owner; each page entered takes its own reference too.
+	 * Removal returning the coherent memory to the DMA API does not free
+	 * the pages.
+	 */
+	return vm_insert_pages(vma, vma->vm_start, buf->pages + vma->vm_pgoff,
+			       &num);
+}
+
+/* Mapping past the end is allowed; touching it is not. */
+static vm_fault_t acceldev_buffer_fault(struct vm_fault *vmf)
+{
+	return acceldev_buffer_fault_page(vmf->vma->vm_file->private_data,
+					  vmf);
 }
 
 static const struct vm_operations_struct acceldev_buffer_vm_ops = {
@@ -704,40 +749,19 @@ static const struct vm_operations_struct acceldev_buffer_vm_ops = {
 /*
  * acceldev_buffer_mmap() - map a buffer's pages into user space
  *
- * The pages exist for the buffer's whole life, so all of them that fall
- * inside the mapping are entered now, in one call, instead of one fault
- * per page (nearly half the time of a 1 MiB buffer's life cycle in
- * acceldev-bench). The mapping may reach past the buffer's end; that
- * part is left to the fault handler, which refuses it.
+ * The mapping may reach past the buffer's end (the fault handler refuses
+ * that part).
  *
  * Context: process, mmap_lock held for writing.
  * Return: 0, -EINVAL for a private mapping, or -ENOMEM.
  */
 static int acceldev_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	struct acceldev_buffer *buf = file->private_data;
-	unsigned long num;
-
 	/* Private (copy-on-write) mappings would not share with the device. */
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-
-	/* VM_MIXEDMAP: ordinary pages entered by vm_insert_pages(). */
-	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP);
 	vma->vm_ops = &acceldev_buffer_vm_ops;
-
-	if (vma->vm_pgoff >= buf->npages)
-		return 0;
-	num = min(vma_pages(vma), buf->npages - vma->vm_pgoff);
-	/*
-	 * SAFETY: the buffer holds a reference on each of buf->pages[] until
-	 * the buffer file's release, which cannot run while this mapping
-	 * holds the file (vm_file); each page entered takes its own
-	 * reference too. Removal returning the coherent memory to the DMA
-	 * API does not free the pages.
-	 */
-	return vm_insert_pages(vma, vma->vm_start, buf->pages + vma->vm_pgoff,
-			       &num);
+	return acceldev_buffer_map_pages(file->private_data, vma);
 }
 
 /*
