@@ -4,7 +4,9 @@
  * ABI/testing/sysfs-class-acceldev): /sys/class/accel/accelM/ shows the
  * same values as /sys/class/acceldev/acceldevN/ of its function, and they
  * follow what the accel node does: an accel file is a context, a SUBMIT
- * counts in runs_submitted, its user FENCE in fences_signalled.
+ * counts in runs_submitted, its user FENCE in fences_signalled. Its
+ * debugfs folder, /sys/kernel/debug/accel/M/, has the device's queue,
+ * contexts and profile files, and "contexts" lists the accel file's id.
  */
 // vmtest: timeout=30
 #include "acceldev_accel_test.h"
@@ -32,6 +34,40 @@ static void same(const char *attr)
 
 	CHECK_MSG(a == c, "%s: %ld on the accel node, %ld on the chardev",
 		  attr, a, c);
+}
+
+/* /sys/kernel/debug/accel/M/: the device's files; @fd's context listed. */
+static void debugfs_check(int fd)
+{
+	static const char *const files[] = { "queue", "contexts", "profile" };
+	char node[64], path[160], line[256];
+	bool listed = false;
+	uint64_t id;
+	FILE *f;
+
+	CHECK(acc_accel_path(0, node, sizeof(node)));
+	if (access("/sys/kernel/debug/accel", F_OK) != 0) {
+		printf("no debugfs: its files not checked\n");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/%s",
+			 node + strlen("/dev/accel/accel"), files[i]);
+		CHECK_MSG(access(path, R_OK) == 0, "%s: %s", path,
+			  acc_errname(errno));
+	}
+	CHECK(acc_accel_try_param(fd, DRM_ACCELDEV_PARAM_CONTEXT_ID, &id) == 0);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/contexts",
+		 node + strlen("/dev/accel/accel"));
+	f = fopen(path, "r");
+	CHECK_MSG(f, "%s: %s", path, acc_errname(errno));
+	while (fgets(line, sizeof(line), f))
+		if (strtoull(line, NULL, 10) == id && line[0] >= '0' &&
+		    line[0] <= '9')
+			listed = true;
+	fclose(f);
+	CHECK_MSG(listed, "context %llu not in %s", (unsigned long long)id,
+		  path);
 }
 
 int main(void)
@@ -63,6 +99,7 @@ int main(void)
 	CHECK_MSG(accel_read("fences_signalled") == fences0 + 1,
 		  "fences_signalled: %ld, was %ld",
 		  accel_read("fences_signalled"), fences0);
+	debugfs_check(a.fd);
 	acc_actx_close(&a);
 	same("contexts");
 	same("runs_submitted");
