@@ -247,13 +247,6 @@ static const struct drm_ioctl_desc acceldev_accel_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(ACCELDEV_WAIT, acceldev_accel_wait, 0),
 };
 
-/* The accel node's debugfs folder gets the device's files. */
-static void acceldev_accel_debugfs_init(struct drm_minor *minor)
-{
-	acceldev_debugfs_files(to_accel(minor->dev)->adev,
-			       minor->debugfs_root);
-}
-
 DEFINE_DRM_ACCEL_FOPS(acceldev_accel_fops);
 
 static const struct drm_driver acceldev_drm_driver = {
@@ -262,7 +255,6 @@ static const struct drm_driver acceldev_drm_driver = {
 	.open = acceldev_accel_open,
 	.postclose = acceldev_accel_postclose,
 	.gem_prime_import = acceldev_gem_prime_import,
-	.debugfs_init = acceldev_accel_debugfs_init,
 	.ioctls = acceldev_accel_ioctls,
 	.num_ioctls = ARRAY_SIZE(acceldev_accel_ioctls),
 	.fops = &acceldev_accel_fops,
@@ -311,6 +303,8 @@ int acceldev_accel_register(struct acceldev_device *adev)
 		drm_dev_unplug(&accel->drm);
 		return ret;
 	}
+	/* /sys/kernel/debug/accel/<PCI name>/, which the DRM core made. */
+	acceldev_debugfs_files(adev, accel->drm.debugfs_root);
 	adev->accel = accel;
 	return 0;
 }

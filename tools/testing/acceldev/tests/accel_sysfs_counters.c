@@ -5,10 +5,12 @@
  * same values as /sys/class/acceldev/acceldevN/ of its function, and they
  * follow what the accel node does: an accel file is a context, a SUBMIT
  * counts in runs_submitted, its user FENCE in fences_signalled. Its
- * debugfs folder, /sys/kernel/debug/accel/M/, has the device's queue,
- * contexts and profile files, and "contexts" lists the accel file's id.
+ * debugfs folder, /sys/kernel/debug/accel/<PCI name>/ (the DRM core names
+ * it so in 6.12), has the device's queue, contexts and profile files, and
+ * "contexts" lists the accel file's id.
  */
 // vmtest: timeout=30
+#include "acceldev_stress.h"
 #include "acceldev_accel_test.h"
 
 /* A counter of device 0's accel node. */
@@ -36,29 +38,29 @@ static void same(const char *attr)
 		  attr, a, c);
 }
 
-/* /sys/kernel/debug/accel/M/: the device's files; @fd's context listed. */
+/* debugfs accel/<PCI name>/: the device's files; @fd's context listed. */
 static void debugfs_check(int fd)
 {
 	static const char *const files[] = { "queue", "contexts", "profile" };
-	char node[64], path[160], line[256];
+	char bdf[64], path[160], line[256];
 	bool listed = false;
 	uint64_t id;
 	FILE *f;
 
-	CHECK(acc_accel_path(0, node, sizeof(node)));
+	CHECK(acc_dev_bdf(0, bdf, sizeof(bdf)));
 	if (access("/sys/kernel/debug/accel", F_OK) != 0) {
 		printf("no debugfs: its files not checked\n");
 		return;
 	}
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/%s",
-			 node + strlen("/dev/accel/accel"), files[i]);
+			 bdf, files[i]);
 		CHECK_MSG(access(path, R_OK) == 0, "%s: %s", path,
 			  acc_errname(errno));
 	}
 	CHECK(acc_accel_try_param(fd, DRM_ACCELDEV_PARAM_CONTEXT_ID, &id) == 0);
 	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/contexts",
-		 node + strlen("/dev/accel/accel"));
+		 bdf);
 	f = fopen(path, "r");
 	CHECK_MSG(f, "%s: %s", path, acc_errname(errno));
 	while (fgets(line, sizeof(line), f))
