@@ -14,6 +14,10 @@
  *
  *   acceldev_device.intr_lock (spinlock, irqsave) is a leaf, taken under
  *   any of them; it is the only lock taken in hard-IRQ context.
+ *
+ *   dma_fence locks (accel jobs' and in-fences') nest inside
+ *   acceldev_context.lock and acceldev_device.lock; fence callbacks take
+ *   none of ours.
  */
 #ifndef _ACCELDEV_CORE_ACCELDEV_H
 #define _ACCELDEV_CORE_ACCELDEV_H
