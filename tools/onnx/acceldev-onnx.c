@@ -3,6 +3,7 @@
  * acceldev-onnx - run an ONNX model with the Acceldev EP (the CPU EP for
  * the rest); see README.md.
  *
+ *   acceldev-onnx --list-devices [--simulate] [--ep LIB]
  *   acceldev-onnx [--device N | --simulate] [--compare] [--bench] [--ep LIB]
  *                 [--option KEY=VALUE]... [--log-level LEVEL] [--explain] [--compile FILE]
  *                 [--expect NAME=FILE.pb]... [--acceldev NODE]... [--cpu NODE]...
@@ -39,6 +40,7 @@ struct opts {
 	int device;
 	bool simulate;		/* the EP's virtual device (allow_virtual_devices) */
 	bool compare, bench;
+	bool list;		/* --list-devices: ORT's hardware devices and the EP's */
 	const char *ep_keys[MAX_LIST], *ep_vals[MAX_LIST];	/* --option */
 	int nep_opts;
 	OrtLoggingLevel log_level;
@@ -59,7 +61,8 @@ struct opts {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: acceldev-onnx [--device N | --simulate] [--compare] [--bench] [--ep LIB]\n"
+		"usage: acceldev-onnx --list-devices [--simulate] [--ep LIB]\n"
+		"       acceldev-onnx [--device N | --simulate] [--compare] [--bench] [--ep LIB]\n"
 		"                     [--option KEY=VALUE]... [--log-level LEVEL] [--explain]\n"
 		"                     [--compile FILE]\n"
 		"                     [--expect NAME=FILE.pb]... [--acceldev NODE]... [--cpu NODE]...\n"
@@ -219,6 +222,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->compare = true;
 		else if (!strcmp(a, "--bench"))
 			o->bench = true;
+		else if (!strcmp(a, "--list-devices"))
+			o->list = true;
 		else if (!strcmp(a, "--ep") && more)
 			o->ep_lib = argv[++i];
 		else if (!strcmp(a, "--input") && more && o->ninputs < MAX_IO)
@@ -242,7 +247,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		else
 			o->model = a;
 	}
-	if (!o->model || o->threads < 1 || o->runs < 1 || o->threads > 256)
+	if (!o->model == !o->list || o->threads < 1 || o->runs < 1 || o->threads > 256)
 		usage();
 	name_files(o, o->inputs, o->ninputs);
 	name_files(o, o->expects, o->nexpects);
@@ -286,16 +291,100 @@ static const OrtEpDevice *find_ep_device(OrtEnv *env, int index)
 			const OrtKeyValuePairs *hw =
 				ort->HardwareDevice_Metadata(ort->EpDevice_Device(devs[i]));
 			const char *pci = ort->GetKeyValue(hw, "pci_bus_id");
+			const char *from = ort->GetKeyValue(ort->EpDevice_EpMetadata(devs[i]),
+							    "acceldev.hardware_device");
 
-			printf("device: %s%s (NPU %04x:%04x, PCI %s)\n", index < 0 ? "" : "/dev/acceldev",
-			       want,
+			printf("device: %s%s (NPU %04x:%04x, PCI %s, hardware device %s)\n",
+			       index < 0 ? "" : "/dev/acceldev", want,
 			       ort->HardwareDevice_VendorId(ort->EpDevice_Device(devs[i])),
 			       ort->HardwareDevice_DeviceId(ort->EpDevice_Device(devs[i])),
-			       pci ? pci : "?");
+			       pci ? pci : "?", from && !strcmp(from, "ort") ? "ORT's" : "the EP's");
 			return devs[i];
 		}
 	}
 	return NULL;
+}
+
+static const char *device_type(const OrtHardwareDevice *hw)
+{
+	switch (ort->HardwareDevice_Type(hw)) {
+	case OrtHardwareDeviceType_CPU:
+		return "CPU";
+	case OrtHardwareDeviceType_GPU:
+		return "GPU";
+	case OrtHardwareDeviceType_NPU:
+		return "NPU";
+	}
+	return "?";
+}
+
+/* " key=value" for each pair, sorted by key (ORT's order is a hash's) */
+static void print_pairs(const OrtKeyValuePairs *kv)
+{
+	const char *const *keys, *const *values;
+	size_t n = 0, i, j;
+	size_t order[64];
+
+	if (kv)
+		ort->GetKeyValuePairs(kv, &keys, &values, &n);
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = 1; i < n; i++)	/* insertion sort of a handful */
+		for (j = i; j > 0 && strcmp(keys[order[j - 1]], keys[order[j]]) > 0; j--) {
+			size_t t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (i = 0; i < n; i++)
+		printf(" %s=%s", keys[order[i]], values[order[i]]);
+	printf("\n");
+}
+
+/*
+ * --list-devices: what ORT's discovery found (GetHardwareDevices), one
+ * line each, then every Acceldev EP device and whose hardware device it
+ * is ("ort #K": the same object as ORT's K-th; "made up": not ORT's).
+ */
+static int list_devices(OrtEnv *env)
+{
+	const OrtHardwareDevice *hws[64];
+	const OrtEpDevice *const *devs;
+	size_t nhw = 0, n, i, k;
+
+	CHECK(ort->GetNumHardwareDevices(env, &nhw), "GetNumHardwareDevices");
+	if (nhw > 64)
+		nhw = 64;
+	CHECK(ort->GetHardwareDevices(env, hws, nhw), "GetHardwareDevices");
+	printf("ORT hardware devices: %zu\n", nhw);
+	for (i = 0; i < nhw; i++) {
+		printf("ort #%zu: %s vendor_id=0x%04x device_id=0x%04x vendor=\"%s\" metadata:", i,
+		       device_type(hws[i]), ort->HardwareDevice_VendorId(hws[i]),
+		       ort->HardwareDevice_DeviceId(hws[i]), ort->HardwareDevice_Vendor(hws[i]));
+		print_pairs(ort->HardwareDevice_Metadata(hws[i]));
+	}
+	CHECK(ort->GetEpDevices(env, &devs, &n), "GetEpDevices");
+	for (i = 0; i < n; i++) {
+		const OrtHardwareDevice *hw = ort->EpDevice_Device(devs[i]);
+
+		if (strcmp(ort->EpDevice_EpName(devs[i]), EP_NAME))
+			continue;
+		for (k = 0; k < nhw && hws[k] != hw; k++)
+			;
+		printf("ep device: hardware ");
+		if (k < nhw)
+			printf("ort #%zu", k);
+		else
+			printf("made up");
+		printf(" %s vendor_id=0x%04x device_id=0x%04x ep_metadata:", device_type(hw),
+		       ort->HardwareDevice_VendorId(hw), ort->HardwareDevice_DeviceId(hw));
+		print_pairs(ort->EpDevice_EpMetadata(devs[i]));
+		printf("    hardware metadata:");
+		print_pairs(ort->HardwareDevice_Metadata(hw));
+	}
+	return 0;
 }
 
 /*
@@ -790,6 +879,8 @@ int main(int argc, char **argv)
 	      "loading the Acceldev EP");
 	/* the same handle ORT loaded, for the EP's counters */
 	eplib = dlopen(o.ep_lib, RTLD_NOW | RTLD_NOLOAD);
+	if (o.list)
+		return list_devices(env);
 	dev = find_ep_device(env, o.simulate ? -1 : o.device);
 	if (!dev) {
 		if (o.simulate)

@@ -4,12 +4,14 @@
  * that computes ConstantOfShape, Expand and EyeLike with the device's
  * FILL command (see README.md).
  *
- * The factory offers one NPU device per /dev/acceldevN, and a virtual
- * one when the application allows virtual devices. An OrtEp is one
- * context on its device, opened when GetCapability first claims a node
- * (opcheck.c decides, node by node, what FILL can produce); each claimed
- * node is compiled alone into a fused node whose Compute builds a fill
- * plan and runs it (fillplan.c).
+ * The factory offers one NPU device per /dev/acceldevN: ORT's own
+ * hardware device where ORT's discovery lists the function (Linux: an
+ * accel NPU 0x0666:0x0019), else one made up with CreateHardwareDevice;
+ * and a virtual one when the application allows virtual devices. An
+ * OrtEp is one context on its device, opened when GetCapability first
+ * claims a node (opcheck.c decides, node by node, what FILL can
+ * produce); each claimed node is compiled alone into a fused node whose
+ * Compute builds a fill plan and runs it (fillplan.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,8 +43,9 @@ struct acc_factory {
 	OrtEpFactory base;
 	const OrtLogger *logger;
 	size_t ndev;
-	OrtHardwareDevice *hw[MAX_DEVICES];
+	OrtHardwareDevice *hw[MAX_DEVICES];	/* made up: used where ORT lists none */
 	int index[MAX_DEVICES];		/* N of /dev/acceldevN, or VIRTUAL_INDEX */
+	char pci[MAX_DEVICES][64];	/* its PCI address ("" if unknown) */
 };
 
 /* Session options "ep.acceldev.KEY" (README.md) and ORT's own. */
@@ -488,6 +492,7 @@ static OrtStatus *add_device(struct acc_factory *f, int index)
 	if (f->ndev >= MAX_DEVICES)
 		return NULL;
 	pci_address(index, pci, sizeof(pci));
+	memcpy(f->pci[f->ndev], pci, sizeof(pci));
 	snprintf(path, sizeof(path), "/dev/acceldev%d", index);
 	ort->CreateKeyValuePairs(&meta);
 	ort->AddKeyValuePair(meta, "pci_bus_id", virt ? "virtual" : pci);
@@ -541,29 +546,125 @@ static OrtStatus *find_devices(struct acc_factory *f)
 	return virtual_devices_allowed() ? add_device(f, VIRTUAL_INDEX) : NULL;
 }
 
+/* ORT's own hardware device for our function: an NPU 0x0666:0x0019 */
+static bool ort_lists_ours(const OrtHardwareDevice *hw)
+{
+	return ort->HardwareDevice_Type(hw) == OrtHardwareDeviceType_NPU &&
+	       ort->HardwareDevice_VendorId(hw) == ACCELDEV_VENDOR_ID &&
+	       ort->HardwareDevice_DeviceId(hw) == ACCELDEV_DEVICE_ID;
+}
+
+/* PCI address of /dev/accel/accelN's function from sysfs ("" if unknown) */
+static void accel_pci_address(const char *idx, char *buf, size_t len)
+{
+	char path[128], target[PATH_MAX], *end;
+	const char *base;
+	ssize_t n;
+	long v;
+
+	snprintf(buf, len, "%s", "");
+	v = strtol(idx, &end, 10);
+	if (!*idx || *end || v < 0 || v > 1000000)
+		return;
+	snprintf(path, sizeof(path), "/sys/class/accel/accel%ld/device", v);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return;
+	target[n] = 0;
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) < len)
+		memcpy(buf, base, strlen(base) + 1);
+}
+
+/*
+ * Which of ORT's hardware devices is function i's (hw_of[i], NULL: none):
+ * ORT's metadata pci_bus_id names the function, else its accel_idx
+ * (/sys/class/accel/accelN/device), else the order (the k-th of ORT's
+ * unmatched devices goes to the k-th unmatched function).
+ */
+static void match_ort_devices(struct acc_factory *f, const OrtHardwareDevice *const *devices,
+			      size_t ndevices, const OrtHardwareDevice **hw_of)
+{
+	const OrtHardwareDevice *rest[MAX_DEVICES];
+	size_t nrest = 0, i, j, k = 0;
+
+	for (i = 0; i < f->ndev; i++)
+		hw_of[i] = NULL;
+	for (j = 0; j < ndevices; j++) {
+		const OrtKeyValuePairs *meta;
+		const char *bus, *idx;
+		char pci[64] = "";
+		bool matched = false;
+
+		if (!devices[j] || !ort_lists_ours(devices[j]))
+			continue;
+		meta = ort->HardwareDevice_Metadata(devices[j]);
+		bus = meta ? ort->GetKeyValue(meta, "pci_bus_id") : NULL;
+		idx = meta ? ort->GetKeyValue(meta, "accel_idx") : NULL;
+		if (bus && *bus)
+			snprintf(pci, sizeof(pci), "%s", bus);
+		else if (idx)
+			accel_pci_address(idx, pci, sizeof(pci));
+		for (i = 0; *pci && i < f->ndev && !matched; i++) {
+			if (f->index[i] == VIRTUAL_INDEX || hw_of[i] || strcasecmp(f->pci[i], pci))
+				continue;
+			hw_of[i] = devices[j];
+			matched = true;
+		}
+		if (!matched && !*pci && nrest < MAX_DEVICES)
+			rest[nrest++] = devices[j];
+		else if (!matched)
+			ep_log(f->logger, ORT_LOGGING_LEVEL_INFO,
+			       "Acceldev: ORT's NPU at %s is no /dev/acceldevN", pci);
+	}
+	for (i = 0; i < f->ndev && k < nrest; i++)
+		if (f->index[i] != VIRTUAL_INDEX && !hw_of[i])
+			hw_of[i] = rest[k++];
+}
+
+/*
+ * One EP device per function: on ORT's hardware device where ORT lists
+ * it, else on ours. Its metadata says which (acceldev.hardware_device
+ * "ort" or "ep") and the nodes: acceldev.node, the one an EP instance
+ * opens by default (ep.acceldev.node=accel: acceldev.accel_node).
+ */
 static OrtStatus *ORT_API_CALL f_get_supported(OrtEpFactory *this_ptr,
 					       const OrtHardwareDevice *const *devices,
 					       size_t ndevices, OrtEpDevice **ep_devices,
 					       size_t max, size_t *count)
 {
 	struct acc_factory *f = (struct acc_factory *)this_ptr;
+	const OrtHardwareDevice *hw_of[MAX_DEVICES];
 	size_t i;
 
-	(void)devices;
-	(void)ndevices;	/* ORT's own list: ours are not PCI devices it knows */
+	match_ort_devices(f, devices, ndevices, hw_of);
 	*count = 0;
 	for (i = 0; i < f->ndev && *count < max; i++) {
 		OrtKeyValuePairs *meta = NULL;
 		OrtStatus *st;
-		char idx[16];
+		char idx[16], node[64], accel[64];
+		bool virt = f->index[i] == VIRTUAL_INDEX;
 
-		if (f->index[i] == VIRTUAL_INDEX)
-			snprintf(idx, sizeof(idx), "virtual");
-		else
-			snprintf(idx, sizeof(idx), "%d", f->index[i]);
 		ort->CreateKeyValuePairs(&meta);
-		ort->AddKeyValuePair(meta, "acceldev.index", idx);
-		st = ep_api->CreateEpDevice(this_ptr, f->hw[i], meta, NULL, &ep_devices[*count]);
+		if (virt) {
+			ort->AddKeyValuePair(meta, "acceldev.index", "virtual");
+			ort->AddKeyValuePair(meta, "acceldev.node", "simulated");
+		} else {
+			snprintf(idx, sizeof(idx), "%d", f->index[i]);
+			ort->AddKeyValuePair(meta, "acceldev.index", idx);
+			acd_node_path(f->index[i], ACD_NODE_CHARDEV, node, sizeof(node));
+			ort->AddKeyValuePair(meta, "acceldev.node", node);
+			if (!acd_node_path(f->index[i], ACD_NODE_ACCEL, accel, sizeof(accel)))
+				ort->AddKeyValuePair(meta, "acceldev.accel_node", accel);
+		}
+		ort->AddKeyValuePair(meta, "acceldev.hardware_device", hw_of[i] ? "ort" : "ep");
+		if (hw_of[i])
+			ep_log(f->logger, ORT_LOGGING_LEVEL_INFO,
+			       "Acceldev: /dev/acceldev%d on ORT's hardware device (NPU, PCI %s)",
+			       f->index[i], f->pci[i]);
+		st = ep_api->CreateEpDevice(this_ptr, hw_of[i] ? hw_of[i] : f->hw[i], meta, NULL,
+					    &ep_devices[*count]);
 		ort->ReleaseKeyValuePairs(meta);
 		if (st)
 			return st;
