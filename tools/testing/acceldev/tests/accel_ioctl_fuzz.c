@@ -17,7 +17,7 @@
  * included: the number may be closed, or briefly another file). Afterwards: no fd leaked, 255 accel files open on device 0,
  * the device works. 5 s per phase; ACCELDEV_LONG=1: 60 s.
  */
-// vmtest: timeout=240
+// vmtest: timeout=240 tiers=debian,debug
 #include <pthread.h>
 
 #include "acceldev_stress.h"

@@ -19,7 +19,7 @@
  * watchdog). After each round both devices work (a FILL checked).
  * Rounds: 3 (1 on a debug kernel); ACCELDEV_LONG=1: 10.
  */
-// vmtest: timeout=300
+// vmtest: timeout=300 tiers=debian,debug
 #include "acceldev_stress.h"
 #include "acceldev_accel_test.h"
 

@@ -18,7 +18,7 @@
  * a RUN on chip (about 25 million a second measured); before that change
  * it did about 0.7 million a second and this test needed 100 minutes.
  */
-// vmtest: timeout=1200
+// vmtest: timeout=1200 tiers=debian
 #include "acceldev_test.h"
 
 #define SIZE ACCELDEV_BUFFER_MAX_SIZE

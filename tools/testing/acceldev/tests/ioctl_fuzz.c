@@ -6,7 +6,7 @@
  * accepted set (phase 2, threads closing fds while others ioctl them).
  * 5 s per phase, ACCELDEV_LONG=1: 60 s. ACCELDEV_FUZZ_SEED replays.
  */
-// vmtest: timeout=120
+// vmtest: timeout=120 tiers=debian,debug
 #include "acceldev_fuzz.h"
 
 int main(void)

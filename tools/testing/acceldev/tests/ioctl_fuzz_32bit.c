@@ -6,7 +6,7 @@
  * above the 32-bit task size. 5 s per phase, ACCELDEV_LONG=1: 60 s.
  * ACCELDEV_FUZZ_SEED replays.
  */
-// vmtest: timeout=120 cflags=-m32
+// vmtest: timeout=120 cflags=-m32 tiers=debian,debug
 #include "acceldev_fuzz.h"
 
 _Static_assert(sizeof(void *) == 4, "this test must be built with -m32");

@@ -10,7 +10,7 @@
  * queue_backlog_free_off_by_one runs this same program on a device that
  * over-reports its free queue entries by one.
  */
-// vmtest: timeout=300
+// vmtest: timeout=300 tiers=debian,debug
 #include "acceldev_knobs.h"
 
 /*

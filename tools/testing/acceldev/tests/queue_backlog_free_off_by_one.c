@@ -6,7 +6,7 @@
  * what FREE says would overflow it (FEED_ERROR, a lost command); one that
  * keeps an entry in reserve completes every run without error.
  */
-// vmtest: timeout=300
+// vmtest: timeout=300 tiers=debian,debug
 #define QUEUE_BACKLOG_KNOBS "queue-size=4,cmd-delay-us=50,free-off-by-one=on"
 #define QUEUE_BACKLOG_FREE 5
 #include "queue_backlog_1200_runs.c"

@@ -8,7 +8,7 @@
  * the device takes commands again; SIGKILL ends a sleeping process at
  * once. Afterwards every RUN executes and the context works.
  */
-// vmtest: timeout=120
+// vmtest: timeout=120 tiers=debian,debug
 #include <pthread.h>
 #include <sys/time.h>
 #include <sys/wait.h>

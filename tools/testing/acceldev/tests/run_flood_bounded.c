@@ -10,7 +10,7 @@
  * backlogs without stalling a CPU (the debug kernel's soft-lockup and
  * hung-task detectors watch), and the device still works.
  */
-// vmtest: timeout=240
+// vmtest: timeout=240 tiers=debian,debug
 #include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>

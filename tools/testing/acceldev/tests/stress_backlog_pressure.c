@@ -24,7 +24,7 @@
  *    busy host.)
  * ACCELDEV_LONG=1: 16 processes x 1500 runs (24000 runs).
  */
-// vmtest: timeout=300
+// vmtest: timeout=300 tiers=debian,debug
 #include <semaphore.h>
 
 #include "acceldev_knobs.h"

@@ -14,7 +14,7 @@
  * checked. Rounds, closes and the slowest round are printed.
  * 20 s (debug kernel 10 s); ACCELDEV_LONG=1: 120 s.
  */
-// vmtest: timeout=150
+// vmtest: timeout=150 tiers=debian,debug
 #include "acceldev_stress.h"
 
 #define THREADS 4
