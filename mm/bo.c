@@ -69,10 +69,12 @@ static void acceldev_bo_free(struct drm_gem_object *obj)
 	if (bo->buf) {
 		acceldev_buffer_release(bo->buf);
 	} else if (bo->attach) {
+		struct dma_buf *dmabuf = bo->attach->dmabuf;
+
 		dma_buf_unmap_attachment_unlocked(bo->attach, bo->sgt,
 						  DMA_BIDIRECTIONAL);
-		dma_buf_detach(bo->attach->dmabuf, bo->attach);
-		dma_buf_put(bo->attach->dmabuf);
+		dma_buf_detach(dmabuf, bo->attach);
+		dma_buf_put(dmabuf);
 	}
 	drm_gem_object_release(obj);
 	kfree(bo);
