@@ -6,7 +6,9 @@
  * a slot (BO_INFO); what the CPU wrote through the heap fd's mapping is
  * kept where the device does not write; the device's FILL of the middle
  * 32 KiB is seen through that mapping (DMA_BUF_IOCTL_SYNC around CPU
- * access). Skipped without the heap.
+ * access). Into a file whose 16 slots are taken, the import fails with
+ * ENOSPC and leaves nothing behind (the debug kernel's KASAN and kmemleak
+ * watch the unwinding). Skipped without the heap.
  */
 // vmtest: timeout=60
 #include <linux/dma-buf.h>
@@ -71,6 +73,13 @@ int main(void)
 	}
 	cpu_access(alloc.fd, false);
 	acc_gem_close(a.fd, imp);
+
+	/* No slot left: ENOSPC, twice (nothing cached from the first). */
+	for (int i = 0; i < ACCELDEV_NUM_BUFFERS - 1; i++)
+		CHECK(acc_accel_try_bo_create(a.fd, 4096, DRM_ACCELDEV_BO_DATA,
+					      0, NULL, NULL) == 0);
+	EXPECT_ERRNO(acc_prime_try_import(a.fd, alloc.fd, &imp), ENOSPC);
+	EXPECT_ERRNO(acc_prime_try_import(a.fd, alloc.fd, &imp), ENOSPC);
 	acc_watchdog(0, "");
 	acc_actx_close(&a);
 	munmap(p, SIZE);
