@@ -9,7 +9,7 @@
  * EINVAL, as the DRM core answers them. Afterwards the file still works
  * and made no job.
  */
-// vmtest: timeout=30
+// vmtest: timeout=30 tiers=debian,debug
 #include "acceldev_accel_test.h"
 
 static const unsigned long requests[] = {

@@ -6,7 +6,7 @@
  * sysfs device is that same PCI function; DRM_IOCTL_VERSION names the
  * driver "acceldev"; the two devices have two distinct nodes.
  */
-// vmtest: timeout=30
+// vmtest: timeout=30 tiers=debian,debug
 #include <limits.h>
 #include <sys/sysmacros.h>
 

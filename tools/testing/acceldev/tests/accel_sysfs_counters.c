@@ -9,7 +9,7 @@
  * it so in 6.12), has the device's queue, contexts and profile files, and
  * "contexts" lists the accel file's id.
  */
-// vmtest: timeout=30
+// vmtest: timeout=30 tiers=debian,debug
 #include "acceldev_stress.h"
 #include "acceldev_accel_test.h"
 

@@ -18,7 +18,7 @@
  * started: the debug kernel's KASAN quarantine keeps up to 1/32 of RAM),
  * and both devices work.
  */
-// vmtest: timeout=180
+// vmtest: timeout=180 tiers=debian,swiotlb,iommu
 #include <sys/mount.h>
 
 #include "acceldev_stress.h"

@@ -10,7 +10,7 @@
  *  - RUN of FILL + FENCE and WAIT(1), then the data checked word by word;
  *  - RUN with a misaligned offset (EINVAL), an unknown ioctl (ENOTTY).
  */
-// vmtest: cflags=-m32
+// vmtest: cflags=-m32 tiers=debian,debug
 #include "acceldev_test.h"
 
 _Static_assert(sizeof(void *) == 4, "this test must be built with -m32");

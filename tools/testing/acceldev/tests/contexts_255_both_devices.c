@@ -7,7 +7,7 @@
  * really are distinct on the device. Then everything is closed and all
  * 255 can be opened again on each device.
  */
-// vmtest: timeout=180
+// vmtest: timeout=180 tiers=debian,debug
 #include <sys/resource.h>
 
 #include "acceldev_test.h"

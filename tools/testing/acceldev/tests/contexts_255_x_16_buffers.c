@@ -8,7 +8,7 @@
  * checked. After everything is closed the device works (and, on the
  * debug kernel, kmemleak finds nothing).
  */
-// vmtest: timeout=180
+// vmtest: timeout=180 tiers=debian,swiotlb,iommu
 #include "acceldev_stress.h"
 
 #define CTXS ACCELDEV_MAX_CONTEXTS

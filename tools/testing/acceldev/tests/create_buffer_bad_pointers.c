@@ -9,6 +9,7 @@
  *    and keep no slot: afterwards a full set of 16 data buffers can still
  *    be created on the same context.
  */
+// vmtest: tiers=debian,debug
 #include "acceldev_test.h"
 
 int main(void)

@@ -6,6 +6,7 @@
  * the type is valid. None of them takes a slot: 16 data buffers still
  * fit afterwards. The limits themselves (1 and 4 MiB) are accepted.
  */
+// vmtest: tiers=debian,debug
 #include <limits.h>
 
 #include "acceldev_test.h"

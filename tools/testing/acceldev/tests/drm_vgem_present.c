@@ -14,7 +14,7 @@
  * Under the bench (VMTEST set) anything missing fails; elsewhere a
  * missing node or driver skips.
  */
-// vmtest: timeout=30 cflags=-I/usr/include/libdrm libs=-ldrm
+// vmtest: timeout=30 cflags=-I/usr/include/libdrm libs=-ldrm tiers=debian,debug
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <linux/dma-buf.h>

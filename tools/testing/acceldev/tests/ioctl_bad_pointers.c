@@ -6,6 +6,7 @@
  * not harmed: afterwards a RUN and WAIT work.
  * (Bad result pointers of CREATE_BUFFER: create_buffer_bad_pointers.)
  */
+// vmtest: tiers=debian,debug
 #include "acceldev_test.h"
 
 int main(void)

@@ -10,6 +10,7 @@
  * itself for every file in do_vfs_ioctl() (fs/ioctl.c), writing the
  * block size and returning 0 before the driver is asked.
  */
+// vmtest: tiers=debian,debug
 #include "acceldev_test.h"
 
 int main(void)

@@ -4,6 +4,7 @@
  * EBUSY. Closing one context lets one more open succeed, and the new
  * context works.
  */
+// vmtest: tiers=debian,debug
 #include <sys/resource.h>
 
 #include "acceldev_test.h"

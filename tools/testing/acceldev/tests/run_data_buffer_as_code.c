@@ -4,6 +4,7 @@
  * buffer fails with EINVAL, even when the data buffer holds valid
  * commands. The context is not put in error by the attempt.
  */
+// vmtest: tiers=debian,debug
 #include "acceldev_test.h"
 
 int main(void)

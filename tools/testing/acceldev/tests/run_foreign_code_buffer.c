@@ -4,6 +4,7 @@
  * RUN with it succeeds on that context (A) and fails with EINVAL on
  * another context (B) of the same device. B stays usable afterwards.
  */
+// vmtest: tiers=debian,debug
 #include "acceldev_test.h"
 
 int main(void)

@@ -8,6 +8,7 @@
  *    context on the other device: EINVAL.
  * None of these puts the context in error or counts as submitted.
  */
+// vmtest: tiers=debian,debug
 #include "acceldev_test.h"
 
 int main(void)

@@ -13,6 +13,7 @@
  * EINVAL), and valid RUNs at the very end of the buffer work, including
  * one whose size is not a multiple of the 20-byte command size.
  */
+// vmtest: tiers=debian,debug
 #include "acceldev_test.h"
 
 #define SIZE 8192

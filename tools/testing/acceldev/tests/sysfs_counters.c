@@ -5,6 +5,7 @@
  * context_errors; a context error is no device restart; and a device
  * that a buffer close synchronised shows nothing backlogged or queued.
  */
+// vmtest: tiers=debian,debug
 #include "acceldev_test.h"
 
 #define RUNS 7

@@ -10,6 +10,7 @@
  * (Regression: a WAIT that saw the error first made the work take the
  * CMD_ERROR for a bad device command and restart, failing the bystander.)
  */
+// vmtest: tiers=debian,debug
 #include <pthread.h>
 
 #include "acceldev_test.h"

@@ -9,7 +9,7 @@
  * fails, the waiter must return EIO. Fence 10, reached before the error,
  * still WAITs successfully; new RUNs fail with EIO.
  */
-// vmtest: timeout=120
+// vmtest: timeout=120 tiers=debian,debug
 #include <pthread.h>
 
 #include "acceldev_knobs.h"

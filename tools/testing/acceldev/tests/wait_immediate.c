@@ -13,6 +13,7 @@
  *    a plain signed 32-bit compare would wrongly call them reached.
  *    (The wrap itself: fence_counter_wrap.c.)
  */
+// vmtest: tiers=debian,debug
 #include "acceldev_knobs.h"
 
 ACC_DEVICE_KNOBS("cmd-delay-us=50000")

@@ -11,7 +11,7 @@
  *  - a signal ends that wait as it ends any WAIT (EINTR with a handler
  *    without SA_RESTART).
  */
-// vmtest: timeout=60
+// vmtest: timeout=60 tiers=debian,debug
 #include <signal.h>
 
 #include "acceldev_knobs.h"
