@@ -10,7 +10,7 @@
  * the same device is not held by this file's backlog (its SUBMIT returns
  * at once). Once the device moves again every job runs and the file works.
  */
-// vmtest: timeout=180 tiers=debian,debug
+// vmtest: timeout=180 tiers=debian
 #include <sys/time.h>
 
 #include "acceldev_knobs.h"

@@ -9,7 +9,7 @@
  * /dev/acceldevN: 128 chardev opens and 127 accel opens all succeed, the
  * next open of either node is EBUSY, and one close frees one id.
  */
-// vmtest: timeout=60 tiers=debian,debug
+// vmtest: timeout=60 tiers=debian
 #include "acceldev_accel_test.h"
 
 #define PARAM "/sys/module/acceldev/parameters/run_backlog"

@@ -6,7 +6,7 @@
  * number; another file counts from 1 on its own; after 100 jobs both
  * files' runs all executed in order (the last FILL wins).
  */
-// vmtest: timeout=60 tiers=debian,debug
+// vmtest: timeout=60 tiers=debian
 #include "acceldev_accel_test.h"
 
 int main(void)

@@ -13,7 +13,7 @@
  *    files open, then EBUSY), and once they are done all 255 contexts can
  *    be opened again; the device works.
  */
-// vmtest: timeout=90 tiers=debian,debug
+// vmtest: timeout=90 tiers=debian
 #include "acceldev_knobs.h"
 #include "acceldev_accel_test.h"
 

@@ -11,7 +11,7 @@
  * in-syncobj without a fence, are ENOENT. None of them makes a job: the
  * next valid SUBMIT is job 1 and the context is not in error.
  */
-// vmtest: timeout=30 tiers=debian,debug
+// vmtest: timeout=30 tiers=debian
 #include "acceldev_accel_test.h"
 
 #define MAX DRM_ACCELDEV_MAX_SYNCOBJS

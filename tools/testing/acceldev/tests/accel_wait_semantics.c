@@ -13,7 +13,7 @@
  *    have run; CONTEXT_ERROR reads 1; the very next SUBMIT is EIO; a WAIT
  *    for a fence not reached is EIO; another file works.
  */
-// vmtest: timeout=90 tiers=debian,debug
+// vmtest: timeout=90 tiers=debian
 #include "acceldev_knobs.h"
 #include "acceldev_accel_test.h"
 

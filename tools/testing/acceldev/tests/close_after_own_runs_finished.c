@@ -13,7 +13,7 @@
  * boundary), and an interrupt for that FENCE although newer ones were
  * fed behind it (CMD_FENCE_WAIT moved back to it for the close's sync).
  */
-// vmtest: timeout=90 tiers=debian,debug
+// vmtest: timeout=90 tiers=debian
 #include "acceldev_knobs.h"
 
 ACC_DEVICE_KNOBS("cmd-delay-us=100000")

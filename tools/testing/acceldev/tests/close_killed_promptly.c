@@ -9,7 +9,7 @@
  * runs are done, and the bench's rmmod (kmemleak on the debug kernel)
  * finds nothing left behind.
  */
-// vmtest: timeout=90 tiers=debian,debug
+// vmtest: timeout=90 tiers=debian
 #include <signal.h>
 #include <sys/wait.h>
 

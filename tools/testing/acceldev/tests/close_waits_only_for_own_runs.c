@@ -6,7 +6,7 @@
  * unbind queue up behind B's runs), a code buffer, and itself: each close
  * returns at once. B's own close still waits for B's runs.
  */
-// vmtest: timeout=60 tiers=debian,debug
+// vmtest: timeout=60 tiers=debian
 #include "acceldev_knobs.h"
 
 ACC_DEVICE_KNOBS("cmd-delay-us=100000")

@@ -9,7 +9,7 @@
  * A second round closes contexts with runs still pending but their
  * buffers kept open until after the context close.
  */
-// vmtest: timeout=180 tiers=debian,debug
+// vmtest: timeout=180 tiers=debian
 #include <sys/resource.h>
 
 #include "acceldev_knobs.h"

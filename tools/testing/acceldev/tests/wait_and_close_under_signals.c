@@ -16,7 +16,7 @@
  *  - SIGKILL of a child asleep in WAIT, and of a child blocked in such a
  *    close: each dies (within 30 s) and the device works afterwards.
  */
-// vmtest: timeout=120 tiers=debian,debug
+// vmtest: timeout=120 tiers=debian
 #include "acceldev_stress.h"
 
 #define BIG (4 << 20)

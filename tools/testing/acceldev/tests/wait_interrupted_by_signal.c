@@ -8,7 +8,7 @@
  * each interruption the context is fine: a new WAIT on the same fence
  * succeeds once the runs finish.
  */
-// vmtest: timeout=120 tiers=debian,debug
+// vmtest: timeout=120 tiers=debian
 #include <pthread.h>
 #include <sys/time.h>
 

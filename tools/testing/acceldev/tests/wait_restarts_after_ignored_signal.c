@@ -12,7 +12,7 @@
  * not fail with EINTR. EINTR is for signals that run a handler
  * (wait_interrupted_by_signal).
  */
-// vmtest: timeout=120 tiers=debian,debug
+// vmtest: timeout=120 tiers=debian
 #include <pthread.h>
 #include <sys/wait.h>
 
