@@ -102,7 +102,11 @@ void acceldev_job_context_init(struct acceldev_context *ctx)
 	INIT_WORK(&ctx->held_work, acceldev_held_work);
 }
 
-/* Drop what a job holds besides its fence. Context: process, no locks. */
+/*
+ * Drop what a job holds: in-fences, its RUN if never queued, the code
+ * object, the context, and one fence reference (of the list it was taken
+ * off, or the submitter's). Context: process, no locks held.
+ */
 static void acceldev_job_put_refs(struct acceldev_job *job)
 {
 	unsigned int i;
@@ -306,8 +310,11 @@ static void acceldev_held_work(struct work_struct *work)
  * acceldev_jobs_cancel_held() - a closing file's held jobs will not run
  * @ctx: the context; its file is closing.
  *
- * They fail with -ECANCELED, in order. Afterwards no held work of @ctx
- * is queued or running.
+ * They fail with -ECANCELED, in order; after removal (no list to order
+ * them on, and the file leaves the device's context table, where removal
+ * would look for them) with -ENODEV at once: they never reached the
+ * device. Afterwards no held job of @ctx is left, and no held work of
+ * @ctx is queued or running.
  *
  * Context: process, may sleep; no locks held.
  */
@@ -315,27 +322,31 @@ void acceldev_jobs_cancel_held(struct acceldev_context *ctx)
 {
 	struct acceldev_job *job, *tmp;
 	bool unrun = false;
+	LIST_HEAD(removed);
 
 	spin_lock(&ctx->lock);
 	list_for_each_entry_safe(job, tmp, &ctx->held, link.node) {
-		if (!acceldev_job_unrun_locked(job, -ECANCELED))
+		if (!acceldev_job_unrun_locked(job, -ECANCELED)) {
+			acceldev_jobs_take_held_locked(ctx, &removed);
 			break;
+		}
 		unrun = true;
 	}
 	spin_unlock(&ctx->lock);
 	/*
 	 * A callback already off its fence has returned (it runs under the
 	 * fence's lock, which dma_fence_remove_callback() took); the work it
-	 * queued finds nothing it may queue.
+	 * queued finds nothing held.
 	 */
 	cancel_work_sync(&ctx->held_work);
+	acceldev_jobs_fail_held(&removed);
 	if (unrun)
 		acceldev_jobs_unrun_retire(ctx->adev);
 }
 
 /**
- * acceldev_jobs_take_held_locked() - take a context's held jobs (removal)
- * @ctx: the context; the device is gone and stopped.
+ * acceldev_jobs_take_held_locked() - take a context's held jobs
+ * @ctx: the context; the device is gone.
  * @list: receives them in order, with their references; their backlog
  *        entries go back now. Fail them with acceldev_jobs_fail_held().
  *
@@ -361,8 +372,9 @@ void acceldev_jobs_take_held_locked(struct acceldev_context *ctx,
  * acceldev_jobs_fail_held() - fail the held jobs of a removed device
  * @list: from acceldev_jobs_take_held_locked(); empty on return.
  *
- * With -ENODEV, after every queued job (acceldev_jobs_stopped()): held
- * jobs come after them in their contexts' order.
+ * With -ENODEV. Removal calls it after failing every queued job
+ * (acceldev_jobs_stopped()): held jobs come after them in their
+ * contexts' order.
  *
  * Context: process, may sleep; no locks held.
  */
