@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A file closed while its device is being removed still ends its held
+ * jobs (uapi/acceldev_accel.h: -ENODEV when the device was removed). On
+ * /dev/acceldev1, slowed to a second a device command, an accel file has
+ * a job on the device and, behind it, a job held by a vgem fence that
+ * never signals. A thread removes the function through sysfs (the drain
+ * of the running job takes seconds); meanwhile the file is closed. The
+ * held job's fence must signal with -ENODEV (before the fix it stayed
+ * unsignalled: the closing file left it held and removal no longer saw
+ * the file's context), and the removal must finish.
+ */
+// vmtest: timeout=90
+#include <pthread.h>
+
+#include "acceldev_knobs.h"
+#include "acceldev_vgem.h"
+
+static char remove_path[128];
+
+static void *remover(void *arg)
+{
+	(void)arg;
+	acc_write_file(remove_path, "1");
+	return NULL;
+}
+
+int main(void)
+{
+	struct drm_vgem_fence_signal sig = { 0 };
+	struct drm_acceldev_syncobj in_e, out_e;
+	uint32_t in, s_held;
+	struct acc_submit sub;
+	int vgem, sf, sf_held, st;
+	struct acc_actx a;
+	char bdf[64];
+	pthread_t th;
+	size_t w;
+
+	acc_accel_require(2);
+	vgem = acc_vgem_open();
+	CHECK(acc_dev_bdf(1, bdf, sizeof(bdf)));
+	snprintf(remove_path, sizeof(remove_path),
+		 "/sys/bus/pci/devices/%s/remove", bdf);
+	acc_actx_open(&a, 1, 4096, 4096);
+	acc_knob_set(1, "cmd-delay-us", "1000000");
+	acc_watchdog(60, "a file closed during its device's removal");
+
+	w = acc_put_fill(a.cmds, 0, 0xc105, a.slot, 0, 4096);
+	w = acc_put_fence(a.cmds, w);
+	CHECK(acc_accel_submit(a.fd, a.code, 0, w * ACC_CMD_BYTES, 0) == 1);
+
+	sf = acc_vgem_fence_sync_file(vgem, &sig.fence);
+	in = acc_syncobj_create(a.fd, 0);
+	acc_syncobj_import_sync_file(a.fd, in, sf);
+	CHECK(close(sf) == 0);
+	s_held = acc_syncobj_create(a.fd, 0);
+	in_e = (struct drm_acceldev_syncobj){ .handle = in };
+	out_e = (struct drm_acceldev_syncobj){ .handle = s_held };
+	sub = (struct acc_submit){
+		.code = a.code, .size = 2 * ACC_CMD_BYTES,
+		.in = &in_e, .in_count = 1, .out = &out_e, .out_count = 1,
+	};
+	EXPECT_OK(acc_accel_try_submit_args(a.fd, &sub));
+	sf_held = acc_syncobj_export_sync_file(a.fd, s_held);
+
+	CHECK(pthread_create(&th, NULL, remover, NULL) == 0);
+	usleep(400 * 1000);	/* the removal drains the running job */
+	munmap(a.cmds, a.code_len);
+	munmap(a.d, a.data_len);
+	CHECK(close(a.fd) == 0);
+
+	CHECK_MSG(poll(&(struct pollfd){ .fd = sf_held, .events = POLLIN }, 1,
+		       8000) == 1, "the held job's fence did not signal");
+	st = acc_sync_file_status(sf_held);
+	CHECK_MSG(st == -ENODEV || st == -ECANCELED, "the held job's fence: "
+		  "status %d, want -ENODEV (or -ECANCELED, closed first)", st);
+	printf("accel_close_during_removal: held job's fence %d\n", st);
+	CHECK(pthread_join(th, NULL) == 0);
+	close(sf_held);
+	EXPECT_OK(ioctl(vgem, DRM_IOCTL_VGEM_FENCE_SIGNAL, &sig));
+	close(vgem);
+
+	acc_rescan_expect(1);
+	acc_watchdog(0, "");
+	acc_accel_check_device_works(1);
+	return 0;
+}
