@@ -2,10 +2,11 @@
 /*
  * A file closed while its device is being removed still ends its held
  * jobs (uapi/acceldev_accel.h: -ENODEV when the device was removed). On
- * /dev/acceldev1, slowed to a second a device command, an accel file has
- * a job on the device and, behind it, a job held by a vgem fence that
+ * /dev/acceldev1, slowed to a second a device command, one accel file has
+ * a job on the device and another only a job held by a vgem fence that
  * never signals. A thread removes the function through sysfs (the drain
- * of the running job takes seconds); meanwhile the file is closed. The
+ * of the running job takes seconds); meanwhile the second file, with
+ * nothing on the device to wait for, is closed. The
  * held job's fence must signal with -ENODEV (before the fix it stayed
  * unsignalled: the closing file left it held and removal no longer saw
  * the file's context), and the removal must finish.
@@ -32,7 +33,7 @@ int main(void)
 	uint32_t in, s_held;
 	struct acc_submit sub;
 	int vgem, sf, sf_held, st;
-	struct acc_actx a;
+	struct acc_actx a, busy;
 	char bdf[64];
 	pthread_t th;
 	size_t w;
@@ -43,12 +44,14 @@ int main(void)
 	snprintf(remove_path, sizeof(remove_path),
 		 "/sys/bus/pci/devices/%s/remove", bdf);
 	acc_actx_open(&a, 1, 4096, 4096);
+	acc_actx_open(&busy, 1, 4096, 4096);
 	acc_knob_set(1, "cmd-delay-us", "1000000");
 	acc_watchdog(60, "a file closed during its device's removal");
 
-	w = acc_put_fill(a.cmds, 0, 0xc105, a.slot, 0, 4096);
-	w = acc_put_fence(a.cmds, w);
-	CHECK(acc_accel_submit(a.fd, a.code, 0, w * ACC_CMD_BYTES, 0) == 1);
+	w = acc_put_fill(busy.cmds, 0, 0xc105, busy.slot, 0, 4096);
+	w = acc_put_fence(busy.cmds, w);
+	for (int i = 0; i < 3; i++)
+		acc_accel_submit(busy.fd, busy.code, 0, w * ACC_CMD_BYTES, 0);
 
 	sf = acc_vgem_fence_sync_file(vgem, &sig.fence);
 	in = acc_syncobj_create(a.fd, 0);
@@ -77,6 +80,7 @@ int main(void)
 		  "status %d, want -ENODEV (or -ECANCELED, closed first)", st);
 	printf("accel_close_during_removal: held job's fence %d\n", st);
 	CHECK(pthread_join(th, NULL) == 0);
+	acc_actx_close(&busy);
 	close(sf_held);
 	EXPECT_OK(ioctl(vgem, DRM_IOCTL_VGEM_FENCE_SIGNAL, &sig));
 	close(vgem);
