@@ -15,7 +15,12 @@
 
 #define BIG (4 << 20)
 #define X_FILLS 2000		/* X's RUN, about half a second */
-#define B_FILLS 200		/* B's RUN, some 50 ms */
+/*
+ * B's RUN, about half a second: the two invalid commands' CMD_ERRORs
+ * must reach the driver in two interrupt pulls to count twice, also on
+ * a loaded host (200 FILLs, 50 ms, were once taken in one pull).
+ */
+#define B_FILLS 2000
 
 static void inject(void)
 {
@@ -34,9 +39,9 @@ int main(void)
 	int x = acc_open(0), b = acc_open(0);
 	int xcode = acc_create_buffer(x, 128 << 10, BUFFER_TYPE_CODE, NULL);
 	int xdata = acc_create_buffer(x, BIG, BUFFER_TYPE_DATA, &xslot);
-	int bcode = acc_create_buffer(b, 16 << 10, BUFFER_TYPE_CODE, NULL);
+	int bcode = acc_create_buffer(b, 128 << 10, BUFFER_TYPE_CODE, NULL);
 	int bdata = acc_create_buffer(b, BIG, BUFFER_TYPE_DATA, &bslot);
-	uint32_t *xc = acc_map(xcode, 128 << 10), *bc = acc_map(bcode, 16 << 10);
+	uint32_t *xc = acc_map(xcode, 128 << 10), *bc = acc_map(bcode, 128 << 10);
 	volatile uint32_t *bw = acc_map(bdata, BIG);
 	size_t w = 0, bw_run2;
 
