@@ -12,13 +12,15 @@ APT_OPTS=(-y -q -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confdef -o
 # ca-certificates (and util-linux's blkid): what ONNX Runtime looks for in
 # the guest at start-up (tools/vm/onnx.sh, stage_onnx); libdrm-dev: the
 # accel node's tests link Debian's libdrm statically (libdrm.a,
-# "// vmtest: libs=-ldrm").
+# "// vmtest: libs=-ldrm"); lcov, trinity: tools/vmtest --deep (the
+# coverage report; the fuzzer, copied into the guest).
 DEPS_MAIN=(build-essential gcc make libc6-dev ninja-build libglib2.0-dev
 	libpixman-1-dev libfdt-dev flex bison pkg-config python3 python3-venv
 	bzip2 xz-utils busybox-static seabios qemu-system-data cpio libelf-dev
 	libssl-dev bc sparse dpkg-dev rsync kmod perl util-linux
 	dwarves gcc-multilib dkms
-	libonnx-testdata python3-onnx ca-certificates libdrm-dev)
+	libonnx-testdata python3-onnx ca-certificates libdrm-dev
+	lcov trinity)
 # Packages that must come from <codename>-backports (meson >= 1.5).
 DEPS_BACKPORTS=(meson python3-pycotap)
 

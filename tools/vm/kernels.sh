@@ -45,40 +45,56 @@ prepare_debian_kernel() {
 	[ -f "$KERNEL_IMAGE" ] || die "no kernel image at $KERNEL_IMAGE"
 }
 
-# The debug kernel's configuration: `make $DEBUG_KERNEL_BASE`, then these
-# fragments in order, then olddefconfig. All of them make the cache key.
+# The instrumented kernels' configurations: `make $DEBUG_KERNEL_BASE`, then
+# a flavour's fragments in order, then olddefconfig. All of them make the
+# cache key. "debug": lockdep, KASAN, kmemleak, UBSAN, fault injection (the
+# debug tier); "kcsan": the data-race detector, which excludes KASAN, and
+# gcov support (tools/vmtest --deep).
 DEBUG_KERNEL_BASE=allnoconfig
 DEBUG_KERNEL_FRAGMENTS=(debug-kernel-base.config debug-kernel.config)
+KCSAN_KERNEL_FRAGMENTS=(debug-kernel-base.config kcsan-kernel.config)
 
-debug_kernel_dir() {
-	local f files=()
-	resolve_kernel
-	for f in "${DEBUG_KERNEL_FRAGMENTS[@]}"; do files+=("$VM_DIR/$f"); done
-	echo "$CACHE/kernel/debug-$KVER_DEB-$(hash_of <(echo "$DEBUG_KERNEL_BASE") "${files[@]}")"
+# kernel_fragments FLAVOR: the fragments' names, one a line
+kernel_fragments() {
+	case $1 in
+	debug) printf '%s\n' "${DEBUG_KERNEL_FRAGMENTS[@]}" ;;
+	kcsan) printf '%s\n' "${KCSAN_KERNEL_FRAGMENTS[@]}" ;;
+	*) die "no kernel flavour $1" ;;
+	esac
 }
 
-# build_debug_kernel: builds once (cached), sets KERNEL_IMAGE, KERNEL_BUILD,
-# KERNEL_MODDIR
+# debug_kernel_dir [FLAVOR]: the cache folder of that build (default debug)
+debug_kernel_dir() {
+	local flavor=${1:-debug} f files=()
+	resolve_kernel
+	for f in $(kernel_fragments "$flavor"); do files+=("$VM_DIR/$f"); done
+	echo "$CACHE/kernel/$flavor-$KVER_DEB-$(hash_of <(echo "$DEBUG_KERNEL_BASE") "${files[@]}")"
+}
+
+# build_debug_kernel [FLAVOR]: builds once (cached), sets KERNEL_IMAGE,
+# KERNEL_BUILD, KERNEL_MODDIR, KERNEL_ID, KERNEL_FLAVOR
 build_debug_kernel() {
-	local dir src jobs t0 tarball f opt val got list frags missing=()
+	local flavor=${1:-debug} dir src jobs t0 tarball f opt val got list frags missing=()
+	local fragnames
+	mapfile -t fragnames < <(kernel_fragments "$flavor")
 	fetch_kernel_source
-	dir=$(debug_kernel_dir)
+	dir=$(debug_kernel_dir "$flavor")
 	src=$dir/linux
 	KERNEL_IMAGE=$src/arch/x86/boot/bzImage
 	KERNEL_BUILD=$src
 	KERNEL_MODDIR=$src
-	KERNEL_ID=debug-${dir##*/debug-}
-	KERNEL_FLAVOR=debug
+	KERNEL_ID=$flavor-${dir##*/"$flavor"-}
+	KERNEL_FLAVOR=$flavor
 	[ -f "$dir/.ready" ] && return 0
 	jobs=${ACCELDEV_JOBS:-$(nproc)}
 	t0=$(now_s)
 	if [ -f "$dir/.configured" ] && [ -f "$src/.config" ]; then
 		# an earlier build was interrupted: make carries on from there
-		vm_log "resuming the debug kernel build in $dir"
-		debug_kernel_make "$dir" "$src" "$jobs" "$t0"
+		vm_log "resuming the $flavor kernel build in $dir"
+		debug_kernel_make "$dir" "$src" "$jobs" "$t0" "$flavor"
 		return 0
 	fi
-	vm_log "building the debug kernel in $dir (once; about 8 min on 2 cores)"
+	vm_log "building the $flavor kernel in $dir (once; 5-15 min on 2 cores)"
 	rm -rf "$dir"
 	mkdir -p "$dir/x"
 	dpkg -x "$(compgen -G "$CACHE/downloads/linux-source-6.12_${KVER_DEB}_*.deb" | head -n 1)" "$dir/x"
@@ -88,7 +104,7 @@ build_debug_kernel() {
 	mv "$dir"/linux-source-6.12* "$src"
 	rm -rf "$dir/x"
 	frags=()
-	for f in "${DEBUG_KERNEL_FRAGMENTS[@]}"; do
+	for f in "${fragnames[@]}"; do
 		cp "$VM_DIR/$f" "$dir/$f"
 		frags+=("$dir/$f")
 	done
@@ -99,7 +115,7 @@ build_debug_kernel() {
 		make -s olddefconfig
 	) >"$dir/config.log" 2>&1 || {
 		tail -n 30 "$dir/config.log" >&2
-		die "debug kernel configuration failed (log: $dir/config.log)"
+		die "$flavor kernel configuration failed (log: $dir/config.log)"
 	}
 	# Every option of the fragments must have survived olddefconfig (a
 	# dropped debug option would make the debug tier check less than it
@@ -122,21 +138,21 @@ build_debug_kernel() {
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
 		printf -v list '%s; ' "${missing[@]}"
-		die "debug kernel: olddefconfig did not keep ${#missing[@]} option(s) of ${DEBUG_KERNEL_FRAGMENTS[*]} (unmet dependencies? see $src/.config): ${list%; }"
+		die "$flavor kernel: olddefconfig did not keep ${#missing[@]} option(s) of ${fragnames[*]} (unmet dependencies? see $src/.config): ${list%; }"
 	fi
 	touch "$dir/.configured"
-	debug_kernel_make "$dir" "$src" "$jobs" "$t0"
+	debug_kernel_make "$dir" "$src" "$jobs" "$t0" "$flavor"
 }
 
 debug_kernel_make() {
-	local dir=$1 src=$2 jobs=$3 t0=$4
+	local dir=$1 src=$2 jobs=$3 t0=$4 flavor=$5
 	# (`times` last: the CPU time of make and its children, for the log)
 	# shellcheck disable=SC2016
-	run_logged "$dir/build.log" "make -j$jobs bzImage modules (debug kernel)" \
+	run_logged "$dir/build.log" "make -j$jobs bzImage modules ($flavor kernel)" \
 		nice -n 10 bash -c 'make -C "$1" -j"$2" bzImage modules && times' _ "$src" "$jobs" ||
-		die "debug kernel build failed (log: $dir/build.log)"
+		die "$flavor kernel build failed (log: $dir/build.log)"
 	[ -f "$src/Module.symvers" ] || cp "$src/vmlinux.symvers" "$src/Module.symvers"
-	[ -f "$src/arch/x86/boot/bzImage" ] || die "debug kernel build made no bzImage"
+	[ -f "$src/arch/x86/boot/bzImage" ] || die "$flavor kernel build made no bzImage"
 	touch "$dir/.ready"
-	vm_log "debug kernel built in $(elapsed "$t0") s (CPU user, sys of make: $(tail -n 1 "$dir/build.log"))"
+	vm_log "$flavor kernel built in $(elapsed "$t0") s (CPU user, sys of make: $(tail -n 1 "$dir/build.log"))"
 }

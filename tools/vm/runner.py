@@ -61,6 +61,36 @@ IGNORE_RES = [re.compile(p) for p in (
 PSEUDO = ("kmods", "insmod", "rmmod", "kmemleak", "devices")
 
 
+KCSAN_RE = re.compile(r"^BUG: KCSAN: (.*)$")
+
+
+def kcsan_reports(text, module):
+    """The KCSAN reports in a console log: [(line index of the BUG line,
+    title, involves_module)]. A report runs from its "BUG: KCSAN:" line to
+    the "=====" line that ends it; it involves MODULE when a frame of its
+    stacks is in the module ("func+0x../0x.. [MODULE]")."""
+    lines = text.splitlines()
+    out = []
+    tag = "[%s]" % module
+    for i, raw in enumerate(lines):
+        k = KLINE_RE.search(raw.replace("\r", ""))
+        if not k:
+            continue
+        m = KCSAN_RE.match(k.group(1).strip())
+        if not m:
+            continue
+        mine = False
+        for j in range(i + 1, min(i + 200, len(lines))):
+            kj = KLINE_RE.search(lines[j].replace("\r", ""))
+            body = kj.group(1).strip() if kj else lines[j]
+            if body.startswith("=========="):
+                break
+            if tag in body:
+                mine = True
+        out.append((i, m.group(1), mine))
+    return out
+
+
 def is_splat(msg):
     if any(r.search(msg) for r in IGNORE_RES):
         return False
@@ -92,14 +122,20 @@ class Step:
         self.lines = []       # console lines while the step ran
 
 
-def parse_log(text, tests, vm_end_reason=None, with_kmemleak=False, label=""):
-    """Return (results, details): results = [(verdict, name, reason)]."""
+def parse_log(text, tests, vm_end_reason=None, with_kmemleak=False, label="",
+              kcsan_module=None):
+    """Return (results, details): results = [(verdict, name, reason)].
+    With KCSAN_MODULE, a KCSAN report fails a test only when it involves
+    that module (the rest of the kernel's data races are not ours)."""
     steps = {}
     order = []
     current = None
     booted = False
     outside = Step("boot")
-    for raw in text.splitlines():
+    foreign = set()
+    if kcsan_module:
+        foreign = {i for i, _, mine in kcsan_reports(text, kcsan_module) if not mine}
+    for idx, raw in enumerate(text.splitlines()):
         line = raw.replace("\r", "")
         m = MARK_RE.search(line)
         if m:
@@ -131,7 +167,7 @@ def parse_log(text, tests, vm_end_reason=None, with_kmemleak=False, label=""):
         target = current if current is not None else outside
         target.lines.append(line)
         k = KLINE_RE.search(line)
-        if k and is_splat(k.group(1).strip()):
+        if k and is_splat(k.group(1).strip()) and idx not in foreign:
             target.splats.append(k.group(1).strip())
 
     results = []
@@ -345,6 +381,8 @@ def sock_dir(rundir):
 
 def qemu_cmd(a, sdir, interactive):
     append, machine, platform_devs = a.append, "pc", []
+    if a.append_extra:
+        append += " " + a.append_extra
     if a.platform == "swiotlb":
         # every streaming DMA mapping bounces through the swiotlb pool
         append += " swiotlb=force"
@@ -567,13 +605,34 @@ def report(results, details, out, show_details):
             sys.stderr.write("[vmtest] ---- end of %s ----\n" % name)
 
 
+def kcsan_summary(log, module):
+    """Mode kcsan: one line per distinct report title of LOG, with its
+    count and whether it involves MODULE ("mine" / "other"), then
+    "total N mine M other O" (reports, not titles)."""
+    text = open(log, "rb").read().decode("utf-8", "replace")
+    seen = {}
+    for _, title, mine in kcsan_reports(text, module):
+        key = (title, mine)
+        seen[key] = seen.get(key, 0) + 1
+    n_mine = sum(c for (t, m), c in seen.items() if m)
+    n_other = sum(c for (t, m), c in seen.items() if not m)
+    for (title, mine), c in sorted(seen.items(), key=lambda kv: (not kv[0][1], -kv[1])):
+        print("%s %d %s" % ("mine" if mine else "other", c, title))
+    print("total %d mine %d other %d" % (n_mine + n_other, n_mine, n_other))
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=("run", "shell", "parse"))
+    p.add_argument("mode", choices=("run", "shell", "parse", "kcsan"))
     p.add_argument("--qemu")
     p.add_argument("--kernel")
     p.add_argument("--initrd")
     p.add_argument("--append", default="console=ttyS0 ignore_loglevel printk.time=1 panic=-1 rdinit=/init")
+    p.add_argument("--append-extra", default="", help="more kernel command-line arguments")
+    p.add_argument("--kcsan-module", default=None,
+                   help="KCSAN reports fail a test only when a stack frame is in this module;"
+                   " mode kcsan: summarise the reports of --log")
     p.add_argument("--rundir", default=".")
     p.add_argument("--tests", help="file with 'name timeout' lines")
     p.add_argument("--devices", type=int, default=2)
@@ -600,6 +659,8 @@ def main():
     a = p.parse_args()
 
     tests = read_tests(a.tests)
+    if a.mode == "kcsan":
+        return kcsan_summary(a.log, a.kcsan_module or "acceldev")
     if a.mode == "shell":
         serve(a, True)
         return 0
@@ -610,7 +671,7 @@ def main():
     text = ""
     if log and os.path.exists(log):
         text = open(log, "rb").read().decode("utf-8", "replace")
-    results, details = parse_log(text, tests, reason, a.kmemleak, a.label)
+    results, details = parse_log(text, tests, reason, a.kmemleak, a.label, a.kcsan_module)
     out = open(a.results, "w") if a.results else sys.stdout
     report(results, details, out, a.details)
     if a.results:
