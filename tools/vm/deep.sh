@@ -11,6 +11,8 @@
 #   trinity/   Debian's trinity against the driver's nodes on the debug
 #              kernel, then a verified FILL on each function, rmmod,
 #              kmemleak
+#   tiers/     the tests --all keeps off some of its tiers ("// vmtest:
+#              tiers=", tools/testing/acceldev/README.md), on those tiers
 # Sourced by tools/vmtest (needs its functions: record, run_vm_groups,
 # guest_tests_on_current_kernel, use_debug_kernel, ...).
 
@@ -26,7 +28,7 @@ read -r -a DEEP_TRINITY_SYSCALLS <<<"${ACCELDEV_TRINITY_SYSCALLS:-}"
 [ ${#DEEP_TRINITY_SYSCALLS[@]} -gt 0 ] || DEEP_TRINITY_SYSCALLS=(ioctl mmap munmap mremap mprotect madvise msync read
 	write pread64 pwrite64 readv writev lseek newfstat fcntl poll dup)
 
-deep_wants() { [[ ",${ACCELDEV_DEEP:-kcsan,coverage,trinity}," == *",$1,"* ]]; }
+deep_wants() { [[ ",${ACCELDEV_DEEP:-kcsan,coverage,trinity,tiers}," == *",$1,"* ]]; }
 
 main_deep() {
 	local t0
@@ -48,7 +50,40 @@ main_deep() {
 		deep_trinity
 		vm_log "trinity part: $(elapsed "$t0") s"
 	fi
+	if deep_wants tiers; then
+		t0=$(now_s)
+		deep_tiers
+		vm_log "tiers part: $(elapsed "$t0") s"
+	fi
 	PREFIX=
+}
+
+# deep_tiers: each --all tier runs the tests whose "tiers=" leave it out
+deep_tiers() {
+	local saved_only=("${OPT_ONLY[@]}") tier names n tiers
+	collect_tests
+	for tier in swiotlb iommu debug; do
+		names=()
+		for n in "${T_NAMES[@]}"; do
+			tiers=$(vmtest_opt "${T_SRC[$n]}" tiers)
+			[ -n "$tiers" ] && ! [[ ",$tiers," == *",$tier,"* ]] &&
+				names+=("$n")
+		done
+		[ ${#names[@]} -gt 0 ] || continue
+		OPT_ONLY=("${names[@]}") PREFIX=tiers/$tier/
+		if [ "$tier" = debug ]; then
+			OPT_PLATFORM=pc
+			use_debug_kernel
+			TESTS_BUILT=0 VM_LABEL=tiers-debug
+			guest_tests_on_current_kernel 1 2
+		else
+			OPT_PLATFORM=$tier
+			use_debian_kernel
+			TESTS_BUILT=0 VM_LABEL=tiers
+			guest_tests_on_current_kernel 0 1
+		fi
+	done
+	OPT_PLATFORM=pc VM_LABEL='' OPT_ONLY=("${saved_only[@]}")
 }
 
 deep_kcsan() {
