@@ -8,7 +8,7 @@
  * from QEMU's pcie_aer_inject_error through the bench's monitor; it needs
  * a function behind a PCIe port with AER (the --iommu tier).
  */
-// vmtest: timeout=90
+// vmtest: timeout=90 tiers=iommu
 #include <stdbool.h>
 
 #define EVENT_NAME "PCIe uncorrectable error"

@@ -12,7 +12,7 @@
  * exists; a failure there must not go through the buffer file's release,
  * which waits for every run the context submitted before.
  */
-// vmtest: timeout=120
+// vmtest: timeout=120 tiers=debug
 #include "acceldev_fault.h"
 
 #define BACKLOG_MIN 100

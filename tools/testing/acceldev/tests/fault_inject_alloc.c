@@ -47,7 +47,7 @@
  * (acceldev_fault.h, the bench's debug kernel): on Debian's kernel it is
  * skipped ("SKIP:", exit 4).
  */
-// vmtest: timeout=300
+// vmtest: timeout=300 tiers=debug
 #include "acceldev_fault.h"
 
 #define BIG ACCELDEV_BUFFER_MAX_SIZE

@@ -7,7 +7,7 @@
  * call. The 4 MiB CREATE_BUFFERs are left to the 64-bit test: past the
  * argument, their allocations are the same.
  */
-// vmtest: timeout=180 cflags=-m32
+// vmtest: timeout=180 cflags=-m32 tiers=debug
 #define FAULT_INJECT_NO_BIG
 #include "fault_inject_alloc.c"
 

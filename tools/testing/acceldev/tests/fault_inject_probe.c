@@ -27,7 +27,7 @@
  * and meet its bug. A bind with the unbind costs 2 to 5 s on the debug
  * kernel under TCG.
  */
-// vmtest: timeout=120
+// vmtest: timeout=120 tiers=debug
 #include "acceldev_fault.h"
 
 #define HEAD 12

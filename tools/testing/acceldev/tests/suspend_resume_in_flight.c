@@ -10,7 +10,7 @@
  * than the device queue holds; those the device holds take about 0.5 s,
  * well within the 5 s suspend waits for them.
  */
-// vmtest: timeout=150
+// vmtest: timeout=150 tiers=debian,swiotlb,iommu
 #include "acceldev_knobs.h"
 #include "acceldev_stress.h"
 
