@@ -84,11 +84,12 @@ static void acceldev_bo_free(struct drm_gem_object *obj)
  * acceldev_bo_open() - a file got a handle to the object
  *
  * An import is bound to a slot of the first file that opens it (the
- * importer's); no other file can name it then.
+ * importer's); no other file can name an object then, nor any object
+ * made by another file's BO_CREATE.
  *
  * Context: process, may sleep.
- * Return: 0; -EINVAL for an import already bound elsewhere; -ENOSPC,
- * -ENOMEM or -ENODEV from the bind.
+ * Return: 0; -EINVAL for an object of another file's context; -ENOSPC,
+ * -ENOMEM or -ENODEV from an import's bind.
  */
 static int acceldev_bo_open(struct drm_gem_object *obj, struct drm_file *file)
 {
@@ -97,10 +98,12 @@ static int acceldev_bo_open(struct drm_gem_object *obj, struct drm_file *file)
 	struct acceldev_buffer *buf;
 	int ret;
 
-	if (!bo->attach)
-		return 0;
+	/* An object belongs to one context: its own file only. */
 	if (bo->buf)
 		return bo->buf->ctx == ctx ? 0 : -EINVAL;
+	/* An import whose bind failed gave its attachment away. */
+	if (!bo->attach)
+		return -EINVAL;
 
 	buf = acceldev_buffer_import(ctx, bo->attach, bo->sgt);
 	if (IS_ERR(buf))
