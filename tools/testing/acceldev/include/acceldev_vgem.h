@@ -6,7 +6,8 @@
  *  - acc_vgem_open(): a vgem card node (modprobe vgem if need be), or a
  *    skip (exit 4) without one;
  *  - acc_vgem_fence_sync_file(): an unsignalled vgem fence as a
- *    sync_file, to import into an in-syncobj.
+ *    sync_file, to import into an in-syncobj;
+ *  - acc_vgem_held_job(): a job of an accel file held by such a fence.
  */
 #ifndef ACCELDEV_VGEM_H
 #define ACCELDEV_VGEM_H
@@ -98,6 +99,37 @@ static inline int acc_vgem_open(void)
 		acc_accel_skip("no vgem device (CONFIG_DRM_VGEM) for a fence "
 			       "that never signals");
 	return vgem;
+}
+
+/*
+ * Submit on @a a job of the first two commands of its code object, held
+ * by a new unsignalled vgem fence of @vgem (*@sig names it for
+ * VGEM_FENCE_SIGNAL). Return: the job's fence as a sync_file; its number
+ * in *@job.
+ */
+static inline int acc_vgem_held_job(struct acc_actx *a, int vgem,
+				    struct drm_vgem_fence_signal *sig,
+				    uint64_t *job)
+{
+	struct drm_acceldev_syncobj in_e, out_e;
+	struct acc_submit sub;
+	uint32_t in, out;
+	int sf;
+
+	sf = acc_vgem_fence_sync_file(vgem, &sig->fence);
+	in = acc_syncobj_create(a->fd, 0);
+	acc_syncobj_import_sync_file(a->fd, in, sf);
+	CHECK(close(sf) == 0);
+	out = acc_syncobj_create(a->fd, 0);
+	in_e = (struct drm_acceldev_syncobj){ .handle = in };
+	out_e = (struct drm_acceldev_syncobj){ .handle = out };
+	sub = (struct acc_submit){
+		.code = a->code, .size = 2 * ACC_CMD_BYTES,
+		.in = &in_e, .in_count = 1, .out = &out_e, .out_count = 1,
+	};
+	EXPECT_OK(acc_accel_try_submit_args(a->fd, &sub));
+	*job = sub.job;
+	return acc_syncobj_export_sync_file(a->fd, out);
 }
 
 #endif /* ACCELDEV_VGEM_H */

@@ -29,10 +29,8 @@ static void *remover(void *arg)
 int main(void)
 {
 	struct drm_vgem_fence_signal sig = { 0 };
-	struct drm_acceldev_syncobj in_e, out_e;
-	uint32_t in, s_held;
-	struct acc_submit sub;
-	int vgem, sf, sf_held, st;
+	uint64_t job;
+	int vgem, sf_held, st;
 	struct acc_actx a, busy;
 	char bdf[64];
 	pthread_t th;
@@ -53,19 +51,7 @@ int main(void)
 	for (int i = 0; i < 3; i++)
 		acc_accel_submit(busy.fd, busy.code, 0, w * ACC_CMD_BYTES, 0);
 
-	sf = acc_vgem_fence_sync_file(vgem, &sig.fence);
-	in = acc_syncobj_create(a.fd, 0);
-	acc_syncobj_import_sync_file(a.fd, in, sf);
-	CHECK(close(sf) == 0);
-	s_held = acc_syncobj_create(a.fd, 0);
-	in_e = (struct drm_acceldev_syncobj){ .handle = in };
-	out_e = (struct drm_acceldev_syncobj){ .handle = s_held };
-	sub = (struct acc_submit){
-		.code = a.code, .size = 2 * ACC_CMD_BYTES,
-		.in = &in_e, .in_count = 1, .out = &out_e, .out_count = 1,
-	};
-	EXPECT_OK(acc_accel_try_submit_args(a.fd, &sub));
-	sf_held = acc_syncobj_export_sync_file(a.fd, s_held);
+	sf_held = acc_vgem_held_job(&a, vgem, &sig, &job);
 
 	CHECK(pthread_create(&th, NULL, remover, NULL) == 0);
 	usleep(400 * 1000);	/* the removal drains the running job */

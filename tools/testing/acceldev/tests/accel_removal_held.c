@@ -20,10 +20,9 @@
 int main(void)
 {
 	struct drm_vgem_fence_signal sig = { 0 };
-	struct drm_acceldev_syncobj in_e, out_e;
-	uint32_t in, s_run, s_held;
-	struct acc_submit sub;
-	int vgem, sf, sf_run, sf_held, st;
+	uint32_t s_run;
+	uint64_t job;
+	int vgem, sf_run, sf_held, st;
 	char bdf[64], path[128];
 	struct acc_actx a;
 	double t0, dt;
@@ -44,21 +43,9 @@ int main(void)
 			       s_run) == 1);
 
 	/* Job 2: held by a vgem fence. */
-	sf = acc_vgem_fence_sync_file(vgem, &sig.fence);
-	in = acc_syncobj_create(a.fd, 0);
-	acc_syncobj_import_sync_file(a.fd, in, sf);
-	CHECK(close(sf) == 0);
-	s_held = acc_syncobj_create(a.fd, 0);
-	in_e = (struct drm_acceldev_syncobj){ .handle = in };
-	out_e = (struct drm_acceldev_syncobj){ .handle = s_held };
-	sub = (struct acc_submit){
-		.code = a.code, .size = 2 * ACC_CMD_BYTES,
-		.in = &in_e, .in_count = 1, .out = &out_e, .out_count = 1,
-	};
-	EXPECT_OK(acc_accel_try_submit_args(a.fd, &sub));
-	CHECK(sub.job == 2);
+	sf_held = acc_vgem_held_job(&a, vgem, &sig, &job);
+	CHECK(job == 2);
 	sf_run = acc_syncobj_export_sync_file(a.fd, s_run);
-	sf_held = acc_syncobj_export_sync_file(a.fd, s_held);
 	usleep(400 * 1000);
 	CHECK(acc_sync_file_status(sf_run) == 0);
 	CHECK(acc_sync_file_status(sf_held) == 0);
