@@ -177,7 +177,7 @@ static const char *const acceldev_debugfs_names[] = {
 /**
  * acceldev_debugfs_files() - create a device's files in a folder
  * @adev: the device; the files' owner keeps it alive while they exist.
- * @dir: /sys/kernel/debug/acceldev/acceldevN or accel/N.
+ * @dir: /sys/kernel/debug/acceldev/acceldevN or accel/<PCI name>.
  *
  * Context: process.
  */
