@@ -157,17 +157,23 @@ static void acceldev_jobs_fail(struct list_head *list, int err)
 static int acceldev_job_queue_locked(struct acceldev_job *job)
 {
 	struct acceldev_context *ctx = job->ctx;
+	struct acceldev_cmd *cmd = job->cmd;
 	int ret;
 
 	lockdep_assert_held(&ctx->lock);
 
 	if (ctx->broken)
 		return -EIO;
-	ret = acceldev_queue_job_locked(ctx, job->cmd, &job->link);
-	if (ret)
-		return ret;
+	/*
+	 * Given up before it is listed: once queue_lock is dropped the work
+	 * may feed and free the RUN, and the reaper put the job's refs,
+	 * while we still hold ctx->lock.
+	 */
 	job->cmd = NULL;
-	return 0;
+	ret = acceldev_queue_job_locked(ctx, cmd, &job->link);
+	if (ret)
+		job->cmd = cmd;
+	return ret;
 }
 
 /* An in-fence signalled: let the context's held work look. Any context. */

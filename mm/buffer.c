@@ -358,13 +358,16 @@ static void acceldev_buffer_unreserve_slot(struct acceldev_buffer *buf)
 static int acceldev_buffer_bind(struct acceldev_buffer *buf)
 {
 	struct acceldev_context *ctx = buf->ctx;
+	struct acceldev_cmd *cmd = buf->bind;
 	int ret;
 
+	/* The dispatcher's once listed, as in acceldev_job_queue_locked(). */
+	buf->bind = NULL;
 	spin_lock(&ctx->lock);
-	ret = acceldev_queue_locked(ctx, buf->bind);
-	if (!ret)
-		buf->bind = NULL;
+	ret = acceldev_queue_locked(ctx, cmd);
 	spin_unlock(&ctx->lock);
+	if (ret)
+		buf->bind = cmd;
 	return ret;
 }
 
@@ -382,14 +385,15 @@ static int acceldev_buffer_bind(struct acceldev_buffer *buf)
 void acceldev_buffer_unbind_locked(struct acceldev_buffer *buf)
 {
 	struct acceldev_context *ctx = buf->ctx;
+	struct acceldev_cmd *cmd = buf->unbind;
 
 	lockdep_assert_held(&ctx->lock);
 
 	ctx->slot_buf[buf->slot] = NULL;
 	__clear_bit(buf->slot, &ctx->slots);
-	if (acceldev_queue_locked(ctx, buf->unbind))
-		acceldev_cmd_free(buf->unbind);
 	buf->unbind = NULL;
+	if (acceldev_queue_locked(ctx, cmd))
+		acceldev_cmd_free(cmd);
 }
 
 /**
