@@ -359,6 +359,13 @@ class Qmp:
         self.sock.sendall(json.dumps(msg).encode() + b"\n")
         return self._recv_obj()
 
+    def status(self):
+        """QEMU's run state ("running", "suspended", ...), or None."""
+        try:
+            return self.command("query-status").get("return", {}).get("status")
+        except Exception:  # noqa: BLE001
+            return None
+
     def hmp(self, cmdline):
         """Run an HMP command; return (status, output)."""
         try:
@@ -435,6 +442,46 @@ def qemu_cmd(a, sdir, interactive):
     return cmd
 
 
+def queue_on_suspend(text, pending, mlog):
+    """A request "@@VMTEST-MONITOR-ON-SUSPEND DELAY HMP-COMMAND": run the
+    command DELAY seconds after QEMU next reports the guest suspended (S3),
+    e.g. system_wakeup; given up 120 s after the request if the guest
+    never suspends. Returns (status, answer) for the guest at once."""
+    parts = text.split(None, 2)
+    try:
+        delay = float(parts[1])
+        cmdline = parts[2].strip()
+    except (IndexError, ValueError):
+        return 1, "vmtest: usage: vmtest-monitor --on-suspend SECONDS HMP-COMMAND"
+    pending.append([cmdline, delay, None, time.time() + 120])
+    mlog.write("> (on suspend, after %g s) %s\n< queued\n" % (delay, cmdline))
+    mlog.flush()
+    return 0, "vmtest: %s queued: it runs %g s after the guest suspends" % (cmdline, delay)
+
+
+def run_on_suspend(qmp, pending, mlog, verbose):
+    """Run the --on-suspend requests that are due (see queue_on_suspend)."""
+    now = time.time()
+    asleep = any(p[2] is None for p in pending) and qmp.status() == "suspended"
+    for p in list(pending):
+        cmdline, delay, seen, give_up = p
+        if seen is None and asleep:
+            p[2] = seen = now
+        if seen is not None and now >= seen + delay:
+            status, out = qmp.hmp(cmdline)
+            mlog.write("> (on suspend, %.1f s after it) %s\n%s\n< status %d\n" % (
+                now - seen, cmdline, out.rstrip(), status))
+        elif seen is None and now >= give_up:
+            mlog.write("> (on suspend) %s\n< dropped: the guest did not suspend within 120 s\n"
+                       % cmdline)
+        else:
+            continue
+        mlog.flush()
+        if verbose:
+            sys.stderr.write("[vmtest] on-suspend request: %s done\n" % cmdline)
+        pending.remove(p)
+
+
 def serve(a, interactive):
     os.makedirs(a.rundir, exist_ok=True)
     sdir = sock_dir(a.rundir)
@@ -479,6 +526,8 @@ def serve(a, interactive):
     reqbuf = b""
     socks = [s for s in (con, req) if s is not None]
     live = a.verbose or interactive
+    # --on-suspend requests: [HMP command, delay, time asleep seen, give-up time]
+    on_suspend = []
 
     while True:
         if proc.poll() is not None and not socks:
@@ -506,7 +555,10 @@ def serve(a, interactive):
             except subprocess.TimeoutExpired:
                 pass
             continue
-        r, _, _ = select.select(socks, [], [], 0.2 if interactive else max(0.05, min(1.0, dl - now)))
+        if on_suspend:
+            run_on_suspend(qmp, on_suspend, mlog, a.verbose)
+        wait = 0.2 if interactive or on_suspend else max(0.05, min(1.0, dl - now))
+        r, _, _ = select.select(socks, [], [], wait)
         for s in r:
             try:
                 data = s.recv(65536)
@@ -556,6 +608,13 @@ def serve(a, interactive):
                 while b"\n" in reqbuf:
                     line, reqbuf = reqbuf.split(b"\n", 1)
                     text = line.decode("utf-8", "replace").strip("\r\n\0 ")
+                    if text.startswith("@@VMTEST-MONITOR-ON-SUSPEND "):
+                        status, out = queue_on_suspend(text, on_suspend, mlog)
+                        try:
+                            req.sendall(("%s\n@@VMTEST-MONITOR-DONE %d\n" % (out, status)).encode())
+                        except OSError:
+                            pass
+                        continue
                     if not text.startswith("@@VMTEST-MONITOR "):
                         continue
                     cmdline = text[len("@@VMTEST-MONITOR "):].strip()

@@ -431,7 +431,11 @@ static inline void acc_knobs_guard(pid_t child)
 		const struct acc_knob *k = &acc_knobs->k[i];
 		const char *err = acc_knob_apply(k, k->old);
 
-		if (err) {
+		if (err && k->file[0]) {
+			fprintf(stderr, "FAIL: restoring %s to %s: %s\n",
+				k->file, k->old, err);
+			failed = 1;
+		} else if (err) {
 			fprintf(stderr, "FAIL: restoring %s of /dev/acceldev%d "
 				"to %s: %s\n", k->name, k->dev, k->old, err);
 			failed = 1;
@@ -633,8 +637,23 @@ static inline void acc_knobs_readd(int dev, const char *hmp)
 }
 
 /*
- * Write @value to @file (e.g. a module parameter in /sys/module); its
- * content before is written back when the test ends, like a knob's.
+ * A file listing choices, the one in effect in brackets ("[none] core
+ * ...", "s2idle [deep]"), is written the chosen word: keep that one.
+ */
+static inline void acc_setting_chosen(char *old)
+{
+	char *open = strchr(old, '['), *close = open ? strchr(open, ']') : NULL;
+
+	if (!close)
+		return;
+	*close = 0;
+	memmove(old, open + 1, strlen(open + 1) + 1);
+}
+
+/*
+ * Write @value to @file (e.g. a module parameter in /sys/module, or a
+ * choice such as /sys/power/pm_test); its content before (the bracketed
+ * choice) is written back when the test ends, like a knob's.
  */
 static inline void acc_setting_write(const char *file, const char *value)
 {
@@ -651,6 +670,7 @@ static inline void acc_setting_write(const char *file, const char *value)
 		CHECK_MSG(fgets(k->old, sizeof(k->old), f), "read %s", file);
 		fclose(f);
 		k->old[strcspn(k->old, "\n")] = 0;
+		acc_setting_chosen(k->old);
 		acc_knob_commit(k);
 	}
 	acc_write_file(file, value);

@@ -7,7 +7,8 @@
  *  - A seeded random generator (acc_rng_*), seeds printed by the tests.
  *  - Memory shared between forked processes (acc_shared()), children that
  *    must exit 0 (acc_fork(), acc_reap()), CPU time (acc_cpu_*()).
- *  - sysfs helpers: acc_write_file(), acc_dev_bdf(), acc_rescan_expect().
+ *  - sysfs helpers: acc_write_file(), acc_file_has(), acc_dev_bdf(),
+ *    acc_rescan_expect().
  *  - acc_sleeper: a thread asleep in a close or a WAIT.
  *  - The load engine (acc_load_*): N processes x M threads, each with a
  *    context of its own (replaced now and then) and, per process, one
@@ -190,6 +191,20 @@ static inline void acc_write_file(const char *path, const char *text)
 	CHECK_MSG(write(fd, text, strlen(text)) == (ssize_t)strlen(text),
 		  "write %s to %s: %s", text, path, acc_errname(errno));
 	close(fd);
+}
+
+/* True when the first line of @path contains @what (false without it). */
+static inline bool acc_file_has(const char *path, const char *what)
+{
+	char buf[256] = "";
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return strstr(buf, what) != NULL;
 }
 
 /*

@@ -14,8 +14,9 @@
 #define RUNS 40
 
 /*
- * aer_error_in_flight.c defines EVENT_IN_FLIGHT (and EVENT_NAME) to its
- * own event and includes this file.
+ * aer_error_in_flight.c and suspend_bound_fails_work.c define
+ * EVENT_IN_FLIGHT (and EVENT_NAME) to their own event and include this
+ * file.
  */
 #ifndef EVENT_IN_FLIGHT
 #define EVENT_NAME "function reset"
