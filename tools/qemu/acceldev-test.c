@@ -941,6 +941,83 @@ static void test_runtime_wedged(void)
     acd_free(a);
 }
 
+/*
+ * Context 1 RUNs @code: as many FILLs of the whole 4 MiB @data (one page
+ * aliased) as it holds, then a device FENCE @fence is fed; returns once
+ * the first FILL has written.
+ */
+static void long_run_started(Acd *a, Buf *code, Buf *data, uint32_t fence)
+{
+    unsigned n = code->pages * PAGE / CMD_BYTES, i;
+
+    for (i = 0; i < n; i++) {
+        ucmd(a, code, i * CMD_BYTES, U_FILL, 0x11111111, 0, 0, BUF_MAX);
+    }
+    set_slot(a, 1, 0, data->pt);
+    run(a, 1, code, 0, n * CMD_BYTES);
+    feed(a, D_FENCE, fence, 0, 0, 0);
+    for (i = 0; i < POLL_MAX && qtest_readl(a->qts, data->data) == 0; i++) {
+        g_usleep(100);
+    }
+    g_assert_cmphex(qtest_readl(a->qts, data->data), ==, 0x11111111);
+}
+
+/*
+ * The read-only state properties follow the device: ENABLE, the queue
+ * (the command executing included), a command executing, Bus Master
+ * Enable; qom-set fails on each.
+ */
+static void test_state_props(void)
+{
+    enum { CODE_PAGES = 16 };
+    Acd *a = acd_boot("");
+    Buf code = buf_new(a, CODE_PAGES, 0);
+    Buf data = buf_alias_4m(a, 0);
+    uint16_t cmd = qpci_config_readw(a->dev, PCI_COMMAND);
+
+    /* map_device() turned bus mastering on; the device is stopped. */
+    g_assert_true(cmd & PCI_COMMAND_MASTER);
+    g_assert_true(qtest_qom_get_bool(a->qts, ACC0, "state-bus-master"));
+    g_assert_cmpuint(knob_get(a, "state-enable"), ==, 0);
+    g_assert_cmpuint(knob_get(a, "state-queued"), ==, 0);
+    g_assert_false(qtest_qom_get_bool(a->qts, ACC0, "state-executing"));
+
+    /* Fed while stopped: counted, not executing. */
+    feed(a, D_FENCE, 1, 0, 0, 0);
+    feed(a, D_FENCE, 2, 0, 0, 0);
+    g_assert_cmpuint(knob_get(a, "state-queued"), ==, 2);
+    g_assert_false(qtest_qom_get_bool(a->qts, ACC0, "state-executing"));
+    wr(a, R_CONFIGS_LO, (uint32_t)a->cfg);
+    wr(a, R_CONFIGS_HI, a->cfg >> 32);
+    wr(a, R_ENABLE, 1);
+    g_assert_cmpuint(knob_get(a, "state-enable"), ==, 1);
+    wait_reg(a, R_FENCE_LAST, 2);
+    g_assert_cmpuint(knob_get(a, "state-queued"), ==, 0);
+
+    /* A long RUN executing, a FENCE queued behind it. */
+    long_run_started(a, &code, &data, 3);
+    g_assert_true(qtest_qom_get_bool(a->qts, ACC0, "state-executing"));
+    g_assert_cmpuint(knob_get(a, "state-queued"), ==, 2);
+
+    /* Bus mastering off ends the RUN; the FENCE needs no DMA. */
+    qpci_config_writew(a->dev, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
+    g_assert_false(qtest_qom_get_bool(a->qts, ACC0, "state-bus-master"));
+    wait_reg(a, R_FENCE_LAST, 3);
+    g_assert_false(qtest_qom_get_bool(a->qts, ACC0, "state-executing"));
+    g_assert_cmpuint(knob_get(a, "state-queued"), ==, 0);
+    wr(a, R_ENABLE, 0);
+    g_assert_cmpuint(knob_get(a, "state-enable"), ==, 0);
+
+    /* Read-only. */
+    g_assert_false(knob_set(a, "state-enable", 1));
+    g_assert_false(knob_set(a, "state-queued", 1));
+    g_assert_false(knob_set_bool(a, "state-executing", true));
+    g_assert_false(knob_set_bool(a, "state-bus-master", true));
+    g_assert_cmpuint(knob_get(a, "state-enable"), ==, 0);
+    g_assert_false(qtest_qom_get_bool(a->qts, ACC0, "state-bus-master"));
+    acd_free(a);
+}
+
 /* ---- Device commands ---- */
 
 static void test_nop(void)
@@ -1537,6 +1614,32 @@ static void test_bus_master_off(void)
     assert_words(a, data.data, PAGE, 0x44444444);
     g_assert_cmphex(fence_counter(a, 1), ==, 1);
     g_assert_cmphex(rd(a, R_INTR), ==, I_USER_FENCE_WAIT);
+    acd_free(a);
+}
+
+/*
+ * Bus mastering cleared while a RUN fills memory: the config write returns
+ * at once (the failing transfer does not wait for the BQL the write
+ * holds), the RUN ends with MEM_ERROR, nothing is written after.
+ */
+static void test_bus_master_off_during_run(void)
+{
+    enum { CODE_PAGES = 16 };
+    Acd *a = acd_boot_started("");
+    Buf code = buf_new(a, CODE_PAGES, 0);
+    Buf data = buf_alias_4m(a, 0);
+    uint16_t cmd = qpci_config_readw(a->dev, PCI_COMMAND);
+    gint64 t0;
+
+    long_run_started(a, &code, &data, 1);
+    t0 = g_get_monotonic_time();
+    qpci_config_writew(a->dev, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 1000000);
+    qtest_memset(a->qts, data.data, 0x5a, PAGE);
+    wait_reg(a, R_FENCE_LAST, 1);
+    g_usleep(100000);
+    assert_bytes(a, data.data, PAGE, 0x5a);
+    g_assert_cmphex(rd(a, R_INTR), ==, I_MEM_ERROR);
     acd_free(a);
 }
 
@@ -2147,6 +2250,7 @@ int main(int argc, char **argv)
         { "knob/runtime-free-off-by-one", test_runtime_free_off_by_one },
         { "knob/runtime-feed-error-every", test_runtime_feed_error_every },
         { "knob/runtime-wedged", test_runtime_wedged },
+        { "state/read-only-properties", test_state_props },
         { "dev-cmd/nop", test_nop },
         { "dev-cmd/fence", test_fence },
         { "dev-cmd/bind-slot", test_bind_slot },
@@ -2178,6 +2282,7 @@ int main(int argc, char **argv)
         { "run/no-private-slot-copy", test_no_private_slot_copy },
         { "dma/configs-unbacked-address", test_configs_high_address },
         { "dma/bus-master-off", test_bus_master_off },
+        { "dma/bus-master-off-during-run", test_bus_master_off_during_run },
         { "mmio/bad-access-size", test_bad_access_size },
         { "mmio/unaligned-access", test_unaligned_access },
         { "mmio/undocumented-offset", test_undocumented_offset },

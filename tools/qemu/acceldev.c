@@ -157,6 +157,13 @@
  *    changes (FREE, FENCE_LAST and INTR stay as they are, commands can
  *    still be fed) and the queue resumes when it is cleared. A command
  *    being executed when it is set finishes.
+ *
+ * State for the host (read-only QOM properties, qom-get; e.g. read by the
+ * VM bench after the guest powered off, when the guest can tell nothing):
+ * state-enable (uint32, the ENABLE register), state-queued (uint32,
+ * commands in the queue, the one executing included), state-executing
+ * (bool), state-bus-master (bool, Bus Master Enable in the PCI command
+ * register). qom-set fails on them.
  */
 
 #include "qemu/osdep.h"
@@ -357,7 +364,15 @@ static bool acceldev_dma_rw(AcceldevJob *job, uint64_t addr, void *buf,
     MemTxResult res;
 
     qemu_mutex_lock(&s->lock);
-    if (s->stopping || s->generation != job->generation) {
+    /*
+     * With Bus Master Enable clear the transfer fails, as in QEMU's bus-
+     * master address space, but without that failing path, which waits
+     * for the BQL: a config write clearing the bit holds it while it
+     * waits for this command (acceldev_master_off()), and takes s->lock
+     * after changing the bit.
+     */
+    if (s->stopping || s->generation != job->generation ||
+        !(pci_get_word(s->pdev.config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
         qemu_mutex_unlock(&s->lock);
         return false;
     }
@@ -1178,6 +1193,77 @@ static void acceldev_set_knob(Object *obj, Visitor *v, const char *name,
     qemu_mutex_unlock(&s->lock);
 }
 
+/*
+ * Read-only state for the host (qom-get), e.g. once the guest has powered
+ * off: "state-enable" (the ENABLE register), "state-queued" (commands in
+ * the queue, the one executing included), "state-executing" (a command is
+ * being executed) and "state-bus-master" (Bus Master Enable in the PCI
+ * command register). Reading them changes nothing.
+ */
+/* A uint32 of AcceldevState at offset @opaque, read under the lock. */
+static void acceldev_get_state_u32(Object *obj, Visitor *v, const char *name,
+                                   void *opaque, Error **errp)
+{
+    AcceldevState *s = ACCELDEV(obj);
+    const void *field = (const char *)s + (uintptr_t)opaque;
+    uint32_t value = 0;
+
+    if (DEVICE(obj)->realized) {
+        qemu_mutex_lock(&s->lock);
+        value = *(const uint32_t *)field;  /* uint32_t, unsigned int */
+        qemu_mutex_unlock(&s->lock);
+    }
+    visit_type_uint32(v, name, &value, errp);
+}
+
+static bool acceldev_get_state_executing(Object *obj, Error **errp)
+{
+    AcceldevState *s = ACCELDEV(obj);
+    bool v;
+
+    if (!DEVICE(obj)->realized) {
+        return false;
+    }
+    qemu_mutex_lock(&s->lock);
+    v = s->executing;
+    qemu_mutex_unlock(&s->lock);
+    return v;
+}
+
+/* Config space belongs to the BQL, which qom-get holds. */
+static bool acceldev_get_state_bus_master(Object *obj, Error **errp)
+{
+    PCIDevice *pdev = PCI_DEVICE(obj);
+
+    return DEVICE(obj)->realized &&
+           (pci_get_word(pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER);
+}
+
+static void acceldev_add_state_props(Object *obj)
+{
+    object_property_add(obj, "state-enable", "uint32",
+                        acceldev_get_state_u32, NULL, NULL,
+                        (void *)offsetof(AcceldevState, enable));
+    object_property_set_description(obj, "state-enable",
+                                    "the ENABLE register (read-only)");
+    object_property_add(obj, "state-queued", "uint32",
+                        acceldev_get_state_u32, NULL, NULL,
+                        (void *)offsetof(AcceldevState, q_count));
+    object_property_set_description(obj, "state-queued",
+                                    "commands in the queue, the one "
+                                    "executing included (read-only)");
+    object_property_add_bool(obj, "state-executing",
+                             acceldev_get_state_executing, NULL);
+    object_property_set_description(obj, "state-executing",
+                                    "a command is being executed "
+                                    "(read-only)");
+    object_property_add_bool(obj, "state-bus-master",
+                             acceldev_get_state_bus_master, NULL);
+    object_property_set_description(obj, "state-bus-master",
+                                    "Bus Master Enable in the PCI command "
+                                    "register (read-only)");
+}
+
 static void acceldev_instance_init(Object *obj)
 {
     AcceldevState *s = ACCELDEV(obj);
@@ -1202,6 +1288,7 @@ static void acceldev_instance_init(Object *obj)
                             (void *)k);
         object_property_set_description(obj, k->name, k->desc);
     }
+    acceldev_add_state_props(obj);
 }
 
 /* Longest a config write waits for the command in flight (see above). */

@@ -123,10 +123,14 @@ class Step:
 
 
 def parse_log(text, tests, vm_end_reason=None, with_kmemleak=False, label="",
-              kcsan_module=None):
+              kcsan_module=None, after_poweroff=None):
     """Return (results, details): results = [(verdict, name, reason)].
     With KCSAN_MODULE, a KCSAN report fails a test only when it involves
-    that module (the rest of the kernel's data races are not ours)."""
+    that module (the rest of the kernel's data races are not ours).
+    With AFTER_POWEROFF (an AfterPoweroff, or a placeholder that never
+    ran, e.g. when re-parsing a log), the tests power the guest off
+    themselves: one that is still running when the guest stops gets the
+    host's check as its verdict; one that exits 0 fails."""
     steps = {}
     order = []
     current = None
@@ -222,6 +226,24 @@ def parse_log(text, tests, vm_end_reason=None, with_kmemleak=False, label="",
             results.append(("FAIL", name, "not run: %s" % (vm_end_reason or "VM stopped before it")))
             continue
         details[name] = st.lines
+        if after_poweroff is not None and not st.ended:
+            vm_dead = True
+            ap = after_poweroff
+            if st.splats:
+                results.append(("FAIL", name, kernel_reason(st)))
+            elif not ap.ran:
+                results.append(("FAIL", name, "did not finish: %s" % (vm_end_reason or "VM stopped")))
+            elif ap.shutdown_reason != "guest-shutdown":
+                results.append(("FAIL", name, "the guest stopped without powering off (QEMU: %s)" %
+                                ap.shutdown_reason))
+            elif ap.ok:
+                results.append(("PASS", name, ""))
+            else:
+                results.append(("FAIL", name, ap.reason))
+            continue
+        if after_poweroff is not None and st.rc == 0 and not st.splats and not st.timeout:
+            results.append(("FAIL", name, "exit 0 without powering the guest off"))
+            continue
         if not st.ended:
             vm_dead = True
             why = vm_end_reason or "VM stopped during the test"
@@ -304,6 +326,79 @@ def parse_log(text, tests, vm_end_reason=None, with_kmemleak=False, label="",
     return results, details
 
 
+# ---------------------------------------------------------------- after a power-off
+
+class AfterPoweroff:
+    """The host's check of a VM whose test powers the guest off
+    (--after-poweroff CHECK): QEMU pauses at the guest's power-off
+    (-action shutdown=pause), the runner reads the device model's state
+    through QMP, then quits QEMU. The verdict of that VM's test."""
+
+    def __init__(self, check):
+        self.check = check
+        self.ran = False
+        self.ok = False
+        self.reason = ""
+        self.shutdown_reason = None   # QEMU's SHUTDOWN event: "guest-shutdown", ...
+        self.lines = []
+
+
+STATE_PROPS = ("state-enable", "state-queued", "state-executing", "state-bus-master")
+
+
+def check_devices_stopped(qmp, devices, res):
+    """Check devices-stopped: every Acceldev function (acc0..) is stopped
+    with an empty queue and masters no bus cycle, as the model's read-only
+    state-* properties (tools/qemu/acceldev.c) say: ENABLE 0, nothing
+    queued or executing, Bus Master Enable clear."""
+    bad = []
+    for i in range(devices):
+        path = "/machine/peripheral/acc%d" % i
+        st = {}
+        for prop in STATE_PROPS:
+            r = qmp.command("qom-get", path=path, property=prop)
+            if "error" in r:
+                res.reason = "qom-get %s %s: %s" % (path, prop, r["error"].get("desc", r["error"]))
+                return
+            st[prop] = r["return"]
+        desc = "acc%d: ENABLE=%d, %d queued, %s, bus master %s" % (
+            i, st["state-enable"], st["state-queued"],
+            "executing" if st["state-executing"] else "idle",
+            "on" if st["state-bus-master"] else "off")
+        res.lines.append(desc)
+        if any(st[p] for p in STATE_PROPS):
+            bad.append(desc)
+    res.ok = not bad
+    res.reason = "after poweroff: " + "; ".join(bad) if bad else ""
+
+
+AFTER_POWEROFF_CHECKS = {"devices-stopped": check_devices_stopped}
+
+
+def after_poweroff_run(qmp, a, res):
+    """The guest powered off (QEMU paused): run the check, then quit."""
+    res.ran = True
+    for ev in qmp.events:
+        if ev.get("event") == "SHUTDOWN":
+            res.shutdown_reason = ev.get("data", {}).get("reason")
+    try:
+        AFTER_POWEROFF_CHECKS[a.after_poweroff](qmp, a.devices, res)
+    except Exception as e:  # noqa: BLE001
+        res.ok = False
+        res.reason = "after-poweroff check failed: %s" % e
+    with open(os.path.join(a.rundir, "after-poweroff.txt"), "w") as f:
+        f.write("check %s; QEMU shutdown reason %s\n" % (a.after_poweroff, res.shutdown_reason))
+        for ln in res.lines:
+            f.write(ln + "\n")
+        f.write(("PASS" if res.ok else "FAIL %s" % res.reason) + "\n")
+    if a.verbose:
+        sys.stderr.write("[vmtest] after poweroff: %s\n" % "; ".join(res.lines + [res.reason]))
+    try:
+        qmp.command("quit")
+    except Exception:  # noqa: BLE001
+        pass   # QEMU gone already: the loop sees it exit
+
+
 # ---------------------------------------------------------------- QEMU
 
 def connect_unix(path, deadline, proc):
@@ -327,6 +422,7 @@ class Qmp:
         self.proc = proc
         self.sock = None
         self.buf = b""
+        self.events = []      # asynchronous events seen so far (dicts)
 
     def _recv_obj(self, timeout=30):
         end = time.time() + timeout
@@ -337,6 +433,7 @@ class Qmp:
                     obj = json.loads(line)
                     if "event" not in obj:
                         return obj
+                    self.events.append(obj)
             r, _, _ = select.select([self.sock], [], [], max(0.0, end - time.time()))
             if not r:
                 raise RuntimeError("QMP: no answer")
@@ -405,6 +502,10 @@ def qemu_cmd(a, sdir, interactive):
            "-machine", machine, "-smp", str(a.smp), "-m", a.mem,
            "-L", "/usr/share/seabios", "-L", "/usr/share/qemu",
            "-kernel", a.kernel, "-initrd", a.initrd, "-append", append]
+    if a.after_poweroff:
+        # QEMU stays, paused, once the guest powered off: the devices
+        # keep the state the guest's shutdown left them in, for the check
+        cmd += ["-action", "shutdown=pause"]
     cmd += platform_devs
     # Named threads ("CPU 0/TCG", "acceldev", ...), for host-side tools
     # (top -H, perf, /proc/PID/task/*/comm) while a VM runs.
@@ -514,7 +615,7 @@ def serve(a, interactive):
         qerr.close()
         err = open(os.path.join(a.rundir, "qemu-stderr.log"), errors="replace").read().strip()
         sys.stderr.write("[vmtest] ERROR: %s\n%s\n" % (e, err[-2000:]))
-        return None, "QEMU failed to start: %s" % (err.splitlines()[-1] if err else e)
+        return None, "QEMU failed to start: %s" % (err.splitlines()[-1] if err else e), None
 
     timeouts = dict(read_tests(a.tests))
     overall = t0 + a.timeout
@@ -528,6 +629,8 @@ def serve(a, interactive):
     live = a.verbose or interactive
     # --on-suspend requests: [HMP command, delay, time asleep seen, give-up time]
     on_suspend = []
+    ap = AfterPoweroff(a.after_poweroff) if a.after_poweroff else None
+    next_status = 0.0
 
     while True:
         if proc.poll() is not None and not socks:
@@ -549,6 +652,15 @@ def serve(a, interactive):
             sys.stderr.write("[vmtest] %s\n" % end_reason)
             proc.kill()
             break
+        if ap and booted and not ap.ran and now >= next_status:
+            # paused at the guest's power-off: check, then quit
+            next_status = now + 0.5
+            try:
+                r = qmp.command("query-status")
+            except Exception:  # noqa: BLE001
+                r = {}
+            if r.get("return", {}).get("status") == "shutdown":
+                after_poweroff_run(qmp, a, ap)
         if not socks:
             try:
                 proc.wait(timeout=0.2)
@@ -644,11 +756,13 @@ def serve(a, interactive):
         err = open(os.path.join(a.rundir, "qemu-stderr.log"), errors="replace").read().strip()
         end_reason = "QEMU exited with status %d%s" % (
             proc.returncode, (": " + err.splitlines()[-1]) if err else "")
+    if end_reason is None and ap and ap.ran:
+        end_reason = "the guest stopped (QEMU: %s)" % ap.shutdown_reason
     if end_reason is None:
         end_reason = "VM powered off early (crash or panic?)"
     with open(os.path.join(a.rundir, "wall-seconds"), "w") as f:
         f.write("%.1f\n" % (time.time() - t0))
-    return os.path.join(a.rundir, "console.log"), end_reason
+    return os.path.join(a.rundir, "console.log"), end_reason, ap
 
 
 def report(results, details, out, show_details):
@@ -706,6 +820,9 @@ def main():
     p.add_argument("--step-slack", type=int, default=60)
     p.add_argument("--slow", type=float, default=1.0, help="factor on test timeouts (host side)")
     p.add_argument("--kmemleak", action="store_true")
+    p.add_argument("--after-poweroff", choices=sorted(AFTER_POWEROFF_CHECKS), default=None,
+                   help="the VM's test powers the guest off: QEMU pauses there, this check"
+                   " of the device model's state (QMP) gives the test's verdict")
     p.add_argument("--label", default="")
     p.add_argument("--results")
     p.add_argument("--log", help="parse: console log")
@@ -723,14 +840,16 @@ def main():
     if a.mode == "shell":
         serve(a, True)
         return 0
+    ap = None
     if a.mode == "parse":
         log, reason = a.log, "VM stopped"
     else:
-        log, reason = serve(a, False)
+        log, reason, ap = serve(a, False)
     text = ""
     if log and os.path.exists(log):
         text = open(log, "rb").read().decode("utf-8", "replace")
-    results, details = parse_log(text, tests, reason, a.kmemleak, a.label, a.kcsan_module)
+    results, details = parse_log(text, tests, reason, a.kmemleak, a.label, a.kcsan_module,
+                                 (ap or AfterPoweroff(a.after_poweroff)) if a.after_poweroff else None)
     out = open(a.results, "w") if a.results else sys.stdout
     report(results, details, out, a.details)
     if a.results:
