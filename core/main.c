@@ -510,9 +510,11 @@ static int acceldev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_free;
 	}
 	/*
-	 * A command an earlier kernel left executing runs to its end: before
-	 * it may master the bus again, it finds every context in error and
-	 * every slot empty in a config array of ours.
+	 * A command an earlier kernel left executing runs on after ENABLE=0,
+	 * through the config it read when it started: with bus mastering off
+	 * its next transfer fails and the device abandons it (the model
+	 * does; DEVICE.md is silent). Whatever starts after bus mastering is
+	 * back finds every context in error in a config array of ours.
 	 */
 	pci_clear_master(pdev);
 	acceldev_hw_stop(adev);
