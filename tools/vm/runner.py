@@ -34,6 +34,7 @@ SPLAT_RES = [re.compile(p) for p in (
     r"^(?:\S+: )?BUG:",                      # BUG: KASAN / sleeping function / soft lockup / NULL deref ...
     r"^WARNING:",                            # WARN_ON, lockdep (circular locking, inconsistent state, ...)
     r"^kernel BUG at",
+    r"^BUG \S+ \(",                          # slub_debug: "BUG acceldev_cmd (Tainted: ...): Slab has 0 allocated objects but 1 are to be freed"
     r"^Oops",
     r"general protection fault",
     r"^Kernel panic",
