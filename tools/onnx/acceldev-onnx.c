@@ -786,12 +786,15 @@ static void bench_report(const struct node_snap *a, const struct node_snap *b,
 		if (b->node[i][0] != '<')
 			cpu_profile_times(prof, b->node[i], &us, &cpu_calls);
 		printf("bench node %s (%s): Acceldev %.1f us/run (%" PRIu64 " runs; per run %.1f "
-		       "FILLs, %.1f FENCEs, %.1f chunks, %.1f CPU bytes, %.1f CPU-only runs); ",
+		       "FILLs, %.1f FENCEs, %.1f chunks, %.1f CPU bytes, %.1f CPU-only runs, "
+		       "%.1f outputs in device memory, %.0f bytes copied); ",
 		       b->node[i], b->type[i], (d.ns - o->ns) / 1e3 / d.calls, d.calls,
 		       (double)(d.fills - o->fills) / d.calls, (double)(d.fences - o->fences) / d.calls,
 		       (double)(d.chunks - o->chunks) / d.calls,
 		       (double)(d.cpu_bytes - o->cpu_bytes) / d.calls,
-		       (double)(d.cpu_runs - o->cpu_runs) / d.calls);
+		       (double)(d.cpu_runs - o->cpu_runs) / d.calls,
+		       (double)(d.direct_runs - o->direct_runs) / d.calls,
+		       (double)(d.copy_bytes - o->copy_bytes) / d.calls);
 		if (cpu_calls)
 			printf("CPU EP %.1f us/run (%d runs)\n", us / cpu_calls, cpu_calls);
 		else

@@ -11,7 +11,9 @@
  * OrtEp is one context on its device, opened when GetCapability first
  * claims a node (opcheck.c decides, node by node, what FILL can
  * produce); each claimed node is compiled alone into a fused node whose
- * Compute builds a fill plan and runs it (fillplan.c).
+ * Compute builds a fill plan and runs it: FILLs into the output itself
+ * when ORT took it from the EP's allocator (devmem.c: the device's data
+ * buffers), else through staging buffers and a copy (fillplan.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,6 +29,7 @@
 
 #include <libacceldev.h>
 
+#include "devmem.h"
 #include "ep.h"
 #include "fillplan.h"
 #include "opcheck.h"
@@ -46,6 +49,7 @@ struct acc_factory {
 	OrtHardwareDevice *hw[MAX_DEVICES];	/* made up: used where ORT lists none */
 	int index[MAX_DEVICES];		/* N of /dev/acceldevN, or VIRTUAL_INDEX */
 	char pci[MAX_DEVICES][64];	/* its PCI address ("" if unknown) */
+	OrtMemoryInfo *mem;		/* the outputs' memory (devmem.c), every EP device's */
 };
 
 /* Session options "ep.acceldev.KEY" (README.md) and ORT's own. */
@@ -56,6 +60,7 @@ struct acc_config {
 	struct cost_model cost;	/* latency_us, fill_mbps, copy_mbps, cpu_mbps (0: measure),
 				 * and min_bytes: smaller outputs are the CPU's */
 	bool context_enable;	/* ep.context_enable=1: Compile gives EPContext nodes */
+	bool device_memory;	/* outputs in the device's buffers (devmem.c); 0: host memory */
 };
 
 struct acc_ep {
@@ -65,6 +70,7 @@ struct acc_ep {
 	struct acc_config cfg;
 	struct staging st;
 	bool opened;		/* GetCapability opened st's context */
+	struct devmem *dm;	/* the last allocator ORT asked this EP for */
 };
 
 /* One compiled node: what Compute needs, copied out of the graph. */
@@ -134,7 +140,7 @@ static bool worth_it(const struct acc_ep *ep, const struct op_info *op, char *wh
 	else
 		snprintf(why, len, "%" PRId64 " output bytes: %.0f us on the device, %.0f us on "
 			 "the CPU (cost model)", op->out_bytes,
-			 cm->latency_us + op->out_bytes / cm->fill_mbps + op->out_bytes / cm->copy_mbps,
+			 cm->latency_us + op->out_bytes / cm->fill_mbps,
 			 op->out_bytes / cm->cpu_mbps);
 	return false;
 }
@@ -164,6 +170,10 @@ static int ep_ready(struct acc_ep *ep)
 	ep->opened = true;
 	ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO, "Acceldev: context opened on %s", ep->st.name);
 	if (ep->cfg.min_bytes_set)
+		cm->min_bytes_staged = cm->min_bytes;
+	if (ep->dm)
+		devmem_set_min_bytes(ep->dm, cm->min_bytes);
+	if (ep->cfg.min_bytes_set)
 		return 0;
 	if (cm->min_bytes == UINT64_MAX)
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
@@ -173,9 +183,9 @@ static int ep_ready(struct acc_ep *ep)
 	else
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s, copy %.0f MB/s, "
-		       "CPU %.0f MB/s: outputs of %" PRIu64 " bytes or more go to the device",
-		       ep->st.name, cm->latency_us, cm->fill_mbps, cm->copy_mbps, cm->cpu_mbps,
-		       cm->min_bytes);
+		       "CPU %.0f MB/s: outputs of %" PRIu64 " bytes or more go to the device (outside "
+		       "device memory: %" PRIu64 ")", ep->st.name, cm->latency_us, cm->fill_mbps,
+		       cm->copy_mbps, cm->cpu_mbps, cm->min_bytes, cm->min_bytes_staged);
 	return 0;
 }
 
@@ -253,6 +263,8 @@ static OrtStatus *ORT_API_CALL node_compute(OrtNodeComputeInfo *this_ptr, void *
 	struct acc_ep *ep = node->ep;
 	struct op_plan p;
 	struct fill_stats stats;
+	struct dm_block *blk;
+	size_t delta = 0;
 	char err[512];
 	OrtStatus *st;
 	void *out;
@@ -267,10 +279,13 @@ static OrtStatus *ORT_API_CALL node_compute(OrtNodeComputeInfo *this_ptr, void *
 	st = ort->GetTensorMutableData(p.output, &out);
 	if (st)
 		return st;
-	if (p.plan.total < ep->cfg.cost.min_bytes) {
+	/* in device memory (devmem.c): FILL writes it; else through staging buffers */
+	blk = devmem_find(out, p.plan.total, &delta);
+	if (p.plan.total < (blk ? ep->cfg.cost.min_bytes : ep->cfg.cost.min_bytes_staged)) {
 		/* a shape known only now, too small for the device */
 		fill_plan_cpu(&p.plan, out, &stats);
-	} else if (fill_plan_execute(&ep->st, &p.plan, out, &stats, err, sizeof(err))) {
+	} else if (blk ? devmem_fill(blk, delta, &p.plan, out, &stats, err, sizeof(err)) :
+		   fill_plan_execute(&ep->st, &p.plan, out, &stats, err, sizeof(err))) {
 		return ep_status(ORT_EP_FAIL, "Acceldev: node '%s' (%s): %s", node->name,
 				 node->op.type, err);
 	}
@@ -426,6 +441,29 @@ static void ORT_API_CALL ep_release_infos(OrtEp *this_ptr, OrtNodeComputeInfo **
 	(void)this_ptr;
 	for (i = 0; i < n; i++)
 		free(infos[i]);
+}
+
+/*
+ * The allocator of the session's outputs of our nodes (the memory info
+ * every EP device carries): blocks of this EP's device's data buffers.
+ */
+static OrtStatus *ORT_API_CALL ep_create_allocator(OrtEp *this_ptr, const OrtMemoryInfo *mi,
+						   OrtAllocator **alloc)
+{
+	struct acc_ep *ep = (struct acc_ep *)this_ptr;
+	struct devmem *dm;
+
+	*alloc = NULL;
+	if (!mi)
+		return NULL;
+	dm = devmem_create(mi, ep->cfg.index, ep->cfg.node, ep->st.sim, !ep->cfg.device_memory);
+	if (!dm)
+		return ep_status(ORT_FAIL, "Acceldev: out of memory");
+	devmem_set_min_bytes(dm, ep->opened || ep->cfg.min_bytes_set ? ep->cfg.cost.min_bytes :
+			     UINT64_MAX);
+	ep->dm = dm;
+	*alloc = devmem_allocator(dm);
+	return NULL;
 }
 
 static OrtStatus *ORT_API_CALL ep_concurrent_run(OrtEp *this_ptr, bool *ok)
@@ -666,6 +704,8 @@ static OrtStatus *ORT_API_CALL f_get_supported(OrtEpFactory *this_ptr,
 		st = ep_api->CreateEpDevice(this_ptr, hw_of[i] ? hw_of[i] : f->hw[i], meta, NULL,
 					    &ep_devices[*count]);
 		ort->ReleaseKeyValuePairs(meta);
+		if (!st)
+			st = ep_api->EpDevice_AddAllocatorInfo(ep_devices[*count], f->mem);
 		if (st)
 			return st;
 		(*count)++;
@@ -758,6 +798,10 @@ static OrtStatus *read_config(const OrtSessionOptions *so, const char *idx,
 		return ep_status(ORT_INVALID_ARGUMENT,
 				 "Acceldev: ep.acceldev.latency_us, fill_mbps, copy_mbps and cpu_mbps "
 				 "must be positive numbers");
+	v = option(so, "ep.acceldev.device_memory", buf, sizeof(buf));
+	if (v && strcmp(v, "0") && strcmp(v, "1"))
+		return ep_status(ORT_INVALID_ARGUMENT, "Acceldev: ep.acceldev.device_memory must be 0 or 1");
+	cfg->device_memory = !v || !strcmp(v, "1");
 	v = option(so, "ep.context_enable", buf, sizeof(buf));
 	cfg->context_enable = v && !strcmp(v, "1");
 	return NULL;
@@ -802,6 +846,7 @@ static OrtStatus *ORT_API_CALL f_create_ep(OrtEpFactory *this_ptr,
 	ep->base.Compile = ep_compile;
 	ep->base.ReleaseNodeComputeInfos = ep_release_infos;
 	ep->base.IsConcurrentRunSupported = ep_concurrent_run;
+	ep->base.CreateAllocator = ep_create_allocator;
 	if (ep->cfg.min_bytes_set)
 		ep_log(logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: EP instance on %s (min_bytes %" PRIu64 "%s)", ep->st.name,
@@ -836,22 +881,34 @@ static OrtStatus *ORT_API_CALL f_validate(OrtEpFactory *this_ptr,
 	return NULL;
 }
 
+/*
+ * The environment's allocator for our memory info (shared by sessions,
+ * so bound to no device): host memory. A session's outputs come from
+ * the EP's own (ep_create_allocator).
+ */
 static OrtStatus *ORT_API_CALL f_create_allocator(OrtEpFactory *this_ptr,
 						  const OrtMemoryInfo *mi,
 						  const OrtKeyValuePairs *opts,
 						  OrtAllocator **alloc)
 {
+	struct devmem *dm;
+
 	(void)this_ptr;
-	(void)mi;
 	(void)opts;
-	*alloc = NULL;	/* inputs and outputs are in CPU memory */
+	*alloc = NULL;
+	if (!mi)
+		return NULL;
+	dm = devmem_create(mi, VIRTUAL_INDEX, ACD_NODE_CHARDEV, false, true);
+	if (!dm)
+		return ep_status(ORT_FAIL, "Acceldev: out of memory");
+	*alloc = devmem_allocator(dm);
 	return NULL;
 }
 
 static void ORT_API_CALL f_release_allocator(OrtEpFactory *this_ptr, OrtAllocator *a)
 {
 	(void)this_ptr;
-	(void)a;
+	devmem_release(a);
 }
 
 static OrtStatus *ORT_API_CALL f_create_data_transfer(OrtEpFactory *this_ptr,
@@ -931,8 +988,20 @@ EXPORT OrtStatus *CreateEpFactories(const char *registered_name, const OrtApiBas
 	f->base.CreateSyncStreamForDevice = f_create_stream;
 	f->base.GetNumCustomOpDomains = f_num_domains;
 	f->base.GetCustomOpDomains = f_domains;
-	st = find_devices(f);
+	/*
+	 * The outputs' memory: the device's data buffers are host RAM the
+	 * CPU reads and writes, and ORT 1.30 inserts no copy for memory of
+	 * device type CPU (README.md, "Outputs in device memory"). One
+	 * object for every EP device: ORT wants the same memory info on all
+	 * the devices of one EP instance.
+	 */
+	st = ort->CreateMemoryInfo_V2("Acceldev", OrtMemoryInfoDeviceType_CPU, ACCELDEV_VENDOR_ID, 0,
+				      OrtDeviceMemoryType_DEFAULT, 64, OrtDeviceAllocator, &f->mem);
+	if (!st)
+		st = find_devices(f);
 	if (st) {
+		if (f->mem)
+			ort->ReleaseMemoryInfo(f->mem);
 		free(f);
 		return st;
 	}
@@ -949,6 +1018,7 @@ EXPORT OrtStatus *ReleaseEpFactory(OrtEpFactory *factory)
 
 	for (i = 0; i < f->ndev; i++)
 		ep_api->ReleaseHardwareDevice(f->hw[i]);
+	ort->ReleaseMemoryInfo(f->mem);
 	free(f);
 	return NULL;
 }
