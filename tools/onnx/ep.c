@@ -10,7 +10,9 @@
  * and a virtual one when the application allows virtual devices. An
  * OrtEp is one context on its device, opened when GetCapability first
  * claims a node (opcheck.c decides, node by node, what FILL can
- * produce); each claimed node is compiled alone into a fused node whose
+ * produce); each claimed node runs as a kernel of the EP's registry (so
+ * it keeps its name; our EPContext nodes too), or, when ORT is writing
+ * an EPContext model, is compiled alone into a fused node. Either way
  * Compute builds a fill plan and runs it: FILLs into the output itself
  * when ORT took it from the EP's allocator (devmem.c: the device's data
  * buffers), else through staging buffers and a copy (fillplan.c).
@@ -19,6 +21,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,16 +74,43 @@ struct acc_ep {
 	struct staging st;
 	bool opened;		/* GetCapability opened st's context */
 	struct devmem *dm;	/* the last allocator ORT asked this EP for */
+	OrtKernelRegistry *kernels;
+	pthread_mutex_t claims_lock;
+	struct claim *claims;	/* nodes given to ORT for our kernels */
 };
 
-/* One compiled node: what Compute needs, copied out of the graph. */
-struct acc_node {
-	OrtNodeComputeInfo base;
+/* What running one node needs, copied out of the graph. */
+struct node_run {
 	struct acc_ep *ep;
 	struct op_info op;
 	char name[128];		/* for messages */
 	char id[160];		/* for statistics: the name, or type and node id if unnamed */
 };
+
+/* A node compiled into a fused node of its own (ep.context_enable=1: for its EPContext node) */
+struct acc_node {
+	OrtNodeComputeInfo base;
+	struct node_run run;
+};
+
+/*
+ * A node run by a kernel of the EP's registry (every other one), so that
+ * ORT keeps the node itself, with its name (in the profiler too).
+ * GetCapability notes each such node by its first output's name, which
+ * the kernel's creation reads back.
+ */
+struct acc_kernel {
+	OrtKernelImpl base;
+	struct node_run run;
+};
+
+struct claim {
+	struct claim *next;
+	struct node_run run;
+	char output[];		/* the node's first output */
+};
+
+static OrtStatus *claim_node(struct acc_ep *ep, const OrtNode *node, const struct op_info *op);
 
 void ep_log(const OrtLogger *logger, OrtLoggingLevel level, const char *fmt, ...)
 {
@@ -227,8 +257,14 @@ static OrtStatus *ORT_API_CALL ep_get_capability(OrtEp *this_ptr, const OrtGraph
 		}
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: node '%s' (%s) runs on %s: %s", name, type, ep->st.name, why);
-		/* one fused node per claimed node: per-node compute */
-		st = ep_api->EpGraphSupportInfo_AddNodesToFuse(info, &nodes[i], 1, NULL);
+		if (ep->cfg.context_enable) {
+			/* compiled: one fused node each, whose EPContext node ORT writes */
+			st = ep_api->EpGraphSupportInfo_AddNodesToFuse(info, &nodes[i], 1, NULL);
+		} else {
+			st = claim_node(ep, nodes[i], &op);
+			if (!st)
+				st = ep_api->EpGraphSupportInfo_AddSingleNode(info, nodes[i]);
+		}
 	}
 	free(nodes);
 	return st;
@@ -256,10 +292,8 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static OrtStatus *ORT_API_CALL node_compute(OrtNodeComputeInfo *this_ptr, void *state,
-					    OrtKernelContext *kctx)
+static OrtStatus *run_node(const struct node_run *node, OrtKernelContext *kctx)
 {
-	struct acc_node *node = (struct acc_node *)this_ptr;
 	struct acc_ep *ep = node->ep;
 	struct op_plan p;
 	struct fill_stats stats;
@@ -270,7 +304,6 @@ static OrtStatus *ORT_API_CALL node_compute(OrtNodeComputeInfo *this_ptr, void *
 	void *out;
 	uint64_t t0 = now_ns();
 
-	(void)state;
 	st = op_prepare(&node->op, kctx, &p);
 	if (st)
 		return st;
@@ -293,6 +326,150 @@ static OrtStatus *ORT_API_CALL node_compute(OrtNodeComputeInfo *this_ptr, void *
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_WARNING,
 		       "Acceldev: %s: a new context after the last one failed", ep->st.name);
 	ep_stats_add(node->id, node->op.type, now_ns() - t0, &stats);
+	return NULL;
+}
+
+static OrtStatus *ORT_API_CALL node_compute(OrtNodeComputeInfo *this_ptr, void *state,
+					    OrtKernelContext *kctx)
+{
+	(void)state;
+	return run_node(&((struct acc_node *)this_ptr)->run, kctx);
+}
+
+static OrtStatus *ORT_API_CALL kernel_compute(OrtKernelImpl *this_ptr, OrtKernelContext *kctx)
+{
+	return run_node(&((struct acc_kernel *)this_ptr)->run, kctx);
+}
+
+static void ORT_API_CALL kernel_release(OrtKernelImpl *this_ptr)
+{
+	free(this_ptr);
+}
+
+/* name and statistics identity of a node; unnamed ones (ONNX's backend tests) stay apart */
+static void node_identity(const OrtNode *orig, const struct op_info *op, struct node_run *run)
+{
+	const char *name = "";
+	size_t id = 0;
+
+	ort_ignore(ort->Node_GetName(orig, &name));
+	ort_ignore(ort->Node_GetId(orig, &id));
+	snprintf(run->name, sizeof(run->name), "%s", name);
+	if (*name)
+		snprintf(run->id, sizeof(run->id), "%s", name);
+	else
+		snprintf(run->id, sizeof(run->id), "<unnamed %s node %zu>", op->type, id);
+}
+
+/* GetCapability: note a node for our kernel (by its first output's name) */
+static OrtStatus *claim_node(struct acc_ep *ep, const OrtNode *node, const struct op_info *op)
+{
+	const OrtValueInfo *out[1];
+	const char *oname = NULL;
+	struct claim *c;
+	OrtStatus *st;
+
+	st = ort->Node_GetOutputs(node, out, 1);
+	if (!st)
+		st = ort->GetValueInfoName(out[0], &oname);
+	if (st)
+		return st;
+	c = calloc(1, sizeof(*c) + strlen(oname) + 1);
+	if (!c)
+		return ep_status(ORT_FAIL, "Acceldev: out of memory");
+	strcpy(c->output, oname);
+	c->run.ep = ep;
+	c->run.op = *op;
+	node_identity(node, op, &c->run);
+	pthread_mutex_lock(&ep->claims_lock);
+	c->next = ep->claims;
+	ep->claims = c;		/* a later claim of the same output wins */
+	pthread_mutex_unlock(&ep->claims_lock);
+	return NULL;
+}
+
+/* ORT creates the kernel of a node GetCapability gave us with AddSingleNode */
+static OrtStatus *ORT_API_CALL kernel_create(void *state, const OrtKernelInfo *info,
+					     OrtKernelImpl **out)
+{
+	const OrtEp *oep = NULL;
+	struct acc_ep *ep;
+	struct acc_kernel *k;
+	struct claim *c;
+	char oname[256];
+	size_t len = sizeof(oname);
+	OrtStatus *st;
+
+	(void)state;
+	*out = NULL;
+	st = ep_api->KernelInfo_GetEp(info, &oep);
+	if (!st)
+		st = ort->KernelInfo_GetOutputName(info, 0, oname, &len);
+	if (st)
+		return st;
+	ep = (struct acc_ep *)oep;
+	pthread_mutex_lock(&ep->claims_lock);
+	for (c = ep->claims; c && strcmp(c->output, oname); c = c->next)
+		;
+	k = c ? calloc(1, sizeof(*k)) : NULL;
+	if (k)
+		k->run = c->run;
+	pthread_mutex_unlock(&ep->claims_lock);
+	if (!c)
+		return ep_status(ORT_EP_FAIL, "Acceldev: no claimed node has the output '%s'", oname);
+	if (!k)
+		return ep_status(ORT_FAIL, "Acceldev: out of memory");
+	k->base.ort_version_supported = ORT_API_VERSION;
+	k->base.Compute = kernel_compute;
+	k->base.Release = kernel_release;
+	*out = &k->base;
+	return NULL;
+}
+
+/*
+ * One kernel per operator, any type and opset: GetCapability has checked
+ * the node. (ORT matches an open end, INT_MAX, only to a node of the
+ * first version exactly: hence a finite one.)
+ */
+static OrtStatus *make_kernel_registry(OrtKernelRegistry **reg)
+{
+	static const char *const ops[][2] = {
+		{ "ConstantOfShape", "" }, { "Expand", "" }, { "EyeLike", "" },
+		{ "EPContext", "com.microsoft" },	/* ours, in a compiled model */
+	};
+	OrtStatus *st;
+	size_t i;
+
+	st = ep_api->CreateKernelRegistry(reg);
+	for (i = 0; !st && i < sizeof(ops) / sizeof(ops[0]); i++) {
+		OrtKernelDefBuilder *b = NULL;
+		OrtKernelDef *def = NULL;
+
+		st = ep_api->CreateKernelDefBuilder(&b);
+		if (!st)
+			st = ep_api->KernelDefBuilder_SetOperatorType(b, ops[i][0]);
+		if (!st)
+			st = ep_api->KernelDefBuilder_SetDomain(b, ops[i][1]);
+		if (!st)
+			st = ep_api->KernelDefBuilder_SetSinceVersion(b, 1, 1000);
+		if (!st)
+			st = ep_api->KernelDefBuilder_SetExecutionProvider(b, ACCELDEV_EP_NAME);
+		if (!st)
+			st = ep_api->KernelDefBuilder_Build(b, &def);
+		if (!st)
+			st = ep_api->KernelRegistry_AddKernel(*reg, def, kernel_create, NULL);
+		if (def)
+			ep_api->ReleaseKernelDef(def);
+		if (b)
+			ep_api->ReleaseKernelDefBuilder(b);
+	}
+	return st;
+}
+
+static OrtStatus *ORT_API_CALL ep_get_kernel_registry(OrtEp *this_ptr,
+						      const OrtKernelRegistry **reg)
+{
+	*reg = ((struct acc_ep *)this_ptr)->kernels;
 	return NULL;
 }
 
@@ -320,8 +497,9 @@ static OrtStatus *io_names(const OrtNode *node, bool input, const char **names, 
 
 /*
  * The EPContext node standing for a fused node in a compiled model
- * (ep.context_enable=1): the fused node's name, inputs and outputs;
- * ep_cache_context is the op_info as text (op_format), embedded.
+ * (ep.context_enable=1): the fused node's name (ORT's EPContext writer
+ * finds it by that name), inputs and outputs; ep_cache_context is the
+ * op_info as text (op_format), embedded.
  */
 static OrtStatus *context_node(const OrtNode *fused, const struct op_info *op, OrtNode **out)
 {
@@ -365,9 +543,8 @@ static OrtStatus *compile_one(struct acc_ep *ep, const OrtGraph *graph, const Or
 {
 	const OrtNode *orig;
 	struct acc_node *node;
-	const char *name = "";
 	char why[256];
-	size_t n, id = 0;
+	size_t n;
 	OrtStatus *st;
 
 	st = ort->Graph_GetNumNodes(graph, &n);
@@ -380,30 +557,23 @@ static OrtStatus *compile_one(struct acc_ep *ep, const OrtGraph *graph, const Or
 	node = calloc(1, sizeof(*node));
 	if (!node)
 		return ep_status(ORT_FAIL, "Acceldev: out of memory");
-	if (op_check(orig, &node->op, why, sizeof(why)) != OP_CLAIM) {
+	if (op_check(orig, &node->run.op, why, sizeof(why)) != OP_CLAIM) {
 		free(node);
 		return ep_status(ORT_EP_FAIL, "Acceldev: node no longer supported: %s", why);
 	}
-	if (ep->cfg.context_enable && !node->op.from_context) {
-		st = context_node(fused, &node->op, ctx_node);
+	node_identity(orig, &node->run.op, &node->run);
+	if (ep->cfg.context_enable && !node->run.op.from_context) {
+		st = context_node(fused, &node->run.op, ctx_node);
 		if (st) {
 			free(node);
 			return st;
 		}
 	}
-	ort_ignore(ort->Node_GetName(orig, &name));
-	ort_ignore(ort->Node_GetId(orig, &id));
-	snprintf(node->name, sizeof(node->name), "%s", name);
-	/* unnamed nodes (ONNX's backend tests) must not share statistics */
-	if (*name)
-		snprintf(node->id, sizeof(node->id), "%s", name);
-	else
-		snprintf(node->id, sizeof(node->id), "<unnamed %s node %zu>", node->op.type, id);
 	node->base.ort_version_supported = ORT_API_VERSION;
 	node->base.CreateState = node_create_state;
 	node->base.Compute = node_compute;
 	node->base.ReleaseState = node_release_state;
-	node->ep = ep;
+	node->run.ep = ep;
 	*info = &node->base;
 	return NULL;
 }
@@ -836,6 +1006,14 @@ static OrtStatus *ORT_API_CALL f_create_ep(OrtEpFactory *this_ptr,
 		free(ep);
 		return st;
 	}
+	st = make_kernel_registry(&ep->kernels);
+	if (st) {
+		if (ep->kernels)
+			ep_api->ReleaseKernelRegistry(ep->kernels);
+		free(ep);
+		return st;
+	}
+	pthread_mutex_init(&ep->claims_lock, NULL);
 	ep->factory = f;
 	ep->logger = logger;
 	/* no context yet: GetCapability opens it when it claims a node */
@@ -847,6 +1025,7 @@ static OrtStatus *ORT_API_CALL f_create_ep(OrtEpFactory *this_ptr,
 	ep->base.ReleaseNodeComputeInfos = ep_release_infos;
 	ep->base.IsConcurrentRunSupported = ep_concurrent_run;
 	ep->base.CreateAllocator = ep_create_allocator;
+	ep->base.GetKernelRegistry = ep_get_kernel_registry;
 	if (ep->cfg.min_bytes_set)
 		ep_log(logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: EP instance on %s (min_bytes %" PRIu64 "%s)", ep->st.name,
@@ -866,6 +1045,14 @@ static void ORT_API_CALL f_release_ep(OrtEpFactory *this_ptr, OrtEp *e)
 	if (!ep)
 		return;
 	staging_fini(&ep->st);
+	while (ep->claims) {
+		struct claim *c = ep->claims;
+
+		ep->claims = c->next;
+		free(c);
+	}
+	pthread_mutex_destroy(&ep->claims_lock);
+	ep_api->ReleaseKernelRegistry(ep->kernels);
 	free(ep);
 }
 
