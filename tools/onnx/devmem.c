@@ -113,6 +113,17 @@ static void devmem_destroy(struct devmem *dm)
 	free(dm);
 }
 
+/* is one of the block's contexts broken? */
+static bool block_broken(const struct dm_block *blk)
+{
+	unsigned int k;
+
+	for (k = 0; k < blk->n && !blk->dm->sim; k++)
+		if (blk->chunk[k].c->broken)
+			return true;
+	return false;
+}
+
 /* slots that new blocks may still take (contexts not open count 16) */
 static unsigned int free_slots(const struct devmem *dm)
 {
@@ -260,7 +271,7 @@ static void *ORT_API_CALL dm_alloc(OrtAllocator *a, size_t size)
 {
 	struct devmem *dm = (struct devmem *)a;
 	unsigned int n = (unsigned int)((size + CHUNK - 1) / CHUNK);
-	struct dm_block *blk;
+	struct dm_block *blk, *next;
 	void *p;
 
 	pthread_mutex_lock(&dm_lock);
@@ -268,8 +279,13 @@ static void *ORT_API_CALL dm_alloc(OrtAllocator *a, size_t size)
 		p = host_alloc(dm, size);
 		goto out;
 	}
-	for (blk = dm->blocks; blk; blk = blk->next) {
-		if (!blk->in_use && blk->size == size)
+	for (blk = dm->blocks; blk; blk = next) {
+		next = blk->next;
+		if (blk->in_use)
+			continue;
+		if (block_broken(blk))
+			block_destroy(blk);	/* its context failed since it was freed */
+		else if (blk->size == size)
 			break;
 	}
 	if (!blk && !dm->sim) {
@@ -313,19 +329,14 @@ static void ORT_API_CALL dm_free(OrtAllocator *a, void *p)
 	struct devmem *dm = (struct devmem *)a;
 	struct dm_block *blk;
 	size_t delta;
-	unsigned int k;
 
 	if (!p)
 		return;
 	pthread_mutex_lock(&dm_lock);
 	blk = find_locked(p, 0, &delta);
 	if (blk && delta == 0 && blk->dm == dm) {
-		bool broken = false;
-
-		for (k = 0; k < blk->n && !dm->sim; k++)
-			broken = broken || blk->chunk[k].c->broken;
 		blk->in_use = false;
-		if (broken || dm->released)
+		if (block_broken(blk) || dm->released)
 			block_destroy(blk);
 		else
 			trim(dm, blk);
