@@ -140,32 +140,46 @@ static unsigned int free_slots(const struct devmem *dm)
 	return n;
 }
 
-/* a context with a free slot, opened if need be; NULL: none */
-static struct dm_ctx *ctx_get(struct devmem *dm)
+/*
+ * A context for the next buffer of a block that still needs want of
+ * them, opened if need be; NULL: none. The open context that fits them
+ * all with the fewest free slots, else the one with the most free slots
+ * (a context not open yet has 16), so that a block spans as few
+ * contexts (FENCEs) as it can.
+ */
+static struct dm_ctx *ctx_get(struct devmem *dm, unsigned int want)
 {
+	struct dm_ctx *fit = NULL, *most = NULL, *closed = NULL;
 	unsigned int i;
 
 	for (i = 0; i < DEVMEM_MAX_CTX; i++) {
 		struct dm_ctx *c = &dm->ctx[i];
+		unsigned int room = SLOTS - c->used;
 
-		if (c->ctx && !c->broken && !c->full && c->used < SLOTS)
-			return c;
-	}
-	for (i = 0; i < DEVMEM_MAX_CTX; i++) {
-		struct dm_ctx *c = &dm->ctx[i];
-
-		if (c->ctx || c->broken)
+		if (!c->ctx) {
+			if (!c->broken && !closed)
+				closed = c;
 			continue;
-		c->ctx = acd_open_node(dm->index, dm->node);
-		if (!c->ctx)
-			return NULL;
-		if (dm->broke) {
-			dm->reopens++;
-			dm->broke = false;
 		}
-		return c;
+		if (c->broken || c->full || !room)
+			continue;
+		if (room >= want && (!fit || room < SLOTS - fit->used))
+			fit = c;
+		if (!most || room > SLOTS - most->used)
+			most = c;
 	}
-	return NULL;
+	if (fit)
+		return fit;
+	if (!closed || (most && SLOTS - most->used >= (want < SLOTS ? want : SLOTS)))
+		return most;
+	closed->ctx = acd_open_node(dm->index, dm->node);
+	if (!closed->ctx)
+		return most;
+	if (dm->broke) {
+		dm->reopens++;
+		dm->broke = false;
+	}
+	return closed;
 }
 
 /* a new block of size bytes (dm_lock held); NULL: use host memory */
@@ -199,7 +213,7 @@ static struct dm_block *block_create(struct devmem *dm, size_t size)
 		struct dm_chunk *ch = &blk->chunk[k];
 
 		for (;;) {
-			ch->c = ctx_get(dm);
+			ch->c = ctx_get(dm, n - k);
 			if (!ch->c)
 				goto fail;
 			ch->buf = acd_buffer_create_at(ch->c->ctx, ACD_BUFFER_DATA,
