@@ -2,7 +2,7 @@
 # Measurements for tools/onnx/README.md ("Measured"), not a test: run by
 # `tools/vmtest --onnx --only onnx_measure` (the default --onnx leaves it
 # out). First acceldev-bench's FILL bandwidth and RUN+FENCE->WAIT round
-# trip on /dev/acceldev0, then each model N times (ONNX_MEASURE_N, 5) in
+# trip on /dev/acceldev0, then each model N times (ONNX_MEASURE_N, 3) in
 # three ways: as the cost model decides, forced onto the device with its
 # output in device memory (min_bytes=0), and forced onto the device
 # through the staging buffers (min_bytes=0, device_memory=0). Each
@@ -15,7 +15,7 @@ VMTEST
 # shellcheck source=tests/testlib.sh
 . "${ONNX_TESTLIB:-/onnx/testlib.sh}"
 
-n=${ONNX_MEASURE_N:-5}
+n=${ONNX_MEASURE_N:-3}
 for i in $(seq 1 "$n"); do
 	acceldev-bench --device 0 --quick 2>&1 | grep -E '^\(b\) RUN\+FENCE->WAIT median|^\(c\)' |
 		sed "s/^/M bench - $i: /"
