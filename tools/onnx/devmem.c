@@ -141,16 +141,17 @@ static unsigned int free_slots(const struct devmem *dm)
 }
 
 /*
- * A context for the next buffer of a block that still needs want of
- * them, opened if need be; NULL: none. The open context that fits them
- * all with the fewest free slots, else the one with the most free slots
- * (a context not open yet has 16), so that a block spans as few
- * contexts (FENCEs) as it can.
+ * The context for the next buffers of a block that still needs want of
+ * them, opened if need be, and how many to take there (*take); NULL:
+ * none. The open context that fits them all with the fewest free slots;
+ * else a new one (16 slots) when no open context has as many free; else
+ * the open one with the most. So a block spans as few contexts (FENCEs)
+ * as it can.
  */
-static struct dm_ctx *ctx_get(struct devmem *dm, unsigned int want)
+static struct dm_ctx *ctx_get(struct devmem *dm, unsigned int want, unsigned int *take)
 {
 	struct dm_ctx *fit = NULL, *most = NULL, *closed = NULL;
-	unsigned int i;
+	unsigned int i, full = want < SLOTS ? want : SLOTS;
 
 	for (i = 0; i < DEVMEM_MAX_CTX; i++) {
 		struct dm_ctx *c = &dm->ctx[i];
@@ -168,18 +169,24 @@ static struct dm_ctx *ctx_get(struct devmem *dm, unsigned int want)
 		if (!most || room > SLOTS - most->used)
 			most = c;
 	}
-	if (fit)
+	if (fit) {
+		*take = want;
 		return fit;
-	if (!closed || (most && SLOTS - most->used >= (want < SLOTS ? want : SLOTS)))
-		return most;
-	closed->ctx = acd_open_node(dm->index, dm->node);
-	if (!closed->ctx)
-		return most;
-	if (dm->broke) {
-		dm->reopens++;
-		dm->broke = false;
 	}
-	return closed;
+	if (closed && (!most || SLOTS - most->used < full)) {
+		closed->ctx = acd_open_node(dm->index, dm->node);
+		if (closed->ctx) {
+			if (dm->broke) {
+				dm->reopens++;
+				dm->broke = false;
+			}
+			*take = full;
+			return closed;
+		}
+	}
+	if (most)
+		*take = SLOTS - most->used;
+	return most;
 }
 
 /* a new block of size bytes (dm_lock held); NULL: use host memory */
@@ -209,29 +216,34 @@ static struct dm_block *block_create(struct devmem *dm, size_t size)
 		free(blk);
 		return NULL;
 	}
-	for (k = 0; k < n; k++) {
-		struct dm_chunk *ch = &blk->chunk[k];
+	for (k = 0; k < n;) {
+		unsigned int take = 0;
+		struct dm_ctx *c = ctx_get(dm, n - k, &take);
 
-		for (;;) {
-			ch->c = ctx_get(dm, n - k);
-			if (!ch->c)
-				goto fail;
-			ch->buf = acd_buffer_create_at(ch->c->ctx, ACD_BUFFER_DATA,
+		if (!c)
+			goto fail;
+		for (; take && k < n; take--, k++) {
+			struct dm_chunk *ch = &blk->chunk[k];
+
+			ch->c = c;
+			ch->buf = acd_buffer_create_at(c->ctx, ACD_BUFFER_DATA,
 						       min_sz(CHUNK, size - (size_t)k * CHUNK),
 						       blk->base + (size_t)k * CHUNK);
-			if (ch->buf)
+			if (!ch->buf)
 				break;
-			if (errno == ENOSPC || errno == EBUSY) {
-				ch->c->full = true;	/* slots held elsewhere: next context */
-				continue;
-			}
-			if (errno == EIO || errno == ENODEV) {
-				ch->c->broken = dm->broke = true;
-				ctx_put(ch->c);
-			}
-			goto fail;
+			c->used++;
 		}
-		ch->c->used++;
+		if (!take || k == n)
+			continue;
+		if (errno == ENOSPC || errno == EBUSY) {
+			c->full = true;	/* slots held elsewhere: another context */
+			continue;
+		}
+		if (errno == EIO || errno == ENODEV) {
+			c->broken = dm->broke = true;
+			ctx_put(c);
+		}
+		goto fail;
 	}
 done:
 	blk->next = dm->blocks;

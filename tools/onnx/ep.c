@@ -183,7 +183,7 @@ static bool worth_it(const struct acc_ep *ep, const struct op_info *op, char *wh
 static int ep_ready(struct acc_ep *ep)
 {
 	struct cost_model *cm = &ep->cfg.cost;
-	char err[256];
+	char err[256], staged[32];
 
 	if (ep->opened)
 		return 0;
@@ -205,6 +205,10 @@ static int ep_ready(struct acc_ep *ep)
 		devmem_set_min_bytes(ep->dm, cm->min_bytes);
 	if (ep->cfg.min_bytes_set)
 		return 0;
+	if (cm->min_bytes_staged == UINT64_MAX)
+		snprintf(staged, sizeof(staged), "never");
+	else
+		snprintf(staged, sizeof(staged), "%" PRIu64 " bytes", cm->min_bytes_staged);
 	if (cm->min_bytes == UINT64_MAX)
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s, copy %.0f MB/s, "
@@ -214,8 +218,8 @@ static int ep_ready(struct acc_ep *ep)
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s, copy %.0f MB/s, "
 		       "CPU %.0f MB/s: outputs of %" PRIu64 " bytes or more go to the device (outside "
-		       "device memory: %" PRIu64 ")", ep->st.name, cm->latency_us, cm->fill_mbps,
-		       cm->copy_mbps, cm->cpu_mbps, cm->min_bytes, cm->min_bytes_staged);
+		       "device memory: %s)", ep->st.name, cm->latency_us, cm->fill_mbps,
+		       cm->copy_mbps, cm->cpu_mbps, cm->min_bytes, staged);
 	return 0;
 }
 

@@ -37,7 +37,7 @@ expect_in "node 'cos' (ConstantOfShape) stays on the CPU EP: the device is never
 faster="--option latency_us=64 --option fill_mbps=8192 --option copy_mbps=8192 --option cpu_mbps=1024"
 # shellcheck disable=SC2086
 model expand_static_ok $faster --cpu expand
-expect_in "outputs of 97091 bytes or more go to the device (outside device memory: 119157)" "the thresholds"
+expect_in "outputs of 97091 bytes or more go to the device (outside device memory: 119157 bytes)" "the thresholds"
 expect_in "node 'expand' (Expand) stays on the CPU EP: 48 output bytes: 64 us on the device, 0 us on the CPU (cost model)" \
 	"a static output below it declined, with both costs"
 # shellcheck disable=SC2086
