@@ -40,6 +40,14 @@ struct dm_block {
 	struct dm_chunk chunk[];
 };
 
+/* host memory given to ORT, kept for reuse too (a fresh one page-faults every Run) */
+struct host_mem {
+	struct host_mem *next;
+	void *p;
+	size_t size;
+	bool in_use;
+};
+
 struct devmem {
 	OrtAllocator base;	/* first: ORT's pointer is ours */
 	struct devmem *next;	/* in dm_all */
@@ -52,6 +60,7 @@ struct devmem {
 	unsigned long reopens;	/* contexts opened after one broke, not yet reported */
 	struct dm_ctx ctx[DEVMEM_MAX_CTX];
 	struct dm_block *blocks;
+	struct host_mem *host;
 };
 
 /* one lock for every allocator: blocks are few and short-lived calls */
@@ -95,11 +104,32 @@ static void block_destroy(struct dm_block *blk)
 	free(blk);
 }
 
+/* dm_lock held: free kept host memory (all of it, or beyond DEVMEM_KEEP but keep) */
+static void host_trim(struct devmem *dm, bool all, const struct host_mem *keep)
+{
+	struct host_mem **pp = &dm->host, *h;
+	size_t kept = 0;
+
+	for (h = dm->host; h; h = h->next)
+		kept += h->in_use ? 0 : h->size;
+	while ((h = *pp)) {
+		if (!h->in_use && h != keep && (all || kept > DEVMEM_KEEP)) {
+			kept -= h->size;
+			*pp = h->next;
+			free(h->p);
+			free(h);
+		} else {
+			pp = &h->next;
+		}
+	}
+}
+
 static void devmem_destroy(struct devmem *dm)
 {
 	struct devmem **pp;
 	unsigned int i;
 
+	host_trim(dm, true, NULL);
 	while (dm->blocks)
 		block_destroy(dm->blocks);
 	for (i = 0; i < DEVMEM_MAX_CTX; i++)
@@ -285,12 +315,23 @@ static void trim(struct devmem *dm, struct dm_block *keep)
 
 static void *host_alloc(struct devmem *dm, size_t size)
 {
-	void *p = NULL;
+	struct host_mem *h;
 
-	if (posix_memalign(&p, HOST_ALIGN, size ? size : 1))
-		return NULL;
+	for (h = dm->host; h && (h->in_use || h->size != size); h = h->next)
+		;
+	if (!h) {
+		h = calloc(1, sizeof(*h));
+		if (!h || posix_memalign(&h->p, HOST_ALIGN, size ? size : 1)) {
+			free(h);
+			return NULL;
+		}
+		h->size = size;
+		h->next = dm->host;
+		dm->host = h;
+	}
+	h->in_use = true;
 	dm->live++;
-	return p;
+	return h->p;
 }
 
 static void *ORT_API_CALL dm_alloc(OrtAllocator *a, size_t size)
@@ -367,7 +408,14 @@ static void ORT_API_CALL dm_free(OrtAllocator *a, void *p)
 		else
 			trim(dm, blk);
 	} else if (!blk) {
-		free(p);
+		struct host_mem *h;
+
+		for (h = dm->host; h && h->p != p; h = h->next)
+			;
+		if (h) {
+			h->in_use = false;
+			host_trim(dm, dm->released, h);
+		}
 	}
 	dm->live--;
 	if (dm->released && !dm->live)
@@ -423,6 +471,7 @@ void devmem_release(OrtAllocator *a)
 		return;
 	pthread_mutex_lock(&dm_lock);
 	dm->released = true;
+	host_trim(dm, true, NULL);
 	for (blk = dm->blocks; blk; blk = next) {
 		next = blk->next;
 		if (!blk->in_use)
