@@ -16,6 +16,8 @@ struct acceldev_ep_node_stats {
 	uint64_t fills, fences, chunks, cpu_bytes;
 	uint64_t cpu_runs;	/* calls done by the CPU alone (below min_bytes) */
 	uint64_t reopens;	/* device contexts reopened before a call */
+	uint64_t direct_runs;	/* calls whose FILLs wrote the output itself (device memory) */
+	uint64_t copy_bytes;	/* bytes copied out of staging buffers */
 };
 
 /*

@@ -10,13 +10,18 @@
  * and a virtual one when the application allows virtual devices. An
  * OrtEp is one context on its device, opened when GetCapability first
  * claims a node (opcheck.c decides, node by node, what FILL can
- * produce); each claimed node is compiled alone into a fused node whose
- * Compute builds a fill plan and runs it (fillplan.c).
+ * produce); each claimed node runs as a kernel of the EP's registry (so
+ * it keeps its name; our EPContext nodes too), or, when ORT is writing
+ * an EPContext model, is compiled alone into a fused node. Either way
+ * Compute builds a fill plan and runs it: FILLs into the output itself
+ * when ORT took it from the EP's allocator (devmem.c: the device's data
+ * buffers), else through staging buffers and a copy (fillplan.c).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +32,7 @@
 
 #include <libacceldev.h>
 
+#include "devmem.h"
 #include "ep.h"
 #include "fillplan.h"
 #include "opcheck.h"
@@ -46,6 +52,7 @@ struct acc_factory {
 	OrtHardwareDevice *hw[MAX_DEVICES];	/* made up: used where ORT lists none */
 	int index[MAX_DEVICES];		/* N of /dev/acceldevN, or VIRTUAL_INDEX */
 	char pci[MAX_DEVICES][64];	/* its PCI address ("" if unknown) */
+	OrtMemoryInfo *mem;		/* the outputs' memory (devmem.c), every EP device's */
 };
 
 /* Session options "ep.acceldev.KEY" (README.md) and ORT's own. */
@@ -56,6 +63,7 @@ struct acc_config {
 	struct cost_model cost;	/* latency_us, fill_mbps, copy_mbps, cpu_mbps (0: measure),
 				 * and min_bytes: smaller outputs are the CPU's */
 	bool context_enable;	/* ep.context_enable=1: Compile gives EPContext nodes */
+	bool device_memory;	/* outputs in the device's buffers (devmem.c); 0: host memory */
 };
 
 struct acc_ep {
@@ -65,16 +73,44 @@ struct acc_ep {
 	struct acc_config cfg;
 	struct staging st;
 	bool opened;		/* GetCapability opened st's context */
+	struct devmem *dm;	/* the last allocator ORT asked this EP for */
+	OrtKernelRegistry *kernels;
+	pthread_mutex_t claims_lock;
+	struct claim *claims;	/* nodes given to ORT for our kernels */
 };
 
-/* One compiled node: what Compute needs, copied out of the graph. */
-struct acc_node {
-	OrtNodeComputeInfo base;
+/* What running one node needs, copied out of the graph. */
+struct node_run {
 	struct acc_ep *ep;
 	struct op_info op;
 	char name[128];		/* for messages */
 	char id[160];		/* for statistics: the name, or type and node id if unnamed */
 };
+
+/* A node compiled into a fused node of its own (ep.context_enable=1: for its EPContext node) */
+struct acc_node {
+	OrtNodeComputeInfo base;
+	struct node_run run;
+};
+
+/*
+ * A node run by a kernel of the EP's registry (every other one), so that
+ * ORT keeps the node itself, with its name (in the profiler too).
+ * GetCapability notes each such node by its first output's name, which
+ * the kernel's creation reads back.
+ */
+struct acc_kernel {
+	OrtKernelImpl base;
+	struct node_run run;
+};
+
+struct claim {
+	struct claim *next;
+	struct node_run run;
+	char output[];		/* the node's first output */
+};
+
+static OrtStatus *claim_node(struct acc_ep *ep, const OrtNode *node, const struct op_info *op);
 
 void ep_log(const OrtLogger *logger, OrtLoggingLevel level, const char *fmt, ...)
 {
@@ -134,7 +170,7 @@ static bool worth_it(const struct acc_ep *ep, const struct op_info *op, char *wh
 	else
 		snprintf(why, len, "%" PRId64 " output bytes: %.0f us on the device, %.0f us on "
 			 "the CPU (cost model)", op->out_bytes,
-			 cm->latency_us + op->out_bytes / cm->fill_mbps + op->out_bytes / cm->copy_mbps,
+			 cm->latency_us + op->out_bytes / cm->fill_mbps,
 			 op->out_bytes / cm->cpu_mbps);
 	return false;
 }
@@ -147,7 +183,7 @@ static bool worth_it(const struct acc_ep *ep, const struct op_info *op, char *wh
 static int ep_ready(struct acc_ep *ep)
 {
 	struct cost_model *cm = &ep->cfg.cost;
-	char err[256];
+	char err[256], staged[32];
 
 	if (ep->opened)
 		return 0;
@@ -164,7 +200,15 @@ static int ep_ready(struct acc_ep *ep)
 	ep->opened = true;
 	ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO, "Acceldev: context opened on %s", ep->st.name);
 	if (ep->cfg.min_bytes_set)
+		cm->min_bytes_staged = cm->min_bytes;
+	if (ep->dm)
+		devmem_set_min_bytes(ep->dm, cm->min_bytes);
+	if (ep->cfg.min_bytes_set)
 		return 0;
+	if (cm->min_bytes_staged == UINT64_MAX)
+		snprintf(staged, sizeof(staged), "never");
+	else
+		snprintf(staged, sizeof(staged), "%" PRIu64 " bytes", cm->min_bytes_staged);
 	if (cm->min_bytes == UINT64_MAX)
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s, copy %.0f MB/s, "
@@ -173,9 +217,9 @@ static int ep_ready(struct acc_ep *ep)
 	else
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s, copy %.0f MB/s, "
-		       "CPU %.0f MB/s: outputs of %" PRIu64 " bytes or more go to the device",
-		       ep->st.name, cm->latency_us, cm->fill_mbps, cm->copy_mbps, cm->cpu_mbps,
-		       cm->min_bytes);
+		       "CPU %.0f MB/s: outputs of %" PRIu64 " bytes or more go to the device (outside "
+		       "device memory: %s)", ep->st.name, cm->latency_us, cm->fill_mbps,
+		       cm->copy_mbps, cm->cpu_mbps, cm->min_bytes, staged);
 	return 0;
 }
 
@@ -217,8 +261,14 @@ static OrtStatus *ORT_API_CALL ep_get_capability(OrtEp *this_ptr, const OrtGraph
 		}
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: node '%s' (%s) runs on %s: %s", name, type, ep->st.name, why);
-		/* one fused node per claimed node: per-node compute */
-		st = ep_api->EpGraphSupportInfo_AddNodesToFuse(info, &nodes[i], 1, NULL);
+		if (ep->cfg.context_enable) {
+			/* compiled: one fused node each, whose EPContext node ORT writes */
+			st = ep_api->EpGraphSupportInfo_AddNodesToFuse(info, &nodes[i], 1, NULL);
+		} else {
+			st = claim_node(ep, nodes[i], &op);
+			if (!st)
+				st = ep_api->EpGraphSupportInfo_AddSingleNode(info, nodes[i]);
+		}
 	}
 	free(nodes);
 	return st;
@@ -246,19 +296,18 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static OrtStatus *ORT_API_CALL node_compute(OrtNodeComputeInfo *this_ptr, void *state,
-					    OrtKernelContext *kctx)
+static OrtStatus *run_node(const struct node_run *node, OrtKernelContext *kctx)
 {
-	struct acc_node *node = (struct acc_node *)this_ptr;
 	struct acc_ep *ep = node->ep;
 	struct op_plan p;
 	struct fill_stats stats;
+	struct dm_block *blk;
+	size_t delta = 0;
 	char err[512];
 	OrtStatus *st;
 	void *out;
 	uint64_t t0 = now_ns();
 
-	(void)state;
 	st = op_prepare(&node->op, kctx, &p);
 	if (st)
 		return st;
@@ -267,10 +316,13 @@ static OrtStatus *ORT_API_CALL node_compute(OrtNodeComputeInfo *this_ptr, void *
 	st = ort->GetTensorMutableData(p.output, &out);
 	if (st)
 		return st;
-	if (p.plan.total < ep->cfg.cost.min_bytes) {
+	/* in device memory (devmem.c): FILL writes it; else through staging buffers */
+	blk = devmem_find(out, p.plan.total, &delta);
+	if (p.plan.total < (blk ? ep->cfg.cost.min_bytes : ep->cfg.cost.min_bytes_staged)) {
 		/* a shape known only now, too small for the device */
 		fill_plan_cpu(&p.plan, out, &stats);
-	} else if (fill_plan_execute(&ep->st, &p.plan, out, &stats, err, sizeof(err))) {
+	} else if (blk ? devmem_fill(blk, delta, &p.plan, out, &stats, err, sizeof(err)) :
+		   fill_plan_execute(&ep->st, &p.plan, out, &stats, err, sizeof(err))) {
 		return ep_status(ORT_EP_FAIL, "Acceldev: node '%s' (%s): %s", node->name,
 				 node->op.type, err);
 	}
@@ -278,6 +330,150 @@ static OrtStatus *ORT_API_CALL node_compute(OrtNodeComputeInfo *this_ptr, void *
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_WARNING,
 		       "Acceldev: %s: a new context after the last one failed", ep->st.name);
 	ep_stats_add(node->id, node->op.type, now_ns() - t0, &stats);
+	return NULL;
+}
+
+static OrtStatus *ORT_API_CALL node_compute(OrtNodeComputeInfo *this_ptr, void *state,
+					    OrtKernelContext *kctx)
+{
+	(void)state;
+	return run_node(&((struct acc_node *)this_ptr)->run, kctx);
+}
+
+static OrtStatus *ORT_API_CALL kernel_compute(OrtKernelImpl *this_ptr, OrtKernelContext *kctx)
+{
+	return run_node(&((struct acc_kernel *)this_ptr)->run, kctx);
+}
+
+static void ORT_API_CALL kernel_release(OrtKernelImpl *this_ptr)
+{
+	free(this_ptr);
+}
+
+/* name and statistics identity of a node; unnamed ones (ONNX's backend tests) stay apart */
+static void node_identity(const OrtNode *orig, const struct op_info *op, struct node_run *run)
+{
+	const char *name = "";
+	size_t id = 0;
+
+	ort_ignore(ort->Node_GetName(orig, &name));
+	ort_ignore(ort->Node_GetId(orig, &id));
+	snprintf(run->name, sizeof(run->name), "%s", name);
+	if (*name)
+		snprintf(run->id, sizeof(run->id), "%s", name);
+	else
+		snprintf(run->id, sizeof(run->id), "<unnamed %s node %zu>", op->type, id);
+}
+
+/* GetCapability: note a node for our kernel (by its first output's name) */
+static OrtStatus *claim_node(struct acc_ep *ep, const OrtNode *node, const struct op_info *op)
+{
+	const OrtValueInfo *out[1];
+	const char *oname = NULL;
+	struct claim *c;
+	OrtStatus *st;
+
+	st = ort->Node_GetOutputs(node, out, 1);
+	if (!st)
+		st = ort->GetValueInfoName(out[0], &oname);
+	if (st)
+		return st;
+	c = calloc(1, sizeof(*c) + strlen(oname) + 1);
+	if (!c)
+		return ep_status(ORT_FAIL, "Acceldev: out of memory");
+	strcpy(c->output, oname);
+	c->run.ep = ep;
+	c->run.op = *op;
+	node_identity(node, op, &c->run);
+	pthread_mutex_lock(&ep->claims_lock);
+	c->next = ep->claims;
+	ep->claims = c;		/* a later claim of the same output wins */
+	pthread_mutex_unlock(&ep->claims_lock);
+	return NULL;
+}
+
+/* ORT creates the kernel of a node GetCapability gave us with AddSingleNode */
+static OrtStatus *ORT_API_CALL kernel_create(void *state, const OrtKernelInfo *info,
+					     OrtKernelImpl **out)
+{
+	const OrtEp *oep = NULL;
+	struct acc_ep *ep;
+	struct acc_kernel *k;
+	struct claim *c;
+	char oname[256];
+	size_t len = sizeof(oname);
+	OrtStatus *st;
+
+	(void)state;
+	*out = NULL;
+	st = ep_api->KernelInfo_GetEp(info, &oep);
+	if (!st)
+		st = ort->KernelInfo_GetOutputName(info, 0, oname, &len);
+	if (st)
+		return st;
+	ep = (struct acc_ep *)oep;
+	pthread_mutex_lock(&ep->claims_lock);
+	for (c = ep->claims; c && strcmp(c->output, oname); c = c->next)
+		;
+	k = c ? calloc(1, sizeof(*k)) : NULL;
+	if (k)
+		k->run = c->run;
+	pthread_mutex_unlock(&ep->claims_lock);
+	if (!c)
+		return ep_status(ORT_EP_FAIL, "Acceldev: no claimed node has the output '%s'", oname);
+	if (!k)
+		return ep_status(ORT_FAIL, "Acceldev: out of memory");
+	k->base.ort_version_supported = ORT_API_VERSION;
+	k->base.Compute = kernel_compute;
+	k->base.Release = kernel_release;
+	*out = &k->base;
+	return NULL;
+}
+
+/*
+ * One kernel per operator, any type and opset: GetCapability has checked
+ * the node. (ORT matches an open end, INT_MAX, only to a node of the
+ * first version exactly: hence a finite one.)
+ */
+static OrtStatus *make_kernel_registry(OrtKernelRegistry **reg)
+{
+	static const char *const ops[][2] = {
+		{ "ConstantOfShape", "" }, { "Expand", "" }, { "EyeLike", "" },
+		{ "EPContext", "com.microsoft" },	/* ours, in a compiled model */
+	};
+	OrtStatus *st;
+	size_t i;
+
+	st = ep_api->CreateKernelRegistry(reg);
+	for (i = 0; !st && i < sizeof(ops) / sizeof(ops[0]); i++) {
+		OrtKernelDefBuilder *b = NULL;
+		OrtKernelDef *def = NULL;
+
+		st = ep_api->CreateKernelDefBuilder(&b);
+		if (!st)
+			st = ep_api->KernelDefBuilder_SetOperatorType(b, ops[i][0]);
+		if (!st)
+			st = ep_api->KernelDefBuilder_SetDomain(b, ops[i][1]);
+		if (!st)
+			st = ep_api->KernelDefBuilder_SetSinceVersion(b, 1, 1000);
+		if (!st)
+			st = ep_api->KernelDefBuilder_SetExecutionProvider(b, ACCELDEV_EP_NAME);
+		if (!st)
+			st = ep_api->KernelDefBuilder_Build(b, &def);
+		if (!st)
+			st = ep_api->KernelRegistry_AddKernel(*reg, def, kernel_create, NULL);
+		if (def)
+			ep_api->ReleaseKernelDef(def);
+		if (b)
+			ep_api->ReleaseKernelDefBuilder(b);
+	}
+	return st;
+}
+
+static OrtStatus *ORT_API_CALL ep_get_kernel_registry(OrtEp *this_ptr,
+						      const OrtKernelRegistry **reg)
+{
+	*reg = ((struct acc_ep *)this_ptr)->kernels;
 	return NULL;
 }
 
@@ -305,8 +501,9 @@ static OrtStatus *io_names(const OrtNode *node, bool input, const char **names, 
 
 /*
  * The EPContext node standing for a fused node in a compiled model
- * (ep.context_enable=1): the fused node's name, inputs and outputs;
- * ep_cache_context is the op_info as text (op_format), embedded.
+ * (ep.context_enable=1): the fused node's name (ORT's EPContext writer
+ * finds it by that name), inputs and outputs; ep_cache_context is the
+ * op_info as text (op_format), embedded.
  */
 static OrtStatus *context_node(const OrtNode *fused, const struct op_info *op, OrtNode **out)
 {
@@ -350,9 +547,8 @@ static OrtStatus *compile_one(struct acc_ep *ep, const OrtGraph *graph, const Or
 {
 	const OrtNode *orig;
 	struct acc_node *node;
-	const char *name = "";
 	char why[256];
-	size_t n, id = 0;
+	size_t n;
 	OrtStatus *st;
 
 	st = ort->Graph_GetNumNodes(graph, &n);
@@ -365,30 +561,23 @@ static OrtStatus *compile_one(struct acc_ep *ep, const OrtGraph *graph, const Or
 	node = calloc(1, sizeof(*node));
 	if (!node)
 		return ep_status(ORT_FAIL, "Acceldev: out of memory");
-	if (op_check(orig, &node->op, why, sizeof(why)) != OP_CLAIM) {
+	if (op_check(orig, &node->run.op, why, sizeof(why)) != OP_CLAIM) {
 		free(node);
 		return ep_status(ORT_EP_FAIL, "Acceldev: node no longer supported: %s", why);
 	}
-	if (ep->cfg.context_enable && !node->op.from_context) {
-		st = context_node(fused, &node->op, ctx_node);
+	node_identity(orig, &node->run.op, &node->run);
+	if (ep->cfg.context_enable && !node->run.op.from_context) {
+		st = context_node(fused, &node->run.op, ctx_node);
 		if (st) {
 			free(node);
 			return st;
 		}
 	}
-	ort_ignore(ort->Node_GetName(orig, &name));
-	ort_ignore(ort->Node_GetId(orig, &id));
-	snprintf(node->name, sizeof(node->name), "%s", name);
-	/* unnamed nodes (ONNX's backend tests) must not share statistics */
-	if (*name)
-		snprintf(node->id, sizeof(node->id), "%s", name);
-	else
-		snprintf(node->id, sizeof(node->id), "<unnamed %s node %zu>", node->op.type, id);
 	node->base.ort_version_supported = ORT_API_VERSION;
 	node->base.CreateState = node_create_state;
 	node->base.Compute = node_compute;
 	node->base.ReleaseState = node_release_state;
-	node->ep = ep;
+	node->run.ep = ep;
 	*info = &node->base;
 	return NULL;
 }
@@ -426,6 +615,29 @@ static void ORT_API_CALL ep_release_infos(OrtEp *this_ptr, OrtNodeComputeInfo **
 	(void)this_ptr;
 	for (i = 0; i < n; i++)
 		free(infos[i]);
+}
+
+/*
+ * The allocator of the session's outputs of our nodes (the memory info
+ * every EP device carries): blocks of this EP's device's data buffers.
+ */
+static OrtStatus *ORT_API_CALL ep_create_allocator(OrtEp *this_ptr, const OrtMemoryInfo *mi,
+						   OrtAllocator **alloc)
+{
+	struct acc_ep *ep = (struct acc_ep *)this_ptr;
+	struct devmem *dm;
+
+	*alloc = NULL;
+	if (!mi)
+		return NULL;
+	dm = devmem_create(mi, ep->cfg.index, ep->cfg.node, ep->st.sim, !ep->cfg.device_memory);
+	if (!dm)
+		return ep_status(ORT_FAIL, "Acceldev: out of memory");
+	devmem_set_min_bytes(dm, ep->opened || ep->cfg.min_bytes_set ? ep->cfg.cost.min_bytes :
+			     UINT64_MAX);
+	ep->dm = dm;
+	*alloc = devmem_allocator(dm);
+	return NULL;
 }
 
 static OrtStatus *ORT_API_CALL ep_concurrent_run(OrtEp *this_ptr, bool *ok)
@@ -666,6 +878,8 @@ static OrtStatus *ORT_API_CALL f_get_supported(OrtEpFactory *this_ptr,
 		st = ep_api->CreateEpDevice(this_ptr, hw_of[i] ? hw_of[i] : f->hw[i], meta, NULL,
 					    &ep_devices[*count]);
 		ort->ReleaseKeyValuePairs(meta);
+		if (!st)
+			st = ep_api->EpDevice_AddAllocatorInfo(ep_devices[*count], f->mem);
 		if (st)
 			return st;
 		(*count)++;
@@ -758,6 +972,10 @@ static OrtStatus *read_config(const OrtSessionOptions *so, const char *idx,
 		return ep_status(ORT_INVALID_ARGUMENT,
 				 "Acceldev: ep.acceldev.latency_us, fill_mbps, copy_mbps and cpu_mbps "
 				 "must be positive numbers");
+	v = option(so, "ep.acceldev.device_memory", buf, sizeof(buf));
+	if (v && strcmp(v, "0") && strcmp(v, "1"))
+		return ep_status(ORT_INVALID_ARGUMENT, "Acceldev: ep.acceldev.device_memory must be 0 or 1");
+	cfg->device_memory = !v || !strcmp(v, "1");
 	v = option(so, "ep.context_enable", buf, sizeof(buf));
 	cfg->context_enable = v && !strcmp(v, "1");
 	return NULL;
@@ -792,6 +1010,14 @@ static OrtStatus *ORT_API_CALL f_create_ep(OrtEpFactory *this_ptr,
 		free(ep);
 		return st;
 	}
+	st = make_kernel_registry(&ep->kernels);
+	if (st) {
+		if (ep->kernels)
+			ep_api->ReleaseKernelRegistry(ep->kernels);
+		free(ep);
+		return st;
+	}
+	pthread_mutex_init(&ep->claims_lock, NULL);
 	ep->factory = f;
 	ep->logger = logger;
 	/* no context yet: GetCapability opens it when it claims a node */
@@ -802,6 +1028,8 @@ static OrtStatus *ORT_API_CALL f_create_ep(OrtEpFactory *this_ptr,
 	ep->base.Compile = ep_compile;
 	ep->base.ReleaseNodeComputeInfos = ep_release_infos;
 	ep->base.IsConcurrentRunSupported = ep_concurrent_run;
+	ep->base.CreateAllocator = ep_create_allocator;
+	ep->base.GetKernelRegistry = ep_get_kernel_registry;
 	if (ep->cfg.min_bytes_set)
 		ep_log(logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: EP instance on %s (min_bytes %" PRIu64 "%s)", ep->st.name,
@@ -821,6 +1049,14 @@ static void ORT_API_CALL f_release_ep(OrtEpFactory *this_ptr, OrtEp *e)
 	if (!ep)
 		return;
 	staging_fini(&ep->st);
+	while (ep->claims) {
+		struct claim *c = ep->claims;
+
+		ep->claims = c->next;
+		free(c);
+	}
+	pthread_mutex_destroy(&ep->claims_lock);
+	ep_api->ReleaseKernelRegistry(ep->kernels);
 	free(ep);
 }
 
@@ -836,22 +1072,34 @@ static OrtStatus *ORT_API_CALL f_validate(OrtEpFactory *this_ptr,
 	return NULL;
 }
 
+/*
+ * The environment's allocator for our memory info (shared by sessions,
+ * so bound to no device): host memory. A session's outputs come from
+ * the EP's own (ep_create_allocator).
+ */
 static OrtStatus *ORT_API_CALL f_create_allocator(OrtEpFactory *this_ptr,
 						  const OrtMemoryInfo *mi,
 						  const OrtKeyValuePairs *opts,
 						  OrtAllocator **alloc)
 {
+	struct devmem *dm;
+
 	(void)this_ptr;
-	(void)mi;
 	(void)opts;
-	*alloc = NULL;	/* inputs and outputs are in CPU memory */
+	*alloc = NULL;
+	if (!mi)
+		return NULL;
+	dm = devmem_create(mi, VIRTUAL_INDEX, ACD_NODE_CHARDEV, false, true);
+	if (!dm)
+		return ep_status(ORT_FAIL, "Acceldev: out of memory");
+	*alloc = devmem_allocator(dm);
 	return NULL;
 }
 
 static void ORT_API_CALL f_release_allocator(OrtEpFactory *this_ptr, OrtAllocator *a)
 {
 	(void)this_ptr;
-	(void)a;
+	devmem_release(a);
 }
 
 static OrtStatus *ORT_API_CALL f_create_data_transfer(OrtEpFactory *this_ptr,
@@ -931,8 +1179,20 @@ EXPORT OrtStatus *CreateEpFactories(const char *registered_name, const OrtApiBas
 	f->base.CreateSyncStreamForDevice = f_create_stream;
 	f->base.GetNumCustomOpDomains = f_num_domains;
 	f->base.GetCustomOpDomains = f_domains;
-	st = find_devices(f);
+	/*
+	 * The outputs' memory: the device's data buffers are host RAM the
+	 * CPU reads and writes, and ORT 1.30 inserts no copy for memory of
+	 * device type CPU (README.md, "Outputs in device memory"). One
+	 * object for every EP device: ORT wants the same memory info on all
+	 * the devices of one EP instance.
+	 */
+	st = ort->CreateMemoryInfo_V2("Acceldev", OrtMemoryInfoDeviceType_CPU, ACCELDEV_VENDOR_ID, 0,
+				      OrtDeviceMemoryType_DEFAULT, 64, OrtDeviceAllocator, &f->mem);
+	if (!st)
+		st = find_devices(f);
 	if (st) {
+		if (f->mem)
+			ort->ReleaseMemoryInfo(f->mem);
 		free(f);
 		return st;
 	}
@@ -949,6 +1209,7 @@ EXPORT OrtStatus *ReleaseEpFactory(OrtEpFactory *factory)
 
 	for (i = 0; i < f->ndev; i++)
 		ep_api->ReleaseHardwareDevice(f->hw[i]);
+	ort->ReleaseMemoryInfo(f->mem);
 	free(f);
 	return NULL;
 }

@@ -19,12 +19,7 @@
 
 #include <libacceldev.h>
 
-static size_t up4(size_t x) { return (x + 3) & ~(size_t)3; }
-static size_t down4(size_t x) { return x & ~(size_t)3; }
-static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
-static size_t max_sz(size_t a, size_t b) { return a > b ? a : b; }
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -327,6 +322,7 @@ static int round_finish(const struct fill_plan *plan, struct flight *f, void *ou
 		size_t ca = r->a + (size_t)k * STAGING_CHUNK;
 
 		memcpy((char *)out + ca, chunk_map(r->st, r->idx[k]), min_sz(STAGING_CHUNK, r->b - ca));
+		r->stats->copy_bytes += min_sz(STAGING_CHUNK, r->b - ca);
 	}
 	if (plan->has_base)
 		round_cpu_bytes(r, out, 0, plan->total, plan->base_word);
@@ -449,16 +445,23 @@ static double now_us(void)
  */
 #define COST_MARGIN 1.25
 
-void cost_min_bytes(struct cost_model *cm)
+/*
+ * margin * device(B) < cpu(B)  <=>
+ * B * (1/cpu - margin * per_byte) > margin * latency   (us, MB/s):
+ * the first such B, UINT64_MAX if none
+ */
+static uint64_t threshold(const struct cost_model *cm, double per_byte)
 {
-	/*
-	 * margin * device(B) < cpu(B)  <=>
-	 * B * (1/cpu - margin * (1/fill + 1/copy)) > margin * latency   (us, MB/s)
-	 */
-	double k = 1.0 / cm->cpu_mbps - COST_MARGIN * (1.0 / cm->fill_mbps + 1.0 / cm->copy_mbps);
+	double k = 1.0 / cm->cpu_mbps - COST_MARGIN * per_byte;
 	double b = k > 0 ? COST_MARGIN * cm->latency_us / k : INFINITY;
 
-	cm->min_bytes = b < 1e18 ? (uint64_t)floor(b) + 1 : UINT64_MAX;	/* the first B > b */
+	return b < 1e18 ? (uint64_t)floor(b) + 1 : UINT64_MAX;
+}
+
+void cost_min_bytes(struct cost_model *cm)
+{
+	cm->min_bytes = threshold(cm, 1.0 / cm->fill_mbps);
+	cm->min_bytes_staged = threshold(cm, 1.0 / cm->fill_mbps + 1.0 / cm->copy_mbps);
 }
 
 #define CAL_CHUNKS STAGING_PER_ROUND	/* the big FILL: one round, 16 MiB */
@@ -510,22 +513,20 @@ static double best(const double *v, size_t n)
 
 /*
  * Of CAL_TRIES: the median of a 4-byte FILL's round trip (the latency);
- * the median of the whole path for 16 MiB (fill_plan_execute: FILLs,
- * FENCEs, WAITs, copies), less the latency; the best of copying 16 MiB
- * out of the staging buffers and of the CPU filling 16 MiB of touched
- * memory. The FILL figure is what the path costs beyond the copy (at
- * least 1 us): measured alone, a FILL hid in the round trip's noise,
- * and a model of FILL and copy measured apart once took a device path
- * of 0.6 GB/s for 2.3 GB/s.
+ * the median of a 16 MiB FILL's round trip (FILLs into four buffers,
+ * FENCE, WAIT: the path of an output in device memory), less the
+ * latency; the best of copying 16 MiB out of the staging buffers and of
+ * the CPU filling 16 MiB of touched memory. A FILL figure at or below
+ * the latency's noise counts as 1 us.
  */
 int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t errlen)
 {
 	struct fill_stats stats = { 0 };
-	double lat[CAL_TRIES], path[CAL_TRIES], copy[CAL_TRIES], cpu[CAL_TRIES];
-	double l, path_us, copy_us;
 	struct fill_plan plan = { .total = CAL_BYTES, .has_base = true, .base_word = 0x3fc00000u };
+	double lat[CAL_TRIES], big[CAL_TRIES], copy[CAL_TRIES], cpu[CAL_TRIES];
 	unsigned int idx[CAL_CHUNKS], k;
 	uint8_t *mem;
+	double l;
 	int i, ret = -1;
 
 	mem = malloc(CAL_BYTES);
@@ -540,7 +541,8 @@ int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t 
 		double t1;
 
 		lat[i] = time_fill(st, idx, 4, err, errlen);
-		if (lat[i] < 0) {
+		big[i] = lat[i] < 0 ? -1 : time_fill(st, idx, CAL_BYTES, err, errlen);
+		if (big[i] < 0) {
 			staging_put(st, CAL_CHUNKS, idx);
 			goto out;
 		}
@@ -548,28 +550,19 @@ int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t 
 		for (k = 0; k < CAL_CHUNKS; k++)
 			memcpy(mem + (size_t)k * STAGING_CHUNK, chunk_map(st, idx[k]), STAGING_CHUNK);
 		copy[i] = now_us() - t1;
-	}
-	staging_put(st, CAL_CHUNKS, idx);
-	for (i = 0; i < CAL_TRIES; i++) {
-		double t1 = now_us();
-
-		if (fill_plan_execute(st, &plan, mem, &stats, err, errlen))
-			goto out;
-		path[i] = now_us() - t1;
 		t1 = now_us();
 		fill_plan_cpu(&plan, mem, &stats);
 		cpu[i] = now_us() - t1;
 	}
+	staging_put(st, CAL_CHUNKS, idx);
 	/* bytes per microsecond are MB/s */
 	l = median(lat, CAL_TRIES);
-	path_us = fmax(median(path, CAL_TRIES) - l, 1);
-	copy_us = fmax(best(copy, CAL_TRIES), 1);
 	if (!cm->latency_us)
 		cm->latency_us = l;
-	if (!cm->copy_mbps)
-		cm->copy_mbps = CAL_BYTES / copy_us;
 	if (!cm->fill_mbps)
-		cm->fill_mbps = CAL_BYTES / fmax(path_us - copy_us, 1);
+		cm->fill_mbps = CAL_BYTES / fmax(median(big, CAL_TRIES) - l, 1);
+	if (!cm->copy_mbps)
+		cm->copy_mbps = CAL_BYTES / fmax(best(copy, CAL_TRIES), 1);
 	if (!cm->cpu_mbps)
 		cm->cpu_mbps = CAL_BYTES / fmax(best(cpu, CAL_TRIES), 1);
 	cost_min_bytes(cm);

@@ -22,6 +22,14 @@
 
 #include <libacceldev.h>
 
+static inline size_t up4(size_t x) { return (x + 3) & ~(size_t)3; }
+static inline size_t down4(size_t x) { return x & ~(size_t)3; }
+static inline size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
+static inline size_t max_sz(size_t a, size_t b) { return a > b ? a : b; }
+
+/* a message into err (vsnprintf) */
+void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 struct fill_run {
 	size_t offset;
 	size_t len;
@@ -46,6 +54,8 @@ struct fill_stats {
 	unsigned long chunks;	/* staging buffer uses */
 	size_t cpu_bytes;	/* bytes written by the CPU (unaligned ones, or all) */
 	unsigned long reopens;	/* contexts reopened before this execution */
+	unsigned long direct;	/* 1: FILLs wrote the output itself (devmem.c) */
+	size_t copy_bytes;	/* bytes copied out of staging buffers */
 };
 
 
@@ -87,9 +97,11 @@ void staging_fini(struct staging *st);
 
 /*
  * The cost model: what producing B output bytes costs through the device
- * (latency + B / fill + B / copy: the FILLs, then the copy out of the
- * staging buffers) and on the CPU (B / cpu: what the CPU EP does).
- * min_bytes: the smallest B the device does faster, UINT64_MAX if none.
+ * (latency + B / fill: FILLs into the output, which is in device memory,
+ * devmem.c) and on the CPU (B / cpu: what the CPU EP does). min_bytes:
+ * the smallest B the device does faster, UINT64_MAX if none. An output
+ * that is not in device memory (devmem.h says when) goes through the
+ * staging buffers and costs B / copy more: min_bytes_staged.
  */
 struct cost_model {
 	double latency_us;	/* one RUN+FENCE->WAIT round trip (a 4-byte FILL) */
@@ -97,6 +109,7 @@ struct cost_model {
 	double copy_mbps;	/* copying out of a staging buffer */
 	double cpu_mbps;	/* the CPU filling memory with a 32-bit word */
 	uint64_t min_bytes;
+	uint64_t min_bytes_staged;
 };
 
 /*

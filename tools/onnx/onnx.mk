@@ -11,7 +11,7 @@ ONNX_SRC := $(TOOLS)/onnx
 EP_SO := $(O)/lib/libacceldev_ep.so
 ONNX_TOOL := $(O)/bin/acceldev-onnx
 ONNX_CPPFLAGS := -D_GNU_SOURCE -I$(ORT_INCLUDE) -I$(LIBDIR_SRC)/include -I$(ONNX_SRC) $(CPPFLAGS)
-EP_OBJS := $(addprefix $(O)/obj/onnx-,ep.o opcheck.o fillplan.o stats.o)
+EP_OBJS := $(addprefix $(O)/obj/onnx-,ep.o opcheck.o fillplan.o devmem.o stats.o)
 ONNX_HDRS := $(wildcard $(ONNX_SRC)/*.h) $(HDR)
 
 # examples/: loading the EP from C and from C++ (README.md); not installed

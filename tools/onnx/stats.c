@@ -52,6 +52,8 @@ void ep_stats_add(const char *node, const char *type, uint64_t ns,
 	n->s.cpu_bytes += fs->cpu_bytes;
 	n->s.cpu_runs += fs->fills == 0 && fs->cpu_bytes > 0;
 	n->s.reopens += fs->reopens;
+	n->s.direct_runs += fs->direct;
+	n->s.copy_bytes += fs->copy_bytes;
 out:
 	pthread_mutex_unlock(&stats_lock);
 }

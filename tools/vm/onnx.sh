@@ -269,6 +269,9 @@ main_onnx() {
 		T_SRC[$name]=$src
 		names+=("$name")
 	done
+	# tools/onnx/measure.sh: the README's measurements, only when named
+	install -m 0755 "$ONNX_DIR/measure.sh" "$testdir/onnx_measure"
+	T_SRC[onnx_measure]=$ONNX_DIR/measure.sh
 	if [ ${#OPT_ONLY[@]} -gt 0 ]; then
 		names=()
 		for name in "${OPT_ONLY[@]}"; do

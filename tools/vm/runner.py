@@ -693,9 +693,10 @@ def serve(a, interactive):
                     m = MARK_RE.search(text)
                     if live and a.quiet_boot and booted and not m:
                         # demo: the guest's own output, and kernel lines
-                        # only when they are the driver's or a report
+                        # only when they are a report (the rest, the
+                        # driver's too, stays in the console log)
                         k = KLINE_RE.match(text)
-                        if not k or "acceldev" in text or is_splat(k.group(1)):
+                        if not k or is_splat(k.group(1)):
                             sys.stdout.write(text + "\n")
                             sys.stdout.flush()
                     if not m:
@@ -830,7 +831,7 @@ def main():
     p.add_argument("--verbose", action="store_true")
     p.add_argument("--quiet-boot", action="store_true",
                    help="with --verbose: show nothing before the init, then only the guest's"
-                   " output and kernel lines about acceldev or reports")
+                   " output and kernel reports (splats)")
     p.add_argument("--details", action="store_true", help="print console excerpts of failures")
     p.add_argument("extra", nargs="*", help="extra QEMU arguments (after --)")
     a = p.parse_args()

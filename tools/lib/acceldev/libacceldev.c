@@ -53,6 +53,7 @@ struct acd_buffer {
 	int slot;
 	size_t size;
 	void *map;
+	bool fixed;		/* mapped at the caller's address (acd_buffer_create_at) */
 	struct acd_buffer *prev, *next;
 };
 
@@ -133,8 +134,8 @@ static int chardev_buffer_init(struct acd_ctx *ctx, struct acd_buffer *buf,
 		return fail(errno, "%s: CREATE_BUFFER (%s, %zu bytes)",
 			    ctx->path, name, size);
 	buf->slot = type == ACD_BUFFER_DATA ? (int)res.buffer_slot : -1;
-	buf->map = mmap(NULL, buf->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			buf->fd, 0);
+	buf->map = mmap(buf->map, buf->size, PROT_READ | PROT_WRITE,
+			MAP_SHARED | (buf->fixed ? MAP_FIXED : 0), buf->fd, 0);
 	if (buf->map == MAP_FAILED) {
 		err = errno;
 		close(buf->fd);
@@ -177,8 +178,9 @@ static int accel_buffer_init(struct acd_ctx *ctx, struct acd_buffer *buf,
 		return fail(err, "%s: BO_INFO of a %s buffer object",
 			    ctx->path, name);
 	}
-	buf->map = mmap(NULL, buf->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			ctx->fd, (off_t)info.mmap_offset);
+	buf->map = mmap(buf->map, buf->size, PROT_READ | PROT_WRITE,
+			MAP_SHARED | (buf->fixed ? MAP_FIXED : 0), ctx->fd,
+			(off_t)info.mmap_offset);
 	if (buf->map == MAP_FAILED) {
 		err = errno;
 		gem_close(ctx, c.handle);
@@ -211,19 +213,26 @@ static int buffer_init(struct acd_ctx *ctx, struct acd_buffer *buf,
 
 /*
  * Unmap first: the mapping holds a reference to a buffer object, and
- * its slot is free once the handle, the last one, is closed.
+ * its slot is free once the handle, the last one, is closed. A buffer
+ * mapped at the caller's address leaves an inaccessible reservation
+ * there, so that no other mapping can land inside the caller's range.
  */
 static void buffer_fini(struct acd_buffer *buf)
 {
-	munmap(buf->map, buf->size);
+	if (!buf->fixed ||
+	    mmap(buf->map, buf->size, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1,
+		 0) == MAP_FAILED)
+		munmap(buf->map, buf->size);
 	if (buf->fd >= 0)
 		close(buf->fd);
 	else if (buf->handle)
 		gem_close(buf->ctx, buf->handle);
 }
 
-struct acd_buffer *acd_buffer_create(struct acd_ctx *ctx,
-				     enum acd_buffer_type type, size_t size)
+static struct acd_buffer *buffer_create(struct acd_ctx *ctx,
+					enum acd_buffer_type type, size_t size,
+					void *addr)
 {
 	struct acd_buffer *buf = malloc(sizeof(*buf));
 
@@ -231,6 +240,8 @@ struct acd_buffer *acd_buffer_create(struct acd_ctx *ctx,
 		fail(ENOMEM, "%s: buffer", ctx->path);
 		return NULL;
 	}
+	buf->map = addr;
+	buf->fixed = addr != NULL;
 	if (buffer_init(ctx, buf, type, size)) {
 		int err = errno;
 
@@ -247,6 +258,23 @@ struct acd_buffer *acd_buffer_create(struct acd_ctx *ctx,
 		pthread_mutex_unlock(&ctx->list_lock);
 	}
 	return buf;
+}
+
+struct acd_buffer *acd_buffer_create(struct acd_ctx *ctx,
+				     enum acd_buffer_type type, size_t size)
+{
+	return buffer_create(ctx, type, size, NULL);
+}
+
+struct acd_buffer *acd_buffer_create_at(struct acd_ctx *ctx,
+					enum acd_buffer_type type, size_t size,
+					void *addr)
+{
+	if (!addr || ((uintptr_t)addr & (ACCELDEV_PAGE_SIZE - 1))) {
+		fail(EINVAL, "%s: buffer at %p", ctx->path, addr);
+		return NULL;
+	}
+	return buffer_create(ctx, type, size, addr);
 }
 
 void acd_buffer_destroy(struct acd_buffer *buf)

@@ -2,7 +2,9 @@
 # The EP on the accel node (ep.acceldev.node=accel): a 4 MiB + 4
 # ConstantOfShape and an Expand run on acceldev0's /dev/accel/accelM with
 # the expected data; the EP says it opened that node, and the function's
-# run counter grew (the accel node's SUBMITs are the same device's runs).
+# run counter grew (the accel node's SUBMITs are the same device's runs);
+# the output is in device memory there too (buffer objects mapped side
+# by side, acd_buffer_create_at).
 # node=chardev stays on /dev/acceldev0; node=bogus fails session creation
 # naming the option.
 : <<'VMTEST'
@@ -22,8 +24,10 @@ fi
 runs() { cat /sys/class/acceldev/acceldev0/runs_submitted; }
 
 a=$(runs)
-run_model cos_4m_plus_4 --device 0 --option node=accel --explain --acceldev cos
+run_model cos_4m_plus_4 --device 0 --option node=accel --explain --acceldev cos --bench --runs 2
 expect_in "context opened on $accel" "ep.acceldev.node=accel opens $accel"
+expect_in "per run 2.0 FILLs, 1.0 FENCEs, 0.0 chunks, 0.0 CPU bytes, 0.0 CPU-only runs, 1.0 outputs in device memory, 0 bytes copied" \
+	"the output in buffer objects of $accel, filled there"
 b=$(runs)
 [ "$b" -gt "$a" ]
 verdict $? "runs_submitted of acceldev0 $a -> $b"

@@ -3,7 +3,8 @@
 # are written and run; session options ep.acceldev.*; declined nodes
 # logged at INFO, not at ORT's default WARNING; the device context
 # opened only when a node is claimed; statistics of unnamed nodes kept
-# apart.
+# apart; node names in ORT's profiler (nodes run by the EP's kernels
+# keep their ONNX names; a compiled model's node is its EPContext node).
 : <<'VMTEST'
 // vmtest: timeout=120 host=sim
 VMTEST
@@ -16,7 +17,16 @@ rm -f ctx.onnx ctx2.onnx
 run_model cos_float --compile ctx.onnx --acceldev op:EPContext
 grep -q 'ep_cache_context' ctx.onnx && grep -q 'acceldev-op 1' ctx.onnx
 verdict $? "ctx.onnx holds an EPContext node of ours"
-run_model eye_int64_k3 --compile ctx2.onnx --acceldev op:EPContext
+run_model eye_int64_k3 --compile ctx2.onnx --acceldev op:EPContext --profile
+expect_in "profile: Acceldev_[0-9A-Za-z_]* (EPContext) on Acceldev" "the EPContext node, in the profiler, run by the EP"
+
+# ORT's profiler (enable_profiling): the nodes by their ONNX names
+run_model mixed_shape_cos_add --acceldev cos --cpu add --profile
+expect_in "profile: cos (ConstantOfShape) on Acceldev" "ConstantOfShape 'cos' under its name, on Acceldev"
+expect_in "profile: add (Add) on CPUExecutionProvider" "Add 'add' under its name, on the CPU EP"
+expect_not_in "profile: Acceldev_" "no node named by ORT's fusion"
+run_model mixed_expand_matmul --acceldev expand_rows --profile
+expect_in "profile: expand_rows (Expand) on Acceldev" "Expand 'expand_rows' under its name"
 
 # a declined node: silent at ORT's default level, its reason at INFO
 run_model cos_double_one --cpu cos

@@ -210,6 +210,27 @@ struct acd_buffer *acd_buffer_create(struct acd_ctx *ctx,
 				     enum acd_buffer_type type, size_t size);
 
 /**
+ * acd_buffer_create_at() - create a buffer and map it at a given address
+ * @ctx: context.
+ * @type: ACD_BUFFER_CODE or ACD_BUFFER_DATA.
+ * @size: as for acd_buffer_create().
+ * @addr: page-aligned address; the mapping replaces whatever the
+ *        caller had there (MAP_FIXED), normally part of a range it
+ *        reserved with mmap(PROT_NONE).
+ *
+ * As acd_buffer_create(), mapped at @addr, so that a caller can place
+ * several buffers side by side in one range. acd_buffer_destroy() leaves
+ * an inaccessible anonymous mapping (PROT_NONE) in its place rather than
+ * a hole; the caller unmaps its range.
+ *
+ * Return: the buffer, or NULL with errno as for acd_buffer_create(), or
+ * EINVAL for a NULL or unaligned @addr.
+ */
+struct acd_buffer *acd_buffer_create_at(struct acd_ctx *ctx,
+					enum acd_buffer_type type, size_t size,
+					void *addr);
+
+/**
  * acd_buffer_destroy() - unmap and close a buffer
  * @buf: buffer, or NULL.
  *
