@@ -44,10 +44,10 @@
  * injections there are absorbed (kvmalloc falls back to vmalloc; the
  * debug kernel's bookkeeping), each costing a whole 4 MiB call (about
  * 1 s on the debug kernel under TCG, several under load): they are
- * sampled, the first 16 points (the object's buffer and its three page
- * arrays, kmalloc and vmalloc) and 2 spread over the pages (the unwinding
- * of hundreds of pages); their last points (the GEM object, its mmap
- * offset, the handle) are those of the 4 KiB walks, which are whole.
+ * sampled, the first 16 points (the buffer and the start of its page
+ * arrays) and 2 spread over the pages (the unwinding of hundreds of
+ * pages); their last points (the GEM object, its mmap offset, the
+ * handle) are those of the 4 KiB walks, which are whole.
  *
  * Needs fail-nth and the failslab / fail_page_alloc attributes (the
  * bench's debug kernel), the accel node, the system dma-heap and udmabuf:
