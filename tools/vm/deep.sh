@@ -7,7 +7,8 @@
 #              data-race report with a frame in acceldev fails the test it
 #              falls in and kcsan/data-races; the rest are counted
 #   coverage/  the whole suite with a gcov-built module on the KCSAN kernel
-#              (KCSAN off at boot), lcov's line and branch report
+#              (KCSAN off at boot; its fault injection runs the fail-nth
+#              tests), lcov's line and branch report
 #   trinity/   Debian's trinity against the driver's nodes on the debug
 #              kernel, then a verified FILL on each function, rmmod,
 #              kmemleak

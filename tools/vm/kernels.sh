@@ -48,8 +48,8 @@ prepare_debian_kernel() {
 # The instrumented kernels' configurations: `make $DEBUG_KERNEL_BASE`, then
 # a flavour's fragments in order, then olddefconfig. All of them make the
 # cache key. "debug": lockdep, KASAN, kmemleak, UBSAN, fault injection (the
-# debug tier); "kcsan": the data-race detector, which excludes KASAN, and
-# gcov support (tools/vmtest --deep).
+# debug tier); "kcsan": the data-race detector, which excludes KASAN, gcov
+# support and fault injection (tools/vmtest --deep).
 DEBUG_KERNEL_BASE=allnoconfig
 DEBUG_KERNEL_FRAGMENTS=(debug-kernel-base.config debug-kernel.config)
 KCSAN_KERNEL_FRAGMENTS=(debug-kernel-base.config kcsan-kernel.config)

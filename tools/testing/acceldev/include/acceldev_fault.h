@@ -122,4 +122,131 @@ static inline bool acc_fault_disarm(void)
 	return acc_fault_left == 0;
 }
 
+/*
+ * Walking one operation's injection points (acc_fault_walk()). @op makes
+ * the call once with its @n-th allocation failing (acc_fault_arm(n), the
+ * call, acc_fault_disarm()), judges the result with acc_fault_judge() and
+ * returns whether the failure was injected. @ctx, @aux, @dev are the
+ * operation's own. A walk with @head set is sampled: the first @head
+ * points, then @middle more spread up to 15/16 of the operation's count,
+ * and it stops there.
+ */
+#define ACC_FAULT_PROBE_N (1u << 30)
+#define ACC_FAULT_MAX_POINTS 100000u
+
+struct acc_fault_walk {
+	const char *name;
+	bool (*op)(struct acc_fault_walk *w, unsigned int n);
+	unsigned int head, middle;
+	int ctx, aux, dev;
+	unsigned int points, failed, absorbed, calls;
+};
+
+/* (operation, injection point) pairs walked so far. */
+static unsigned long acc_fault_pairs;
+
+/*
+ * Judge one call made with the n-th allocation failing: @ret -1 with
+ * @err, or success. @ok_err is the errno a failure may have (0: none).
+ */
+static inline void acc_fault_judge(struct acc_fault_walk *w, unsigned int n,
+				   bool injected, long ret, int err,
+				   int ok_err)
+{
+	w->calls++;
+	if (ret != -1) {
+		if (injected)
+			w->absorbed++;
+		return;
+	}
+	CHECK_MSG(injected, "%s: failed with %s although no allocation was "
+		  "made to fail (fail-nth %u, %u left)", w->name,
+		  acc_errname(err), n, acc_fault_left);
+	CHECK_MSG(ok_err && err == ok_err, "%s: allocation %u made to fail: "
+		  "%s, expected %s", w->name, n, acc_errname(err),
+		  ok_err ? acc_errname(ok_err) : "success");
+	w->failed++;
+}
+
+/* The number of allocations the operation makes when none fails. */
+static inline unsigned int acc_fault_count_points(struct acc_fault_walk *w)
+{
+	unsigned int calls = w->calls;
+
+	CHECK_MSG(!w->op(w, ACC_FAULT_PROBE_N), "%s: %u allocations?",
+		  w->name, ACC_FAULT_PROBE_N);
+	w->calls = calls;
+	return ACC_FAULT_PROBE_N - acc_fault_left;
+}
+
+/*
+ * n = 1, 2, ... until a call completes without reaching its n-th
+ * allocation (or, sampled, until the last sample); prints the figures.
+ */
+static inline void acc_fault_walk(struct acc_fault_walk *w)
+{
+	unsigned int n = 1, total = 0, step = 0, middle = 0;
+	double t0 = acc_now();
+
+	if (w->head) {
+		total = acc_fault_count_points(w);
+		CHECK_MSG(total > 2 * w->head, "%s: only %u allocations",
+			  w->name, total);
+		step = (total - total / 16 - w->head) / w->middle;
+	}
+	for (;;) {
+		if (!w->op(w, n))
+			break;
+		w->points++;
+		CHECK_MSG(n < ACC_FAULT_MAX_POINTS, "%s: still failing at "
+			  "n=%u", w->name, n);
+		if (w->head && n >= w->head && ++middle > w->middle)
+			break;
+		n += w->head && n >= w->head ? step : 1;
+	}
+	acc_fault_pairs += w->points;
+	if (w->head)
+		printf("%-30s %4u points of %u injected, %u ENOMEM, %u "
+		       "absorbed, %.1f s\n", w->name, w->points, total,
+		       w->failed, w->absorbed, acc_now() - t0);
+	else
+		printf("%-30s %4u points, %u ENOMEM, %u absorbed, %.1f s\n",
+		       w->name, w->points, w->failed, w->absorbed,
+		       acc_now() - t0);
+	fflush(stdout);
+}
+
+/*
+ * An operation: mmap of @len bytes of @fd at @offset (shared, read and
+ * write), then a write and a read of its first word, with the n-th
+ * allocation failing. ENOMEM, or the word reads back and the last one
+ * reads 0. Return: whether the failure was injected.
+ */
+static inline bool acc_fault_mmap_touch(struct acc_fault_walk *w,
+					unsigned int n, int fd, off_t offset,
+					size_t len)
+{
+	uint32_t v = 0x5eed0000u + n, got = 0;
+	volatile uint32_t *p;
+	bool inj;
+	int err;
+
+	acc_fault_arm(n);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
+	err = errno;
+	if (p != MAP_FAILED) {
+		p[0] = v;
+		got = p[0];
+	}
+	inj = acc_fault_disarm();
+	acc_fault_judge(w, n, inj, p == MAP_FAILED ? -1 : 0, err, ENOMEM);
+	if (p != MAP_FAILED) {
+		CHECK_MSG(got == v, "%s: n=%u: read back %#x, wrote %#x",
+			  w->name, n, got, v);
+		CHECK(p[len / 4 - 1] == 0);
+		CHECK(munmap((void *)p, len) == 0);
+	}
+	return inj;
+}
+
 #endif /* ACCELDEV_FAULT_H */

@@ -54,47 +54,8 @@
 #define SMALL 4096
 #define HEAD 32
 #define MIDDLE 8
-#define PROBE_N (1u << 30)
-#define MAX_POINTS 100000u
 
-static unsigned long pairs;
-
-struct walk;
-typedef bool (*op_fn)(struct walk *w, unsigned int n);
-
-struct walk {
-	const char *name;
-	op_fn op;
-	int ctx;		/* a context the operation may use */
-	int aux;		/* and a buffer fd */
-	int dev;
-	bool sampled;
-	unsigned int points, failed, absorbed, calls;
-};
-
-/*
- * Judge one call made with the n-th allocation failing: @ret -1 with
- * @err, or success. @ok_err is the errno a failure may have (0: none).
- */
-static void judge(struct walk *w, unsigned int n, bool injected, long ret,
-		  int err, int ok_err)
-{
-	w->calls++;
-	if (ret != -1) {
-		if (injected)
-			w->absorbed++;
-		return;
-	}
-	CHECK_MSG(injected, "%s: failed with %s although no allocation was "
-		  "made to fail (fail-nth %u, %u left)", w->name,
-		  acc_errname(err), n, acc_fault_left);
-	CHECK_MSG(ok_err && err == ok_err, "%s: allocation %u made to fail: "
-		  "%s, expected %s", w->name, n, acc_errname(err),
-		  ok_err ? acc_errname(ok_err) : "success");
-	w->failed++;
-}
-
-static bool op_open(struct walk *w, unsigned int n)
+static bool op_open(struct acc_fault_walk *w, unsigned int n)
 {
 	int low = acc_lowest_free_fd(), fd, err;
 	bool inj;
@@ -103,7 +64,7 @@ static bool op_open(struct walk *w, unsigned int n)
 	fd = acc_try_open(w->dev);
 	err = errno;
 	inj = acc_fault_disarm();
-	judge(w, n, inj, fd, err, ENOMEM);
+	acc_fault_judge(w, n, inj, fd, err, ENOMEM);
 	if (fd >= 0)
 		CHECK(close(fd) == 0);
 	CHECK_MSG(acc_lowest_free_fd() == low, "%s: fd left behind (n=%u)",
@@ -111,7 +72,8 @@ static bool op_open(struct walk *w, unsigned int n)
 	return inj;
 }
 
-static bool op_create(struct walk *w, unsigned int n, int size, int type)
+static bool op_create(struct acc_fault_walk *w, unsigned int n, int size,
+		      int type)
 {
 	int low = acc_lowest_free_fd(), fd, err;
 	uint32_t slot = ~0u;
@@ -121,7 +83,7 @@ static bool op_create(struct walk *w, unsigned int n, int size, int type)
 	fd = acc_try_create_buffer(w->ctx, size, type, &slot);
 	err = errno;
 	inj = acc_fault_disarm();
-	judge(w, n, inj, fd, err, ENOMEM);
+	acc_fault_judge(w, n, inj, fd, err, ENOMEM);
 	if (fd >= 0) {
 		if (type == BUFFER_TYPE_DATA)
 			CHECK_MSG(slot < ACCELDEV_NUM_BUFFERS, "%s: n=%u: slot "
@@ -133,54 +95,34 @@ static bool op_create(struct walk *w, unsigned int n, int size, int type)
 	return inj;
 }
 
-static bool op_code_small(struct walk *w, unsigned int n)
+static bool op_code_small(struct acc_fault_walk *w, unsigned int n)
 {
 	return op_create(w, n, SMALL, BUFFER_TYPE_CODE);
 }
 
-static bool op_data_small(struct walk *w, unsigned int n)
+static bool op_data_small(struct acc_fault_walk *w, unsigned int n)
 {
 	return op_create(w, n, SMALL, BUFFER_TYPE_DATA);
 }
 
-static bool op_code_big(struct walk *w, unsigned int n)
+static bool op_code_big(struct acc_fault_walk *w, unsigned int n)
 {
 	return op_create(w, n, BIG, BUFFER_TYPE_CODE);
 }
 
-static bool op_data_big(struct walk *w, unsigned int n)
+static bool op_data_big(struct acc_fault_walk *w, unsigned int n)
 {
 	return op_create(w, n, BIG, BUFFER_TYPE_DATA);
 }
 
 /* mmap of the 4 MiB buffer w->aux, then a write and a read of page 0. */
-static bool op_mmap_touch(struct walk *w, unsigned int n)
+static bool op_mmap_touch(struct acc_fault_walk *w, unsigned int n)
 {
-	volatile uint32_t *p;
-	uint32_t v = 0x5eed0000u + n, got = 0;
-	int err;
-	bool inj;
-
-	acc_fault_arm(n);
-	p = mmap(NULL, BIG, PROT_READ | PROT_WRITE, MAP_SHARED, w->aux, 0);
-	err = errno;
-	if (p != MAP_FAILED) {
-		p[0] = v;
-		got = p[0];
-	}
-	inj = acc_fault_disarm();
-	judge(w, n, inj, p == MAP_FAILED ? -1 : 0, err, ENOMEM);
-	if (p != MAP_FAILED) {
-		CHECK_MSG(got == v, "%s: n=%u: read back %#x, wrote %#x",
-			  w->name, n, got, v);
-		CHECK(p[BIG / 4 - 1] == 0);
-		CHECK(munmap((void *)p, BIG) == 0);
-	}
-	return inj;
+	return acc_fault_mmap_touch(w, n, w->aux, 0, BIG);
 }
 
 /* A page whose entry was zapped: the fault handler maps it again. */
-static bool op_touch_zapped(struct walk *w, unsigned int n)
+static bool op_touch_zapped(struct acc_fault_walk *w, unsigned int n)
 {
 	volatile uint32_t *p = acc_map(w->aux, 2 * SMALL);
 	uint32_t v = 0x2a900000u + n, got;
@@ -201,7 +143,7 @@ static bool op_touch_zapped(struct walk *w, unsigned int n)
 }
 
 /* RUN of one NOP (code buffer w->aux at 0). */
-static bool op_run(struct walk *w, unsigned int n)
+static bool op_run(struct acc_fault_walk *w, unsigned int n)
 {
 	int ret, err;
 	bool inj;
@@ -210,12 +152,12 @@ static bool op_run(struct walk *w, unsigned int n)
 	ret = acc_try_run(w->ctx, w->aux, 0, ACC_CMD_BYTES);
 	err = errno;
 	inj = acc_fault_disarm();
-	judge(w, n, inj, ret, err, ENOMEM);
+	acc_fault_judge(w, n, inj, ret, err, ENOMEM);
 	return inj;
 }
 
 /* WAIT for the fence of a RUN submitted behind the backlog. */
-static bool op_wait(struct walk *w, unsigned int n)
+static bool op_wait(struct acc_fault_walk *w, unsigned int n)
 {
 	int ret, err;
 	bool inj;
@@ -225,13 +167,13 @@ static bool op_wait(struct walk *w, unsigned int n)
 	ret = acc_try_wait(w->ctx, (uint32_t)w->dev);
 	err = errno;
 	inj = acc_fault_disarm();
-	judge(w, n, inj, ret, err, 0);
+	acc_fault_judge(w, n, inj, ret, err, 0);
 	w->dev++;	/* the next fence number */
 	return inj;
 }
 
 /* close of a DATA buffer of w->ctx, mapped and unmapped before. */
-static bool op_close_buffer(struct walk *w, unsigned int n)
+static bool op_close_buffer(struct acc_fault_walk *w, unsigned int n)
 {
 	int fd = acc_create_buffer(w->ctx, SMALL, BUFFER_TYPE_DATA, NULL);
 	int ret, err;
@@ -242,7 +184,7 @@ static bool op_close_buffer(struct walk *w, unsigned int n)
 	ret = close(fd);
 	err = errno;
 	inj = acc_fault_disarm();
-	judge(w, n, inj, ret, err, 0);
+	acc_fault_judge(w, n, inj, ret, err, 0);
 	return inj;
 }
 
@@ -250,7 +192,7 @@ static bool op_close_buffer(struct walk *w, unsigned int n)
  * close of a fresh context with a code and a data buffer (which outlive
  * it) and a finished FILL + FENCE.
  */
-static bool op_close_context(struct walk *w, unsigned int n)
+static bool op_close_context(struct acc_fault_walk *w, unsigned int n)
 {
 	int ctx = acc_open(w->dev), code, data, ret, err;
 	uint32_t slot, *c;
@@ -267,59 +209,10 @@ static bool op_close_context(struct walk *w, unsigned int n)
 	ret = close(ctx);
 	err = errno;
 	inj = acc_fault_disarm();
-	judge(w, n, inj, ret, err, 0);
+	acc_fault_judge(w, n, inj, ret, err, 0);
 	CHECK(close(code) == 0);
 	CHECK(close(data) == 0);
 	return inj;
-}
-
-/* The number of allocations the operation makes when none fails. */
-static unsigned int count_points(struct walk *w)
-{
-	unsigned int calls = w->calls;
-
-	CHECK_MSG(!w->op(w, PROBE_N), "%s: %u allocations?", w->name,
-		  PROBE_N);
-	w->calls = calls;
-	return PROBE_N - acc_fault_left;
-}
-
-/*
- * Walk the operation's injection points: n = 1, 2, ... until a call
- * completes without reaching its n-th allocation. Sampled: the first
- * HEAD, then MIDDLE more spread up to 15/16 of the count, and stop.
- */
-static void walk(struct walk *w)
-{
-	unsigned int n = 1, total = 0, step = 0, middle = 0;
-	double t0 = acc_now();
-
-	if (w->sampled) {
-		total = count_points(w);
-		CHECK_MSG(total > 2 * HEAD, "%s: only %u allocations", w->name,
-			  total);
-		step = (total - total / 16 - HEAD) / MIDDLE;
-	}
-	for (;;) {
-		if (!w->op(w, n))
-			break;
-		w->points++;
-		CHECK_MSG(n < MAX_POINTS, "%s: still failing at n=%u", w->name,
-			  n);
-		if (w->sampled && n >= HEAD && ++middle > MIDDLE)
-			break;
-		n += w->sampled && n >= HEAD ? step : 1;
-	}
-	pairs += w->points;
-	if (w->sampled)
-		printf("%-28s %4u points of %u injected, %u ENOMEM, %u "
-		       "absorbed, %.1f s\n", w->name, w->points, total,
-		       w->failed, w->absorbed, acc_now() - t0);
-	else
-		printf("%-28s %4u points, %u ENOMEM, %u absorbed, %.1f s\n",
-		       w->name, w->points, w->failed, w->absorbed,
-		       acc_now() - t0);
-	fflush(stdout);
 }
 
 /* 16 DATA buffers on @ctx, distinct slots: none leaked by the walk. */
@@ -358,14 +251,14 @@ static void check_runs_done(int ctx, uint32_t fence)
 
 int main(void)
 {
-	struct walk w[] = {
+	struct acc_fault_walk w[] = {
 		{ .name = "open",			.op = op_open },
 		{ .name = "CREATE_BUFFER code 4K",	.op = op_code_small },
 		{ .name = "CREATE_BUFFER data 4K",	.op = op_data_small },
 		{ .name = "CREATE_BUFFER code 4M",	.op = op_code_big,
-		  .sampled = true },
+		  .head = HEAD, .middle = MIDDLE },
 		{ .name = "CREATE_BUFFER data 4M",	.op = op_data_big,
-		  .sampled = true },
+		  .head = HEAD, .middle = MIDDLE },
 		{ .name = "mmap 4M + first touch",	.op = op_mmap_touch },
 		{ .name = "touch of a zapped page",	.op = op_touch_zapped },
 		{ .name = "RUN, idle device",		.op = op_run },
@@ -397,7 +290,7 @@ int main(void)
 
 	for (int i = 0; i < nw; i++) {
 #ifdef FAULT_INJECT_NO_BIG
-		if (w[i].sampled)
+		if (w[i].head)
 			continue;
 #endif
 		if (w[i].dev == 1) {
@@ -416,7 +309,7 @@ int main(void)
 		}
 		if (w[i].op == op_wait)
 			w[i].dev = 1;	/* fence numbers from 1 */
-		walk(&w[i]);
+		acc_fault_walk(&w[i]);
 		if (w[i].op == op_wait)
 			fence1 = (uint32_t)w[i].dev;
 	}
@@ -450,6 +343,7 @@ int main(void)
 	for (int i = 0; i < nw; i++)
 		walked += w[i].calls > 0;
 	printf("fault_inject_alloc: %d operations, %lu (operation, injection "
-	       "point) pairs, %.1f s\n", walked, pairs, acc_now() - t0);
+	       "point) pairs, %.1f s\n", walked, acc_fault_pairs,
+	       acc_now() - t0);
 	return 0;
 }
