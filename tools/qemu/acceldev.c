@@ -364,15 +364,7 @@ static bool acceldev_dma_rw(AcceldevJob *job, uint64_t addr, void *buf,
     MemTxResult res;
 
     qemu_mutex_lock(&s->lock);
-    /*
-     * With Bus Master Enable clear the transfer fails, as in QEMU's bus-
-     * master address space, but without that failing path, which waits
-     * for the BQL: a config write clearing the bit holds it while it
-     * waits for this command (acceldev_master_off()), and takes s->lock
-     * after changing the bit.
-     */
-    if (s->stopping || s->generation != job->generation ||
-        !(pci_get_word(s->pdev.config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
+    if (s->stopping || s->generation != job->generation) {
         qemu_mutex_unlock(&s->lock);
         return false;
     }
