@@ -10,7 +10,7 @@
  * checks, through vmtest-monitor, that each device is executing a RUN
  * when it powers the guest off.
  */
-// vmtest: timeout=60 tiers=debian,debug after-poweroff=devices-stopped
+// vmtest: timeout=60 tiers=debian after-poweroff=devices-stopped
 #include <sys/reboot.h>
 
 #include "acceldev_knobs.h"
