@@ -150,28 +150,29 @@ static const char *ORT_API_CALL ep_get_name(const OrtEp *this_ptr)
 /*
  * A node op_check() claims: does the cost model give it to the device?
  * Only an output shape known now can be judged here; others are judged
- * at Compute (node_compute).
+ * at Compute (run_node).
  */
 static bool worth_it(const struct acc_ep *ep, const struct op_info *op, char *why,
 		     size_t len)
 {
 	const struct cost_model *cm = &ep->cfg.cost;
+	uint64_t bytes = (uint64_t)op->out_bytes, runs = op->out_runs < 0 ? 0 : op->out_runs;
 
 	if (cm->min_bytes == UINT64_MAX) {
 		snprintf(why, len, "the device is never faster than the CPU (%s)",
 			 ep->cfg.min_bytes_set ? "min_bytes" : "cost model");
 		return false;
 	}
-	if (op->out_bytes < 0 || (uint64_t)op->out_bytes >= cm->min_bytes)
+	if (op->out_bytes < 0 || (ep->cfg.min_bytes_set ? bytes >= cm->min_bytes :
+				  cost_device_wins(cm, bytes, runs, false)))
 		return true;
 	if (ep->cfg.min_bytes_set)
-		snprintf(why, len, "%" PRId64 " output bytes, fewer than min_bytes %" PRIu64,
-			 op->out_bytes, cm->min_bytes);
+		snprintf(why, len, "%" PRIu64 " output bytes, fewer than min_bytes %" PRIu64,
+			 bytes, cm->min_bytes);
 	else
-		snprintf(why, len, "%" PRId64 " output bytes: %.0f us on the device, %.0f us on "
-			 "the CPU (cost model)", op->out_bytes,
-			 cm->latency_us + op->out_bytes / cm->fill_mbps,
-			 op->out_bytes / cm->cpu_mbps);
+		snprintf(why, len, "%" PRIu64 " output bytes in %" PRIu64 " more FILL(s): %.0f us "
+			 "on the device, %.0f us on the CPU (cost model)", bytes, runs,
+			 cost_device_us(cm, bytes, runs, false), bytes / cm->cpu_mbps);
 	return false;
 }
 
@@ -187,8 +188,8 @@ static int ep_ready(struct acc_ep *ep)
 
 	if (ep->opened)
 		return 0;
-	if (!ep->cfg.min_bytes_set && cm->latency_us && cm->fill_mbps && cm->copy_mbps &&
-	    cm->cpu_mbps)
+	if (!ep->cfg.min_bytes_set && cm->latency_us && cm->fill_mbps && cm->cmd_us &&
+	    cm->copy_mbps && cm->cpu_mbps)
 		cost_min_bytes(cm);	/* all given: nothing to measure */
 	if (staging_open(&ep->st, err, sizeof(err)) ||
 	    (!ep->cfg.min_bytes_set && !cm->min_bytes &&
@@ -211,15 +212,17 @@ static int ep_ready(struct acc_ep *ep)
 		snprintf(staged, sizeof(staged), "%" PRIu64 " bytes", cm->min_bytes_staged);
 	if (cm->min_bytes == UINT64_MAX)
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
-		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s, copy %.0f MB/s, "
-		       "CPU %.0f MB/s: the device is never faster", ep->st.name, cm->latency_us,
-		       cm->fill_mbps, cm->copy_mbps, cm->cpu_mbps);
+		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s + %.1f us per "
+		       "command, copy %.0f MB/s, CPU %.0f MB/s: the device is never faster",
+		       ep->st.name, cm->latency_us, cm->fill_mbps, cm->cmd_us, cm->copy_mbps,
+		       cm->cpu_mbps);
 	else
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
-		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s, copy %.0f MB/s, "
-		       "CPU %.0f MB/s: outputs of %" PRIu64 " bytes or more go to the device (outside "
-		       "device memory: %s)", ep->st.name, cm->latency_us, cm->fill_mbps,
-		       cm->copy_mbps, cm->cpu_mbps, cm->min_bytes, staged);
+		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s + %.1f us per "
+		       "command, copy %.0f MB/s, CPU %.0f MB/s: outputs of %" PRIu64 " bytes or more "
+		       "in one FILL go to the device (outside device memory: %s)", ep->st.name,
+		       cm->latency_us, cm->fill_mbps, cm->cmd_us, cm->copy_mbps, cm->cpu_mbps,
+		       cm->min_bytes, staged);
 	return 0;
 }
 
@@ -318,8 +321,9 @@ static OrtStatus *run_node(const struct node_run *node, OrtKernelContext *kctx)
 		return st;
 	/* in device memory (devmem.c): FILL writes it; else through staging buffers */
 	blk = devmem_find(out, p.plan.total, &delta);
-	if (p.plan.total < (blk ? ep->cfg.cost.min_bytes : ep->cfg.cost.min_bytes_staged)) {
-		/* a shape known only now, too small for the device */
+	if (ep->cfg.min_bytes_set ? p.plan.total < ep->cfg.cost.min_bytes :
+	    !cost_device_wins(&ep->cfg.cost, p.plan.total, fill_plan_runs(&p.plan), !blk)) {
+		/* a shape known only now, too small (or too many runs) for the device */
 		fill_plan_cpu(&p.plan, out, &stats);
 	} else if (blk ? devmem_fill(blk, delta, &p.plan, out, &stats, err, sizeof(err)) :
 		   fill_plan_execute(&ep->st, &p.plan, out, &stats, err, sizeof(err))) {
@@ -967,11 +971,12 @@ static OrtStatus *read_config(const OrtSessionOptions *so, const char *idx,
 				 "Acceldev: ep.acceldev.min_bytes must be a number of bytes");
 	if (option_positive(so, "ep.acceldev.latency_us", &cfg->cost.latency_us) ||
 	    option_positive(so, "ep.acceldev.fill_mbps", &cfg->cost.fill_mbps) ||
+	    option_positive(so, "ep.acceldev.cmd_us", &cfg->cost.cmd_us) ||
 	    option_positive(so, "ep.acceldev.copy_mbps", &cfg->cost.copy_mbps) ||
 	    option_positive(so, "ep.acceldev.cpu_mbps", &cfg->cost.cpu_mbps))
 		return ep_status(ORT_INVALID_ARGUMENT,
-				 "Acceldev: ep.acceldev.latency_us, fill_mbps, copy_mbps and cpu_mbps "
-				 "must be positive numbers");
+				 "Acceldev: ep.acceldev.latency_us, fill_mbps, cmd_us, copy_mbps and "
+				 "cpu_mbps must be positive numbers");
 	v = option(so, "ep.acceldev.device_memory", buf, sizeof(buf));
 	if (v && strcmp(v, "0") && strcmp(v, "1"))
 		return ep_status(ORT_INVALID_ARGUMENT, "Acceldev: ep.acceldev.device_memory must be 0 or 1");

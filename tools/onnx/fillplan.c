@@ -464,22 +464,45 @@ void cost_min_bytes(struct cost_model *cm)
 	cm->min_bytes_staged = threshold(cm, 1.0 / cm->fill_mbps + 1.0 / cm->copy_mbps);
 }
 
+double cost_device_us(const struct cost_model *cm, uint64_t bytes, uint64_t runs, bool staged)
+{
+	double per_byte = 1.0 / cm->fill_mbps + (staged ? 1.0 / cm->copy_mbps : 0);
+
+	return cm->latency_us + (double)bytes * per_byte + (double)runs * cm->cmd_us;
+}
+
+bool cost_device_wins(const struct cost_model *cm, uint64_t bytes, uint64_t runs, bool staged)
+{
+	if (bytes < (staged ? cm->min_bytes_staged : cm->min_bytes))
+		return false;	/* also when runs cost nothing */
+	return COST_MARGIN * cost_device_us(cm, bytes, runs, staged) < (double)bytes / cm->cpu_mbps;
+}
+
 #define CAL_CHUNKS STAGING_PER_ROUND	/* the big FILL: one round, 16 MiB */
 #define CAL_BYTES ((size_t)CAL_CHUNKS * STAGING_CHUNK)
 #define CAL_TRIES 5
 
-/* microseconds of FILLs of bytes over the buffers idx, FENCE and WAIT */
-static double time_fill(struct staging *st, const unsigned int *idx, size_t bytes, char *err,
-			size_t errlen)
+#define CAL_RUNS 256		/* the FILL commands: 4-byte runs spread over 16 MiB */
+
+/*
+ * microseconds of FILLs over the buffers idx, FENCE and WAIT: of bytes
+ * from the start, or (runs) of CAL_RUNS 4-byte runs spread over CAL_BYTES
+ */
+static double time_fill(struct staging *st, const unsigned int *idx, size_t bytes, bool runs,
+			char *err, size_t errlen)
 {
 	struct fill_stats stats = { 0 };
-	struct round r = { .st = st, .idx = idx, .a = 0, .b = bytes, .stats = &stats,
-			   .err = err, .errlen = errlen };
+	struct round r = { .st = st, .idx = idx, .a = 0, .b = runs ? CAL_BYTES : bytes,
+			   .stats = &stats, .err = err, .errlen = errlen };
 	acd_fence_t fence = 0;
 	double t0 = now_us();
+	size_t i, o;
 
-	if (round_fill(&r, 0, bytes, 0x3fc00000u))
-		return -1;
+	for (i = 0; i < (runs ? CAL_RUNS : 1); i++) {
+		o = runs ? i * (CAL_BYTES / CAL_RUNS) : 0;
+		if (round_fill(&r, o, runs ? o + 4 : bytes, 0x3fc00000u))
+			return -1;
+	}
 	if (!st->sim && (acd_fence(st->ctx, &fence) || acd_wait(st->ctx, fence))) {
 		note_failure(st, errno);
 		set_err(err, errlen, "FENCE/WAIT on %s failed: %s", st->name, acd_error());
@@ -515,15 +538,16 @@ static double best(const double *v, size_t n)
  * Of CAL_TRIES: the median of a 4-byte FILL's round trip (the latency);
  * the median of a 16 MiB FILL's round trip (FILLs into four buffers,
  * FENCE, WAIT: the path of an output in device memory), less the
- * latency; the best of copying 16 MiB out of the staging buffers and of
- * the CPU filling 16 MiB of touched memory. A FILL figure at or below
- * the latency's noise counts as 1 us.
+ * latency; the median of CAL_RUNS 4-byte FILLs' round trip, less the
+ * latency, per FILL after the first; the best of copying 16 MiB out of
+ * the staging buffers and of the CPU filling 16 MiB of touched memory. A
+ * FILL figure at or below the latency's noise counts as 1 us.
  */
 int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t errlen)
 {
 	struct fill_stats stats = { 0 };
 	struct fill_plan plan = { .total = CAL_BYTES, .has_base = true, .base_word = 0x3fc00000u };
-	double lat[CAL_TRIES], big[CAL_TRIES], copy[CAL_TRIES], cpu[CAL_TRIES];
+	double lat[CAL_TRIES], big[CAL_TRIES], runs[CAL_TRIES], copy[CAL_TRIES], cpu[CAL_TRIES];
 	unsigned int idx[CAL_CHUNKS], k;
 	uint8_t *mem;
 	double l;
@@ -540,9 +564,10 @@ int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t 
 	for (i = 0; i < CAL_TRIES; i++) {
 		double t1;
 
-		lat[i] = time_fill(st, idx, 4, err, errlen);
-		big[i] = lat[i] < 0 ? -1 : time_fill(st, idx, CAL_BYTES, err, errlen);
-		if (big[i] < 0) {
+		lat[i] = time_fill(st, idx, 4, false, err, errlen);
+		big[i] = lat[i] < 0 ? -1 : time_fill(st, idx, CAL_BYTES, false, err, errlen);
+		runs[i] = big[i] < 0 ? -1 : time_fill(st, idx, 0, true, err, errlen);
+		if (runs[i] < 0) {
 			staging_put(st, CAL_CHUNKS, idx);
 			goto out;
 		}
@@ -561,6 +586,8 @@ int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t 
 		cm->latency_us = l;
 	if (!cm->fill_mbps)
 		cm->fill_mbps = CAL_BYTES / fmax(median(big, CAL_TRIES) - l, 1);
+	if (!cm->cmd_us)
+		cm->cmd_us = fmax(median(runs, CAL_TRIES) - l, 1) / (CAL_RUNS - 1);
 	if (!cm->copy_mbps)
 		cm->copy_mbps = CAL_BYTES / fmax(best(copy, CAL_TRIES), 1);
 	if (!cm->cpu_mbps)

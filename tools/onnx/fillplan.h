@@ -47,6 +47,12 @@ struct fill_plan {
 	size_t stride;		/* for get_run: e.g. bytes per run */
 };
 
+/* The runs of a plan beyond its bulk (the base word, else its first run). */
+static inline size_t fill_plan_runs(const struct fill_plan *plan)
+{
+	return plan->nruns - (!plan->has_base && plan->nruns);
+}
+
 /* Statistics of one execution (for --bench and the tests). */
 struct fill_stats {
 	unsigned long fills;	/* FILL commands */
@@ -96,16 +102,19 @@ int staging_open(struct staging *st, char *err, size_t errlen);
 void staging_fini(struct staging *st);
 
 /*
- * The cost model: what producing B output bytes costs through the device
- * (latency + B / fill: FILLs into the output, which is in device memory,
- * devmem.c) and on the CPU (B / cpu: what the CPU EP does). min_bytes:
- * the smallest B the device does faster, UINT64_MAX if none. An output
- * that is not in device memory (devmem.h says when) goes through the
- * staging buffers and costs B / copy more: min_bytes_staged.
+ * The cost model: what producing B output bytes in R runs (fill_plan:
+ * the runs beyond a base word, each at least one FILL) costs through the
+ * device (latency + B / fill + R * cmd: FILLs into the output, which is
+ * in device memory, devmem.c) and on the CPU (B / cpu: what the CPU EP
+ * does). min_bytes: the smallest B with no runs that the device does
+ * faster, UINT64_MAX if none. An output that is not in device memory
+ * (devmem.h says when) goes through the staging buffers and costs
+ * B / copy more: min_bytes_staged.
  */
 struct cost_model {
 	double latency_us;	/* one RUN+FENCE->WAIT round trip (a 4-byte FILL) */
 	double fill_mbps;	/* FILL: MB/s the device writes */
+	double cmd_us;		/* one more FILL command, of a few bytes */
 	double copy_mbps;	/* copying out of a staging buffer */
 	double cpu_mbps;	/* the CPU filling memory with a 32-bit word */
 	uint64_t min_bytes;
@@ -119,6 +128,11 @@ struct cost_model {
  */
 int cost_calibrate(struct staging *st, struct cost_model *cm, char *err, size_t errlen);
 void cost_min_bytes(struct cost_model *cm);
+
+/* microseconds of bytes in runs through the device (staged: via staging buffers) */
+double cost_device_us(const struct cost_model *cm, uint64_t bytes, uint64_t runs, bool staged);
+/* does the device win by the model's margin? */
+bool cost_device_wins(const struct cost_model *cm, uint64_t bytes, uint64_t runs, bool staged);
 
 /* fill_plan_cpu() - produce the plan into out with the CPU alone */
 void fill_plan_cpu(const struct fill_plan *plan, void *out, struct fill_stats *stats);

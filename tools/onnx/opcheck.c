@@ -262,7 +262,7 @@ out:
  * axes where the (right-aligned) input is 1, times the element size. A
  * run shorter than a 32-bit word would be all CPU work: declined.
  */
-static enum op_verdict expand_run_bytes(const OrtNode *node, const struct op_info *op,
+static enum op_verdict expand_run_bytes(const OrtNode *node, struct op_info *op,
 					const int64_t *in, size_t in_rank, size_t n, char *why,
 					size_t len)
 {
@@ -290,6 +290,7 @@ static enum op_verdict expand_run_bytes(const OrtNode *node, const struct op_inf
 		say(why, len, "runs of %zu byte(s), shorter than one 32-bit FILL word", run);
 		return OP_DECLINE;
 	}
+	op->out_runs = count(dims, rank) * (int64_t)op->es / (int64_t)run - 1;
 	say(why, len, "each of the %zu input element(s) becomes runs of %zu bytes", n, run);
 	return OP_CLAIM;
 }
@@ -321,6 +322,24 @@ static enum op_verdict check_expand(const OrtNode *node, struct op_info *op, cha
 		return OP_DECLINE;
 	}
 	return expand_run_bytes(node, op, dims, rank, (size_t)n, why, len);
+}
+
+/*
+ * The rows [*first, *end) of a rows x cols EyeLike that hold a diagonal
+ * element; none when k is outside (-rows, cols), which also keeps -k and
+ * cols - k from overflowing (k may be INT64_MIN or INT64_MAX).
+ */
+static void eyelike_rows(int64_t rows, int64_t cols, int64_t k, int64_t *first, int64_t *end)
+{
+	if (k >= cols || k <= -rows) {
+		*first = *end = 0;
+	} else if (k < 0) {
+		*first = -k;
+		*end = rows - *first < cols ? rows : *first + cols;
+	} else {
+		*first = 0;
+		*end = cols - k < rows ? cols - k : rows;
+	}
 }
 
 static enum op_verdict check_eyelike(const OrtNode *node, struct op_info *op, char *why,
@@ -428,12 +447,15 @@ static enum op_verdict check_context(const OrtNode *node, struct op_info *op, ch
 	return OP_CLAIM;
 }
 
-/* op->out_bytes: the output's bytes when its shape is static */
+/*
+ * op->out_bytes and op->out_runs when the output's shape is static
+ * (Expand's runs are counted by expand_run_bytes())
+ */
 static void static_output(const OrtNode *node, struct op_info *op)
 {
 	const OrtValueInfo *vi;
 	ONNXTensorElementDataType type;
-	int64_t dims[OP_MAX_RANK], n;
+	int64_t dims[OP_MAX_RANK], n, first, end;
 	size_t rank;
 
 	op->out_bytes = -1;
@@ -441,8 +463,15 @@ static void static_output(const OrtNode *node, struct op_info *op)
 	    !dims_static(dims, rank))
 		return;
 	n = count(dims, rank);
-	if (n >= 0)
-		op->out_bytes = n * (int64_t)op->es;
+	if (n < 0)
+		return;
+	op->out_bytes = n * (int64_t)op->es;
+	if (op->kind == OPK_CONSTANT_OF_SHAPE) {
+		op->out_runs = 0;
+	} else if (op->kind == OPK_EYELIKE && rank == 2) {
+		eyelike_rows(dims[0], dims[1], op->k, &first, &end);
+		op->out_runs = (end - first) * (int64_t)(op->es / 4);
+	}
 }
 
 static enum op_verdict check_onnx(const OrtNode *node, const char *type, struct op_info *op,
@@ -474,6 +503,7 @@ enum op_verdict op_check(const OrtNode *node, struct op_info *op, char *why, siz
 	OrtStatus *st;
 
 	memset(op, 0, sizeof(*op));
+	op->out_runs = -1;
 	st = ort->Node_GetOperatorType(node, &type);
 	if (!st)
 		st = ort->Node_GetDomain(node, &domain);
@@ -621,20 +651,7 @@ static OrtStatus *prepare_eyelike(const struct op_info *op, OrtKernelContext *kc
 	rows = odims[0] = s[0];
 	cols = odims[1] = s[1];
 	*orank = 2;
-	/*
-	 * Rows [first, end) hold a diagonal element; none when k is outside
-	 * (-rows, cols), which also keeps -k and cols - k from overflowing
-	 * (k may be INT64_MIN or INT64_MAX).
-	 */
-	if (op->k >= cols || op->k <= -rows) {
-		first = end = 0;
-	} else if (op->k < 0) {
-		first = -op->k;
-		end = rows - first < cols ? rows : first + cols;
-	} else {
-		first = 0;
-		end = cols - op->k < rows ? cols - op->k : rows;
-	}
+	eyelike_rows(rows, cols, op->k, &first, &end);
 	p->row0 = first;
 	p->cols = cols;
 	p->k = op->k;

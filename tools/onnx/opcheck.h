@@ -24,6 +24,7 @@ struct op_info {
 	int64_t k;			/* EyeLike: diagonal */
 	uint32_t one_lo, one_hi;	/* EyeLike: the value 1, low/high word */
 	int64_t out_bytes;		/* the output's size if its shape is static, else -1 */
+	int64_t out_runs;		/* then its runs beyond the first (fill_plan_runs), else -1 */
 	bool from_context;		/* an EPContext node of ours (op_format) */
 };
 
