@@ -18,6 +18,11 @@
  *   dma_fence locks (accel jobs' and in-fences') nest inside
  *   acceldev_context.lock and acceldev_device.lock; fence callbacks take
  *   none of ours.
+ *
+ *   A page fault on a buffer's mapping takes remove_sem for reading under
+ *   mmap_lock; remove holds remove_sem for writing while it zaps user
+ *   mappings (unmap_mapping_range(): i_mmap_rwsem, page table locks) and
+ *   never takes mmap_lock under it.
  */
 #ifndef _ACCELDEV_CORE_ACCELDEV_H
 #define _ACCELDEV_CORE_ACCELDEV_H
@@ -215,7 +220,9 @@ struct acceldev_feed {
  * @stopped: set once by remove when the device can no longer reach
  *           memory; sleepers are then woken with -ENODEV.
  * @remove_sem: read by buffer creation and destruction around the DMA
- *              API calls; remove writes it to wait for them.
+ *              API calls, and by mmap and page faults around a buffer's
+ *              pages; remove writes it to wait for them and to replace
+ *              the pages of user mappings.
  * @drained: completed by the IRQ handler while @draining.
  * @draining: a drain (probe, remove) waits for FENCE_WAIT itself.
  * @intr_mask: the INTR bits enabled.
@@ -369,7 +376,15 @@ struct acceldev_context {
  * @type: %BUFFER_TYPE_CODE or %BUFFER_TYPE_DATA.
  * @size: bytes, whole pages.
  * @npages: @size in pages.
- * @pages: the page behind each coherent allocation (a reference held).
+ * @pages: the page behind each coherent allocation (a reference held);
+ *         after removal, a copy of it (NULL where none could be made).
+ *         Read and replaced under &acceldev_device.remove_sem.
+ * @kept: after removal, the coherent pages of an exported buffer, still
+ *        referenced: importing devices may reach them until they detach.
+ * @inode: the inode whose mapping holds every user mapping of the buffer
+ *         (the buffer file's own, or its accel object's map file's), a
+ *         reference held; NULL for an import (its exporter maps it).
+ * @exported: PRIME-exported once (accel).
  * @vaddr: CPU address of each page, valid while @mapped.
  * @dma: bus address of each page, valid while @mapped.
  * @pt: the device page table, valid while @mapped.
@@ -399,6 +414,9 @@ struct acceldev_buffer {
 	size_t size;
 	unsigned int npages;
 	struct page **pages;
+	struct page **kept;
+	struct inode *inode;
+	bool exported;
 	void **vaddr;
 	dma_addr_t *dma;
 	__le32 *pt;
@@ -535,10 +553,10 @@ struct acceldev_buffer *acceldev_buffer_import(struct acceldev_context *ctx,
 int acceldev_buffer_publish(struct acceldev_buffer *buf);
 void acceldev_buffer_discard(struct acceldev_buffer *buf);
 void acceldev_buffer_release(struct acceldev_buffer *buf);
+void acceldev_buffer_set_inode(struct acceldev_buffer *buf, struct file *file);
 vm_fault_t acceldev_buffer_fault_page(struct acceldev_buffer *buf,
 				      struct vm_fault *vmf);
-int acceldev_buffer_map_pages(struct acceldev_buffer *buf,
-			      struct vm_area_struct *vma);
+void acceldev_buffer_mmap_prepare(struct vm_area_struct *vma);
 void acceldev_buffers_release_dma(struct acceldev_device *adev);
 
 #endif /* _ACCELDEV_CORE_ACCELDEV_H */

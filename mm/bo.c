@@ -5,7 +5,9 @@
  * objects and import of other drivers' dma-bufs as DATA objects.
  */
 
+#include <linux/anon_inodes.h>
 #include <linux/dma-buf.h>
+#include <linux/file.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
 #include <linux/mm.h>
@@ -27,12 +29,17 @@
  *       object is freed. NULL for an import until a file opens it.
  * @attach: an import's attachment, owned until @buf takes it over.
  * @sgt: @attach mapped.
+ * @map_file: a file of its own inode that user mappings of the object
+ *            (through the DRM file or an exported dma-buf) are made on,
+ *            so that removal zaps them by &acceldev_buffer.inode; owned.
+ *            NULL for an import (its exporter maps it).
  */
 struct acceldev_bo {
 	struct drm_gem_object base;
 	struct acceldev_buffer *buf;
 	struct dma_buf_attachment *attach;
 	struct sg_table *sgt;
+	struct file *map_file;
 };
 
 static inline struct acceldev_bo *to_acceldev_bo(struct drm_gem_object *obj)
@@ -66,6 +73,8 @@ static void acceldev_bo_free(struct drm_gem_object *obj)
 {
 	struct acceldev_bo *bo = to_acceldev_bo(obj);
 
+	if (bo->map_file)
+		fput(bo->map_file);
 	if (bo->buf) {
 		acceldev_buffer_release(bo->buf);
 	} else if (bo->attach) {
@@ -119,7 +128,7 @@ static int acceldev_bo_open(struct drm_gem_object *obj, struct drm_file *file)
 	return 0;
 }
 
-/* Mapping past the end is refused at mmap; a zapped page comes back here. */
+/* Mapping past the end is refused at mmap; pages come in here. */
 static vm_fault_t acceldev_bo_fault(struct vm_fault *vmf)
 {
 	struct drm_gem_object *obj = vmf->vma->vm_private_data;
@@ -134,20 +143,20 @@ static const struct vm_operations_struct acceldev_bo_vm_ops = {
 };
 
 /*
- * acceldev_bo_mmap() - map an object's pages, all at once
+ * acceldev_bo_mmap() - map an object's pages (they come in at the first
+ * touch: acceldev_buffer_fault_page())
  *
- * drm_gem_mmap() has checked the size and taken an object reference,
- * which drm_gem_vm_close() drops. An import is mapped by its exporter
- * (dma_buf_mmap()); the mapping then holds the dma-buf, not the object.
+ * drm_gem_mmap() or drm_gem_prime_mmap() has checked the size and taken
+ * an object reference, which drm_gem_vm_close() drops. An import is
+ * mapped by its exporter (dma_buf_mmap()); the mapping then holds the
+ * dma-buf, not the object.
  *
  * Context: process, mmap_lock held for writing.
- * Return: 0; -EINVAL for a private mapping; -ENOMEM; or the exporter's
- * error.
+ * Return: 0; -EINVAL for a private mapping; or the exporter's error.
  */
 static int acceldev_bo_mmap(struct drm_gem_object *obj,
 			    struct vm_area_struct *vma)
 {
-	struct acceldev_buffer *buf = to_acceldev_bo(obj)->buf;
 	int ret;
 
 	if (!(vma->vm_flags & VM_SHARED))
@@ -167,24 +176,33 @@ static int acceldev_bo_mmap(struct drm_gem_object *obj,
 		return 0;
 	}
 
-	return acceldev_buffer_map_pages(buf, vma);
+	/* Ours: on the object's map file, whichever file mmap came by. */
+	vma_set_file(vma, to_acceldev_bo(obj)->map_file);
+	acceldev_buffer_mmap_prepare(vma);
+	return 0;
 }
 
 /*
  * The pages of a DATA object for another device to map (PRIME export).
- * Context: process. Return: a new table the caller frees, or an ERR_PTR.
+ * Context: process; takes &acceldev_device.remove_sem for reading.
+ * Return: a new table the caller frees, or an ERR_PTR (-ENODEV once the
+ * device is removed: its pages are going back).
  */
 static struct sg_table *acceldev_bo_get_sg_table(struct drm_gem_object *obj)
 {
 	struct acceldev_buffer *buf = to_acceldev_bo(obj)->buf;
+	struct rw_semaphore *sem = &buf->ctx->adev->remove_sem;
 	struct sg_table *sgt;
-	int ret;
+	int ret = -ENODEV;
 
 	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
 	if (!sgt)
 		return ERR_PTR(-ENOMEM);
-	ret = sg_alloc_table_from_pages(sgt, buf->pages, buf->npages, 0,
-					buf->size, GFP_KERNEL);
+	down_read(sem);
+	if (buf->mapped)
+		ret = sg_alloc_table_from_pages(sgt, buf->pages, buf->npages,
+						0, buf->size, GFP_KERNEL);
+	up_read(sem);
 	if (ret) {
 		kfree(sgt);
 		return ERR_PTR(ret);
@@ -283,8 +301,14 @@ static struct dma_buf *acceldev_bo_export(struct drm_gem_object *obj,
 	exp_info.flags = flags;
 	exp_info.priv = obj;
 	exp_info.resv = obj->resv;
+	/* Importers may map the pages: removal keeps them (buffer.c). */
+	WRITE_ONCE(buf->exported, true);
 	return drm_gem_dmabuf_export(obj->dev, &exp_info);
 }
+
+static const struct file_operations acceldev_bo_map_fops = {
+	.owner = THIS_MODULE,
+};
 
 static const struct drm_gem_object_funcs acceldev_bo_funcs = {
 	.free = acceldev_bo_free,
@@ -345,6 +369,16 @@ struct drm_gem_object *acceldev_bo_create(struct drm_device *drm,
 	}
 	/* The object owns the buffer; unpublished, it is discarded. */
 	bo->buf = buf;
+	bo->map_file = anon_inode_create_getfile("[acceldev_bo]",
+						 &acceldev_bo_map_fops, bo,
+						 O_RDWR, NULL);
+	if (IS_ERR(bo->map_file)) {
+		ret = PTR_ERR(bo->map_file);
+		bo->map_file = NULL;
+		drm_gem_object_put(&bo->base);
+		return ERR_PTR(ret);
+	}
+	acceldev_buffer_set_inode(buf, bo->map_file);
 	ret = acceldev_buffer_publish(buf);
 	if (ret) {
 		drm_gem_object_put(&bo->base);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Acceldev buffers: coherent DMA pages, device page tables, slots, mmap.
- * Why coherent memory, page by page: Documentation/acceldev.rst,
- * "Choices where the specification is silent".
+ * Why coherent memory, page by page, and what user mappings become at
+ * removal: Documentation/acceldev.rst, "Choices where the specification
+ * is silent" and "Supported platforms".
  */
 
 #include <linux/anon_inodes.h>
@@ -74,8 +75,8 @@ static struct page *acceldev_buffer_page(struct device *dev, void *vaddr,
  * @buf: the buffer, taken off &acceldev_device.buffers by the caller.
  * @n: how many data pages were allocated.
  *
- * The pages stay while the buffer holds its references on them, for user
- * mappings.
+ * The pages stay while the buffer holds its references on them: until it
+ * is freed, or at removal until acceldev_buffer_evacuate() replaces them.
  *
  * SAFETY: the device can no longer reach this memory: nothing it was
  * given named it, or every command that could is done, or the device is
@@ -97,17 +98,64 @@ static void acceldev_buffer_free_dma(struct acceldev_buffer *buf,
 		dma_free_coherent(dev, PAGE_SIZE, buf->pt, buf->pt_dma);
 }
 
+/* Drop the references on pages [0, @n) of @pages (NULLs skipped); free it. */
+static void acceldev_put_page_array(struct page **pages, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; pages && i < n; i++)
+		if (pages[i])
+			put_page(pages[i]);
+	kvfree(pages);
+}
+
 /* Drop the buffer's own references on pages [0, @n) and free the arrays. */
 static void acceldev_buffer_put_pages(struct acceldev_buffer *buf,
 				      unsigned int n)
 {
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		put_page(buf->pages[i]);
-	kvfree(buf->pages);
+	acceldev_put_page_array(buf->pages, n);
+	acceldev_put_page_array(buf->kept, n);
 	kvfree(buf->vaddr);
 	kvfree(buf->dma);
+}
+
+/*
+ * acceldev_buffer_evacuate() - move user mappings off coherent memory
+ * @buf: a buffer with its own DMA memory, on a stopped device.
+ *
+ * The coherent allocations go back to the DMA API at removal, but user
+ * mappings may stay: each page is copied into an ordinary page, which
+ * replaces it in @buf->pages, and every user mapping is zapped, so that
+ * the next touch faults the copy in. A page no copy could be made of
+ * raises SIGBUS from then on. An exported buffer keeps its references on
+ * the coherent pages (@buf->kept): an importing device may still reach
+ * them through the tables it mapped, until it detaches.
+ *
+ * Context: process, may sleep; caller holds &acceldev_device.remove_sem
+ * for writing (no mmap or fault sees the pages meanwhile).
+ */
+static void acceldev_buffer_evacuate(struct acceldev_buffer *buf)
+{
+	struct page **copies;
+	unsigned int i;
+
+	lockdep_assert_held_write(&buf->ctx->adev->remove_sem);
+
+	copies = kvcalloc(buf->npages, sizeof(*copies), GFP_KERNEL);
+	for (i = 0; copies && i < buf->npages; i++) {
+		copies[i] = alloc_page(GFP_KERNEL | __GFP_RETRY_MAYFAIL |
+				       __GFP_NOWARN);
+		if (copies[i])
+			copy_page(page_address(copies[i]), buf->vaddr[i]);
+		cond_resched();
+	}
+	if (READ_ONCE(buf->exported))
+		swap(buf->kept, buf->pages);
+	else
+		acceldev_put_page_array(buf->pages, buf->npages);
+	buf->pages = copies;
+	if (buf->inode)
+		unmap_mapping_range(buf->inode->i_mapping, 0, 0, 1);
 }
 
 /*
@@ -131,10 +179,11 @@ static bool acceldev_buffer_take_dma_locked(struct acceldev_buffer *buf)
  * acceldev_buffers_release_dma() - give back every buffer's DMA memory
  * @adev: a removed device, stopped with bus mastering off.
  *
- * The pages stay for user mappings. remove_sem is held for writing
- * throughout: a buffer destruction in progress (it holds the semaphore
- * for reading) finishes first, and one that comes later finds its buffer
- * done with, so none frees a buffer this walk still holds.
+ * User mappings are moved to copies first (acceldev_buffer_evacuate()).
+ * remove_sem is held for writing throughout: a buffer destruction in
+ * progress (it holds the semaphore for reading) finishes first, and one
+ * that comes later finds its buffer done with, so none frees a buffer
+ * this walk still holds.
  *
  * Context: process, may sleep; no locks held.
  */
@@ -153,6 +202,8 @@ void acceldev_buffers_release_dma(struct acceldev_device *adev)
 
 	list_for_each_entry_safe(buf, tmp, &list, node) {
 		list_del_init(&buf->node);
+		if (buf->vaddr)
+			acceldev_buffer_evacuate(buf);
 		acceldev_buffer_free_dma(buf, buf->npages);
 	}
 	up_write(&adev->remove_sem);
@@ -281,9 +332,10 @@ void acceldev_buffer_destroy(struct acceldev_buffer *buf)
 						  DMA_BIDIRECTIONAL);
 		dma_buf_detach(buf->attach->dmabuf, buf->attach);
 		dma_buf_put(buf->dmabuf);
-	} else if (buf->pages) {
+	} else {
 		acceldev_buffer_put_pages(buf, buf->npages);
 	}
+	iput(buf->inode);
 	acceldev_context_put(ctx);
 	kfree(buf);
 }
@@ -654,12 +706,15 @@ int acceldev_ioctl_create_buffer(struct acceldev_context *ctx,
 		if (ret)
 			goto err_fd;
 	}
-	file = anon_inode_getfile("[acceldev_buffer]", &acceldev_buffer_fops,
-				  buf, O_RDWR);
+	/* An inode of its own: removal zaps the buffer's mappings by it. */
+	file = anon_inode_create_getfile("[acceldev_buffer]",
+					 &acceldev_buffer_fops, buf, O_RDWR,
+					 NULL);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		goto err_fd;
 	}
+	acceldev_buffer_set_inode(buf, file);
 	ret = acceldev_buffer_publish(buf);
 	if (ret) {
 		/* The file owns the buffer; unpublished, it frees at once. */
@@ -678,65 +733,125 @@ err_buf:
 }
 
 /**
- * acceldev_buffer_fault_page() - supply a page of a buffer's mapping that
- * is not mapped
+ * acceldev_buffer_set_inode() - name the inode that holds the buffer's
+ * user mappings
+ * @buf: a buffer of its own memory, not yet published.
+ * @file: the buffer's file, or its accel object's map file; a file of
+ *        its own inode (anon_inode_create_getfile()), so that removal
+ *        zaps this buffer's mappings and nobody else's.
+ *
+ * The buffer takes a reference on the inode, dropped when it is freed.
+ *
+ * Context: any.
+ */
+void acceldev_buffer_set_inode(struct acceldev_buffer *buf, struct file *file)
+{
+	buf->inode = file_inode(file);
+	ihold(buf->inode);
+}
+
+/*
+ * acceldev_buffer_insert_range() - enter pages [@first, @end) of @buf into
+ * @vma, skipping those present; stop at any other error (the faults of
+ * those pages will try again).
+ *
+ * Context: process, mmap_lock held for reading (a page fault); caller
+ * holds &acceldev_device.remove_sem for reading.
+ */
+static void acceldev_buffer_insert_range(struct acceldev_buffer *buf,
+					 struct vm_area_struct *vma,
+					 pgoff_t first, pgoff_t end)
+{
+	unsigned long addr, num, done;
+	int ret;
+
+	lockdep_assert_held_read(&buf->ctx->adev->remove_sem);
+
+	while (first < end) {
+		addr = vma->vm_start + ((first - vma->vm_pgoff) << PAGE_SHIFT);
+		num = end - first;
+		ret = vm_insert_pages(vma, addr, buf->pages + first, &num);
+		done = end - first - num;
+		first += done;
+		if (ret != -EBUSY)
+			return;
+		first++;	/* present already */
+	}
+}
+
+/**
+ * acceldev_buffer_fault_page() - supply a page of a buffer's mapping
  * @buf: the buffer; the mapping holds its owner (file or object).
  * @vmf: the fault; @vmf->pgoff counts from the buffer's first page.
  *
- * mmap maps every page of the buffer at once; this serves the part of a
- * mapping past the buffer's end (SIGBUS) and pages whose entries were
- * zapped since (MADV_DONTNEED).
+ * While the buffer has its coherent pages, the first touch of a mapping
+ * enters every page of the buffer that the mapping covers, in batches,
+ * instead of one fault per page (nearly half the time of a 1 MiB
+ * buffer's life cycle in acceldev-bench); later faults come from zapped
+ * entries (MADV_DONTNEED). Not at mmap time: a mapping joins its inode's
+ * tree only after ->mmap returns, and removal finds mappings there to
+ * zap, so entries must come from faults, which only a linked mapping
+ * gets. After removal the fault gives the copy of the page
+ * (acceldev_buffer_evacuate()), or SIGBUS where there is none; past the
+ * buffer's end it always gives SIGBUS.
  *
- * Context: process, mmap_lock held for reading (page fault).
+ * The pages are coherent DMA memory entered with the mapping's own
+ * protection: what dma_mmap_coherent() gives on the platforms the driver
+ * runs on (Documentation/acceldev.rst, "Supported platforms").
+ *
+ * Context: process, mmap_lock held for reading; takes
+ * &acceldev_device.remove_sem for reading.
  * Return: 0 with @vmf->page set and referenced, or VM_FAULT_SIGBUS.
  */
 vm_fault_t acceldev_buffer_fault_page(struct acceldev_buffer *buf,
 				      struct vm_fault *vmf)
 {
-	struct page *page;
+	struct rw_semaphore *sem = &buf->ctx->adev->remove_sem;
+	struct vm_area_struct *vma = vmf->vma;
+	struct page *page = NULL;
+	pgoff_t end;
 
 	if (vmf->pgoff >= buf->npages)
 		return VM_FAULT_SIGBUS;
-	page = buf->pages[vmf->pgoff];
-	get_page(page);
+	down_read(sem);
+	/*
+	 * SAFETY: while @mapped, buf->pages[] are the coherent pages, which
+	 * the buffer holds until it is destroyed (not while this mapping
+	 * holds its owner) or removal takes them, with remove_sem held for
+	 * writing, after zapping every mapping of @buf->inode (this one is
+	 * linked there: it faults). Each page entered takes a reference.
+	 */
+	if (buf->mapped) {
+		end = min_t(pgoff_t, buf->npages, vma->vm_pgoff + vma_pages(vma));
+		acceldev_buffer_insert_range(buf, vma, vma->vm_pgoff,
+					     vmf->pgoff);
+		acceldev_buffer_insert_range(buf, vma, vmf->pgoff + 1, end);
+	}
+	if (buf->pages)
+		page = buf->pages[vmf->pgoff];
+	if (page)
+		get_page(page);
+	up_read(sem);
+	if (!page)
+		return VM_FAULT_SIGBUS;
 	vmf->page = page;
 	return 0;
 }
 
 /**
- * acceldev_buffer_map_pages() - enter a buffer's pages into a mapping
- * @buf: the buffer; the mapping holds its owner (file or object).
+ * acceldev_buffer_mmap_prepare() - set up a mapping of a buffer's pages
  * @vma: a shared mapping whose @vm_pgoff counts from the buffer's first
- *       page.
+ *       page, and whose file's inode is &acceldev_buffer.inode.
  *
- * The pages exist for the buffer's whole life, so all of them that fall
- * inside the mapping are entered now, in one call, instead of one fault
- * per page (nearly half the time of a 1 MiB buffer's life cycle in
- * acceldev-bench). What lies past the buffer's end is left to the fault
- * handler, which refuses it.
+ * Nothing is entered now: the first touch enters the pages
+ * (acceldev_buffer_fault_page()).
  *
  * Context: process, mmap_lock held for writing.
- * Return: 0 or -ENOMEM.
  */
-int acceldev_buffer_map_pages(struct acceldev_buffer *buf,
-			      struct vm_area_struct *vma)
+void acceldev_buffer_mmap_prepare(struct vm_area_struct *vma)
 {
-	unsigned long num;
-
 	/* VM_MIXEDMAP: ordinary pages entered by vm_insert_pages(). */
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP);
-	if (vma->vm_pgoff >= buf->npages)
-		return 0;
-	num = min(vma_pages(vma), buf->npages - vma->vm_pgoff);
-	/*
-	 * SAFETY: the buffer holds a reference on each of buf->pages[] until
-	 * it is destroyed, which cannot happen while this mapping holds the
-	 * buffer's owner; each page entered takes its own reference too.
-	 * Removal returning the coherent memory to the DMA API does not free
-	 * the pages.
-	 */
-	return vm_insert_pages(vma, vma->vm_start, buf->pages + vma->vm_pgoff,
-			       &num);
 }
 
 /* Mapping past the end is allowed; touching it is not. */
@@ -757,7 +872,7 @@ static const struct vm_operations_struct acceldev_buffer_vm_ops = {
  * that part).
  *
  * Context: process, mmap_lock held for writing.
- * Return: 0, -EINVAL for a private mapping, or -ENOMEM.
+ * Return: 0, or -EINVAL for a private mapping.
  */
 static int acceldev_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -765,7 +880,8 @@ static int acceldev_buffer_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	vma->vm_ops = &acceldev_buffer_vm_ops;
-	return acceldev_buffer_map_pages(file->private_data, vma);
+	acceldev_buffer_mmap_prepare(vma);
+	return 0;
 }
 
 /*

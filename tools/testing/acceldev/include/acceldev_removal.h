@@ -33,7 +33,10 @@
  * acc_mapped_check() compares a mapping with what both wrote last, and
  * acc_mapped_after_removal() checks that two mappings of a removed
  * device's buffer still share memory holding that data, and stay
- * writable (also from a forked child).
+ * writable (also from a forked child). acc_mapped_pfns() reads the page
+ * frames behind a mapping (/proc/self/pagemap, root only), so that a
+ * test can check that none of them is a page removal gave back to the
+ * DMA API (DRIVER.md: user mappings by the DMA API's rules).
  */
 #ifndef ACCELDEV_REMOVAL_H
 #define ACCELDEV_REMOVAL_H
@@ -191,6 +194,52 @@ static inline void acc_mapped_check(const volatile uint32_t *m, size_t len,
 		CHECK_MSG(m[i] == acc_mapped_expect(round, i), "%s: word %zu "
 			  "(page %zu) is %#x, want %#x", what, i, i / 1024, m[i],
 			  acc_mapped_expect(round, i));
+}
+
+/*
+ * The page frame behind each page of mapping @m (@len bytes) now, into
+ * @pfn; every page must be present (touch them first).
+ */
+static inline void acc_mapped_pfns(const volatile void *m, size_t len,
+				   uint64_t *pfn)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	uint64_t e;
+
+	CHECK_MSG(fd >= 0, "/proc/self/pagemap: %s", acc_errname(errno));
+	for (size_t p = 0; p < len / 4096; p++) {
+		off_t off = (off_t)(((uintptr_t)m / 4096 + p) * sizeof(e));
+
+		CHECK(pread(fd, &e, sizeof(e), off) == (ssize_t)sizeof(e));
+		/* bit 63: present; bits 0-54: the frame (0 without CAP_SYS_ADMIN) */
+		CHECK_MSG((e >> 63) && (e & ((1ull << 55) - 1)), "pagemap: page "
+			  "%zu of the mapping is not present (entry %#llx)", p,
+			  (unsigned long long)e);
+		pfn[p] = e & ((1ull << 55) - 1);
+	}
+	close(fd);
+}
+
+/*
+ * No page of mapping @m (@len bytes, touched) is one of the @n frames in
+ * @before: what the same buffer's coherent allocations were, given back
+ * to the DMA API at removal. (Another buffer's may be reused for copies:
+ * given back, they are free memory.)
+ */
+static inline void acc_mapped_moved(const volatile void *m, size_t len,
+				    const uint64_t *before, size_t n,
+				    const char *what)
+{
+	uint64_t now[1024];
+
+	CHECK(len / 4096 <= 1024);
+	acc_mapped_pfns(m, len, now);
+	for (size_t p = 0; p < len / 4096; p++)
+		for (size_t i = 0; i < n; i++)
+			CHECK_MSG(now[p] != before[i], "%s: page %zu still maps "
+				  "frame %#llx, the device's coherent memory "
+				  "before removal (given back to the DMA API)",
+				  what, p, (unsigned long long)now[p]);
 }
 
 /*

@@ -8,14 +8,17 @@
  * QEMU's device_del (hot-unplug). Both mappings must still read exactly
  * what the device and user space last wrote, share that memory (a write
  * through one is read through the other, and by a forked child, whose
- * writes come back), and so must the code buffer's mapping; munmap and
- * every close work and the node goes away. A rescan (or device_add)
+ * writes come back), and so must the code buffer's mapping; none of them
+ * may map a page frame that was the device's coherent memory before the
+ * removal (that went back to the DMA API; pagemap); munmap and every
+ * close work and the node goes away. A rescan (or device_add)
  * brings the device back and a new context works on it.
  */
 // vmtest: timeout=120
 #include "acceldev_removal.h"
 
 #define DATA_BYTES (16 * 4096)
+#define FRAMES (DATA_BYTES / 4096 + 1)
 
 static void round_of(enum acc_removal_how how, int round)
 {
@@ -23,6 +26,7 @@ static void round_of(enum acc_removal_how how, int round)
 	uint32_t slot, *cmds;
 	volatile uint32_t *m1, *m2;
 	int ctx, code, data;
+	uint64_t frames[FRAMES];
 	size_t words;
 
 	acc_removal_prepare(&r, 1, how);
@@ -40,6 +44,8 @@ static void round_of(enum acc_removal_how how, int round)
 	acc_wait(ctx, 1);
 	acc_mapped_check(m2, DATA_BYTES, round, "before removal");
 
+	acc_mapped_pfns(m1, DATA_BYTES, frames);
+	acc_mapped_pfns(cmds, 4096, frames + DATA_BYTES / 4096);
 	acc_watchdog(90, acc_removal_name(&r));
 	acc_removal_remove(&r);
 	acc_mapped_after_removal(m1, m2, DATA_BYTES, round);
@@ -49,6 +55,10 @@ static void round_of(enum acc_removal_how how, int round)
 		  cmds[words - 5]);
 	cmds[1000] = 0x600d;
 	CHECK(cmds[1000] == 0x600d);
+	acc_mapped_moved(m1, DATA_BYTES, frames,
+			 DATA_BYTES / 4096, "the data mapping");
+	acc_mapped_moved(cmds, 4096, frames + DATA_BYTES / 4096,
+			 1, "the code mapping");
 
 	CHECK(munmap((void *)m1, DATA_BYTES) == 0);
 	CHECK(munmap((void *)m2, DATA_BYTES) == 0);
