@@ -164,7 +164,7 @@ static bool worth_it(const struct acc_ep *ep, const struct op_info *op, char *wh
 		return false;
 	}
 	if (op->out_bytes < 0 || (ep->cfg.min_bytes_set ? bytes >= cm->min_bytes :
-				  cost_device_wins(cm, bytes, runs, false)))
+				  cost_device_wins(cm, bytes, runs, false, op_copies(op))))
 		return true;
 	if (ep->cfg.min_bytes_set)
 		snprintf(why, len, "%" PRIu64 " output bytes, fewer than min_bytes %" PRIu64,
@@ -172,7 +172,8 @@ static bool worth_it(const struct acc_ep *ep, const struct op_info *op, char *wh
 	else
 		snprintf(why, len, "%" PRIu64 " output bytes in %" PRIu64 " more FILL(s): %.0f us "
 			 "on the device, %.0f us on the CPU (cost model)", bytes, runs,
-			 cost_device_us(cm, bytes, runs, false), bytes / cm->cpu_mbps);
+			 cost_device_us(cm, bytes, runs, false),
+			 cost_cpu_us(cm, bytes, op_copies(op)));
 	return false;
 }
 
@@ -213,14 +214,14 @@ static int ep_ready(struct acc_ep *ep)
 	if (cm->min_bytes == UINT64_MAX)
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s + %.1f us per "
-		       "command, copy %.0f MB/s, CPU %.0f MB/s: the device is never faster",
+		       "command, copy %.0f MB/s, CPU fill %.0f MB/s: the device is never faster",
 		       ep->st.name, cm->latency_us, cm->fill_mbps, cm->cmd_us, cm->copy_mbps,
 		       cm->cpu_mbps);
 	else
 		ep_log(ep->logger, ORT_LOGGING_LEVEL_INFO,
 		       "Acceldev: cost model of %s: round trip %.0f us, FILL %.0f MB/s + %.1f us per "
-		       "command, copy %.0f MB/s, CPU %.0f MB/s: outputs of %" PRIu64 " bytes or more "
-		       "in one FILL go to the device (outside device memory: %s)", ep->st.name,
+		       "command, copy %.0f MB/s, CPU fill %.0f MB/s: the device may win from %" PRIu64
+		       " output bytes on (outside device memory: %s)", ep->st.name,
 		       cm->latency_us, cm->fill_mbps, cm->cmd_us, cm->copy_mbps, cm->cpu_mbps,
 		       cm->min_bytes, staged);
 	return 0;
@@ -322,7 +323,8 @@ static OrtStatus *run_node(const struct node_run *node, OrtKernelContext *kctx)
 	/* in device memory (devmem.c): FILL writes it; else through staging buffers */
 	blk = devmem_find(out, p.plan.total, &delta);
 	if (ep->cfg.min_bytes_set ? p.plan.total < ep->cfg.cost.min_bytes :
-	    !cost_device_wins(&ep->cfg.cost, p.plan.total, fill_plan_runs(&p.plan), !blk)) {
+	    !cost_device_wins(&ep->cfg.cost, p.plan.total, fill_plan_runs(&p.plan), !blk,
+			      op_copies(&node->op))) {
 		/* a shape known only now, too small (or too many runs) for the device */
 		fill_plan_cpu(&p.plan, out, &stats);
 	} else if (blk ? devmem_fill(blk, delta, &p.plan, out, &stats, err, sizeof(err)) :

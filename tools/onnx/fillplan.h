@@ -105,17 +105,19 @@ void staging_fini(struct staging *st);
  * The cost model: what producing B output bytes in R runs (fill_plan:
  * the runs beyond a base word, each at least one FILL) costs through the
  * device (latency + B / fill + R * cmd: FILLs into the output, which is
- * in device memory, devmem.c) and on the CPU (B / cpu: what the CPU EP
- * does). min_bytes: the smallest B with no runs that the device does
- * faster, UINT64_MAX if none. An output that is not in device memory
- * (devmem.h says when) goes through the staging buffers and costs
- * B / copy more: min_bytes_staged.
+ * in device memory, devmem.c; B / copy more through the staging buffers
+ * for an output that is not, devmem.h says when) and on the CPU: B / cpu
+ * for a node the CPU EP fills (ConstantOfShape, EyeLike), B / copy for
+ * one it copies from its input (Expand). min_bytes (min_bytes_staged):
+ * the smallest B with no runs that the device does faster than the CPU
+ * at the slower of its two figures, UINT64_MAX if none; the allocator
+ * gives device memory from min_bytes on.
  */
 struct cost_model {
 	double latency_us;	/* one RUN+FENCE->WAIT round trip (a 4-byte FILL) */
 	double fill_mbps;	/* FILL: MB/s the device writes */
 	double cmd_us;		/* one more FILL command, of a few bytes */
-	double copy_mbps;	/* copying out of a staging buffer */
+	double copy_mbps;	/* the CPU copying memory (out of a staging buffer) */
 	double cpu_mbps;	/* the CPU filling memory with a 32-bit word */
 	uint64_t min_bytes;
 	uint64_t min_bytes_staged;
@@ -131,8 +133,11 @@ void cost_min_bytes(struct cost_model *cm);
 
 /* microseconds of bytes in runs through the device (staged: via staging buffers) */
 double cost_device_us(const struct cost_model *cm, uint64_t bytes, uint64_t runs, bool staged);
+/* microseconds of bytes on the CPU, filled or (copy) copied from an input */
+double cost_cpu_us(const struct cost_model *cm, uint64_t bytes, bool copy);
 /* does the device win by the model's margin? */
-bool cost_device_wins(const struct cost_model *cm, uint64_t bytes, uint64_t runs, bool staged);
+bool cost_device_wins(const struct cost_model *cm, uint64_t bytes, uint64_t runs, bool staged,
+		      bool copy);
 
 /* fill_plan_cpu() - produce the plan into out with the CPU alone */
 void fill_plan_cpu(const struct fill_plan *plan, void *out, struct fill_stats *stats);

@@ -68,7 +68,7 @@ def main():
         p = re.match(r"node \S+ \((\w+)\): (\S+)$", text)
         if p and p.group(1) in ("ConstantOfShape", "Expand", "EyeLike"):
             k["on"].append("Acceldev" if p.group(2) == "Acceldev" else "CPU EP")
-        c = re.search(r"outputs of (\d+) bytes or more go to the device", text)
+        c = re.search(r"the device may win from (\d+) output bytes on", text)
         if c:
             k["min"].append(int(c.group(1)))
         if "the device is never faster" in text and "cost model of" in text:

@@ -34,6 +34,12 @@ enum op_verdict {
 	OP_OTHER,	/* not one of ours */
 };
 
+/* Does the CPU EP copy the output from an input (Expand), rather than fill it? */
+static inline bool op_copies(const struct op_info *op)
+{
+	return op->kind == OPK_EXPAND;
+}
+
 /* Decide about a node; why gets the reason either way. */
 enum op_verdict op_check(const OrtNode *node, struct op_info *op, char *why, size_t len);
 
