@@ -280,7 +280,7 @@ acceldev_buffer_alloc(struct acceldev_context *ctx,
 					  buf->dma[i]);
 			goto err_pages;
 		}
-		/* Ours until release, whatever removal does meanwhile. */
+		/* Held until freed, or until removal swaps in a copy. */
 		get_page(buf->pages[i]);
 		buf->pt[i] = cpu_to_le32(acceldev_pte(buf->dma[i]));
 	}

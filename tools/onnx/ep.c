@@ -148,6 +148,18 @@ static const char *ORT_API_CALL ep_get_name(const OrtEp *this_ptr)
 }
 
 /*
+ * Does an output of bytes in runs (staged: outside device memory) go to
+ * the device? A given min_bytes decides alone; else the cost model.
+ */
+static bool device_wins(const struct acc_ep *ep, const struct op_info *op, uint64_t bytes,
+			uint64_t runs, bool staged)
+{
+	if (ep->cfg.min_bytes_set)
+		return bytes >= ep->cfg.cost.min_bytes;
+	return cost_device_wins(&ep->cfg.cost, bytes, runs, staged, op_copies(op));
+}
+
+/*
  * A node op_check() claims: does the cost model give it to the device?
  * Only an output shape known now can be judged here; others are judged
  * at Compute (run_node).
@@ -163,8 +175,7 @@ static bool worth_it(const struct acc_ep *ep, const struct op_info *op, char *wh
 			 ep->cfg.min_bytes_set ? "min_bytes" : "cost model");
 		return false;
 	}
-	if (op->out_bytes < 0 || (ep->cfg.min_bytes_set ? bytes >= cm->min_bytes :
-				  cost_device_wins(cm, bytes, runs, false, op_copies(op))))
+	if (op->out_bytes < 0 || device_wins(ep, op, bytes, runs, false))
 		return true;
 	if (ep->cfg.min_bytes_set)
 		snprintf(why, len, "%" PRIu64 " output bytes, fewer than min_bytes %" PRIu64,
@@ -322,9 +333,7 @@ static OrtStatus *run_node(const struct node_run *node, OrtKernelContext *kctx)
 		return st;
 	/* in device memory (devmem.c): FILL writes it; else through staging buffers */
 	blk = devmem_find(out, p.plan.total, &delta);
-	if (ep->cfg.min_bytes_set ? p.plan.total < ep->cfg.cost.min_bytes :
-	    !cost_device_wins(&ep->cfg.cost, p.plan.total, fill_plan_runs(&p.plan), !blk,
-			      op_copies(&node->op))) {
+	if (!device_wins(ep, &node->op, p.plan.total, fill_plan_runs(&p.plan), !blk)) {
 		/* a shape known only now, too small (or too many runs) for the device */
 		fill_plan_cpu(&p.plan, out, &stats);
 	} else if (blk ? devmem_fill(blk, delta, &p.plan, out, &stats, err, sizeof(err)) :
